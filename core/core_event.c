@@ -1,0 +1,40 @@
+/* core_event.c: emitting events and asking questions through a sink. */
+#include "core_event.h"
+
+static const char *const event_names[] = {
+#define CORE_EVENT_NAME(id, name) name,
+    CORE_EVENTS(CORE_EVENT_NAME)
+#undef CORE_EVENT_NAME
+};
+
+const char *core_event_name(enum core_event_type type)
+{
+    return (unsigned)type < EV_COUNT ? event_names[type] : "?";
+}
+
+void core_emit(const struct core_sink *sink, struct core_event *ev)
+{
+    clock_gettime(CLOCK_REALTIME, &ev->when);
+    if (sink && sink->on_event)
+        sink->on_event(sink->ud, ev);
+}
+
+int core_ask(const struct core_sink *sink, const struct core_ask *q, struct core_answer *a)
+{
+    if (!sink || !sink->ask)
+        return ASK_UNAVAILABLE;
+    return sink->ask(sink->ud, q, a);
+}
+
+const char *ped_key_name(enum ped_key key)
+{
+    static const char *const names[] = {"blue", "red", "black", "orange"};
+    return (unsigned)key < 4 ? names[key] : "?";
+}
+
+const char *ped_key_role(enum ped_key key)
+{
+    static const char *const roles[] = {"HSM Security Officer", "cloning domain", "Crypto Officer",
+                                        "Remote PED Vector"};
+    return (unsigned)key < 4 ? roles[key] : "?";
+}

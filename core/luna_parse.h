@@ -1,0 +1,97 @@
+/* luna_parse.h: pure parsers for what the Luna tools print (lunacm, vtl, pedserver).
+ *
+ * Tolerant of every variant in ../shared/luna-reference/FORMATS.md: TAB or 2/4/8-space
+ * indentation, CRLF, trailing spaces, empty labels, slots in any order, both banner and
+ * table generations. Decisions are taken on the parsed facts, never on wording the
+ * reference marks UNKNOWN. All functions take the text of one command's output (the lines
+ * between the echoed command and the next prompt, or a whole capture) and never allocate
+ * unless they say so. */
+#ifndef ROTWIZ_LUNA_PARSE_H
+#define ROTWIZ_LUNA_PARSE_H
+#include <stdbool.h>
+#include <stddef.h>
+#include "model.h"
+
+/* lunacm/vtl banner: "lunacm (64-bit) v10.4.0-275. Copyright ..." and older forms. */
+struct luna_version {
+    char tool[32];          /* "lunacm", "vtl", "LunaCM" as printed */
+    int major, minor, patch, build;   /* build -1 when absent */
+    char vendor[MODEL_TEXT];          /* text after "Copyright (c) <years> ", up to '.' */
+};
+/* Finds the banner line anywhere in TEXT. Returns true when found. */
+bool luna_parse_banner(const char *text, struct luna_version *out);
+/* Formats "major.minor.patch" into buf. */
+void luna_version_string(const struct luna_version *v, char *buf, size_t len);
+/* Compares two versions by major.minor.patch: <0, 0, >0. */
+int luna_version_cmp(int amaj, int amin, int apat, int bmaj, int bmin, int bpat);
+/* Parses "7.7.1" (or "7.7") into three ints; false when not a version. */
+bool luna_parse_dotted(const char *s, int *maj, int *min, int *pat);
+
+/* `Command Result : No Error` / `Command Result : 0x<hex> (<text>)`, with an optional
+ * preceding `Error in execution: <TEXT>.` line (any spacing before the colon). */
+struct luna_result {
+    bool found;             /* a Command Result line was present */
+    bool ok;                /* No Error */
+    unsigned long code;     /* 0 when ok */
+    char text[MODEL_TEXT];  /* text in parentheses, may be empty */
+    char error[256];        /* Error in execution text, may be empty */
+};
+/* Looks for the LAST Command Result line in TEXT. */
+bool luna_parse_result(const char *text, struct luna_result *out);
+/* True when LINE (one line, no newline needed) is a Command Result line. */
+bool luna_is_result_line(const char *line);
+/* Name of a known result code ("CKR_PIN_INCORRECT"...) or NULL. */
+const char *luna_result_name(unsigned long code);
+
+/* True when TEXT ends with a lunacm prompt ("lunacm:>" possibly followed by spaces). */
+bool luna_ends_with_prompt(const char *text);
+/* True when TEXT ends with the proceed/quit question ("Type 'proceed' to continue, or 'quit'
+ * to quit now ->"). */
+bool luna_ends_with_confirm(const char *text);
+/* True when the last non-empty line of TEXT asks for a password (ends with ':' and mentions
+ * "password" case-insensitively), e.g. "Enter password for Partition SO:". */
+bool luna_ends_with_password_prompt(const char *text);
+/* True when TEXT contains "Please attend to the PED." */
+bool luna_wants_ped(const char *text);
+
+/* `slot list` (or lunacm's start-up listing). Sets kind from the description. */
+bool luna_parse_slot_list(const char *text, struct slot_list *out);
+/* `slot set -slot N`: "Current Slot Id: N (...)". Returns the id or -1. */
+long luna_parse_slot_set(const char *text);
+
+/* `partition contents`. */
+#define LUNA_MAX_OBJECTS 64
+struct luna_object {
+    char label[MODEL_TEXT];
+    char handle[32];
+    char type[MODEL_TEXT];
+    char uid[MODEL_TEXT];
+};
+struct luna_objects {
+    size_t count;
+    bool truncated;          /* more than LUNA_MAX_OBJECTS */
+    struct luna_object objects[LUNA_MAX_OBJECTS];
+};
+bool luna_parse_partition_contents(const char *text, struct luna_objects *out);
+
+/* `vtl listservers`. */
+bool luna_parse_vtl_listservers(const char *text, struct vtl_server_list *out);
+/* `vtl verify` (both the 16- and 8-character rule generations). */
+struct luna_vtl_slot { long slot; char serial[MODEL_TEXT]; char label[MODEL_TEXT]; };
+struct luna_vtl_verify { size_t count; struct luna_vtl_slot slots[MODEL_MAX_SLOTS]; };
+bool luna_parse_vtl_verify(const char *text, struct luna_vtl_verify *out);
+
+/* `ped get` / `ped show`. */
+struct luna_ped_info {
+    bool local;              /* "listening to local PED" */
+    long ped_id;             /* -1 when not printed */
+    char server_ip[MODEL_TEXT];
+    int server_port;         /* 0 when not printed */
+};
+bool luna_parse_ped_info(const char *text, struct luna_ped_info *out);
+
+/* `pedserver -mode show`: Name: value pairs. Copies the value for NAME (case-insensitive,
+ * e.g. "Ped2 Connection Status") into buf. */
+bool luna_parse_named_value(const char *text, const char *name, char *buf, size_t len);
+
+#endif
