@@ -1,0 +1,57 @@
+/* runner.h: runs one flow in a worker thread and hands its events to the UI thread.
+ *
+ * Why a thread: a flow reads like the ceremony script (send, verify, ask, go on), which is
+ * what a reviewer needs; the worker blocks on SSH, helpers and the operator's answers while
+ * the UI thread's poll() loop never does. Events are queued and a pipe wakes the UI.
+ * Batch mode and tests run flows directly (flow_run) with their own sink instead. */
+#ifndef ROTWIZ_RUNNER_H
+#define ROTWIZ_RUNNER_H
+#include <stdbool.h>
+#include <stddef.h>
+#include "core_event.h"
+
+enum flow_kind { FLOW_BACKUP = 0, FLOW_RESTORE, FLOW_PREPARE_TARGET, FLOW_TOPOLOGY };
+
+#define FLOW_MAX_WITNESSES 8
+/* Everything a flow needs to start. Strings are copied by runner_start/flow_run. */
+struct flow_request {
+    enum flow_kind kind;
+    const char *config_path;
+    const char *secrets_path;           /* NULL: none; missing secrets are asked for */
+    const char *auth_override;          /* "password"/"ped" or NULL */
+    const char *state_dir;              /* where sessions are recorded */
+    const char *confirm_clear_host;     /* batch: --confirm-clear HOST */
+    const char *operator_name;          /* NULL: asked (wizard) or login name (batch) */
+    const char *witnesses[FLOW_MAX_WITNESSES];
+    size_t witness_count;
+    bool batch;                         /* hand steps verified by effect, never asked */
+};
+
+struct runner;
+
+/* Starts the flow in a worker thread. Returns NULL with a message in err. */
+struct runner *runner_start(const struct flow_request *req, char *err, size_t errlen);
+
+/* A descriptor that becomes readable when events or a question wait; add it to poll(). */
+int runner_fd(const struct runner *r);
+
+/* UI thread: delivers every queued event to SINK->on_event (sink->ask is not used). */
+void runner_dispatch(struct runner *r, const struct core_sink *sink);
+
+/* UI thread: the question the flow waits on, or NULL. Valid until runner_answer. */
+const struct core_ask *runner_pending_ask(struct runner *r);
+
+/* UI thread: answers the pending question (status ASK_ANSWERED or ASK_CANCELLED). The answer
+ * is copied and the caller should wipe its own copy of any secret. */
+void runner_answer(struct runner *r, int status, const struct core_answer *a);
+
+/* Asks the flow to stop at the next safe point (never in the middle of an HSM command). */
+void runner_cancel(struct runner *r);
+
+/* True once the flow ended; *exit_code gets the INTERFACE.md exit code. */
+bool runner_finished(struct runner *r, int *exit_code);
+
+/* Cancels if still running, joins the thread and frees everything. */
+void runner_free(struct runner *r);
+
+#endif
