@@ -3,6 +3,7 @@
 #include <jansson.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 static void copy_str(char *dst, size_t len, json_t *obj, const char *key)
@@ -101,4 +102,12 @@ const struct sim_appliance_params *lab_appliance(const struct sim_lab_params *p,
         if (strcmp(p->appliances[i].name, name) == 0)
             return &p->appliances[i];
     return NULL;
+}
+
+void lab_latency(const struct sim_lab_params *p)
+{
+    if (p->latency_ms > 0) {
+        struct timespec ts = {p->latency_ms / 1000, (long)(p->latency_ms % 1000) * 1000000L};
+        nanosleep(&ts, NULL);
+    }
 }

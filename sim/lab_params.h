@@ -52,4 +52,9 @@ bool lab_has_fault(const struct sim_lab_params *p, const char *name);
 /* The appliance named NAME, or NULL. */
 const struct sim_appliance_params *lab_appliance(const struct sim_lab_params *p, const char *name);
 
+
+
+/* Sleeps the lab's --latency before a device reply (no-op when 0). */
+void lab_latency(const struct sim_lab_params *p);
+
 #endif
