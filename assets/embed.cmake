@@ -1,7 +1,8 @@
-# Writes OUT: a C table of every file in FILES (paths relative to ROOT), each NUL-terminated.
+# Writes OUT: a C table of every file listed in LIST (paths relative to ROOT), each NUL-terminated.
 set(body "#include <stddef.h>\nstruct rotwiz_asset { const char *name; const char *data; size_t len; };\n")
 set(table "")
 set(i 0)
+file(READ ${LIST} FILES)
 foreach(f ${FILES})
   file(RELATIVE_PATH rel ${ROOT} ${f})
   file(READ ${f} hex HEX)

@@ -1,0 +1,194 @@
+/* flow_def.c: loads flows and their steps from the embedded libconfig files. */
+#include "flow_def.h"
+#include "assets.h"
+#include <libconfig.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define STEPS_ASSET "flows/steps.conf"
+
+const char *flow_def_id(enum flow_kind kind, bool ped)
+{
+    switch (kind) {
+    case FLOW_BACKUP: return ped ? "backup-ped" : "backup-password";
+    case FLOW_RESTORE: return ped ? "restore-ped" : "restore-password";
+    case FLOW_PREPARE_TARGET: return ped ? "prepare-target-ped" : "prepare-target-password";
+    default: return "topology";
+    }
+}
+
+static char *dup_or_null(const config_setting_t *s, const char *name)
+{
+    const char *v = NULL;
+    if (config_setting_lookup_string(s, name, &v) != CONFIG_TRUE)
+        return NULL;
+    return strdup(v);
+}
+
+static bool flag(const config_setting_t *s, const char *name)
+{
+    int v = 0;
+    return config_setting_lookup_bool(s, name, &v) == CONFIG_TRUE && v;
+}
+
+static int parse_ped_key(const char *name, enum ped_key *out)
+{
+    for (int k = PED_KEY_BLUE; k <= PED_KEY_ORANGE; k++)
+        if (strcmp(name, ped_key_name((enum ped_key)k)) == 0) {
+            *out = (enum ped_key)k;
+            return 0;
+        }
+    return -1;
+}
+
+static int read_asset(config_t *cfg, const char *name, char *err, size_t errlen)
+{
+    const char *text = assets_get(name, NULL);
+    config_init(cfg);
+    if (!text) {
+        snprintf(err, errlen, "%s: not embedded in this build", name);
+        return -1;
+    }
+    if (config_read_string(cfg, text) != CONFIG_TRUE) {
+        snprintf(err, errlen, "assets/%s:%d: %s", name, config_error_line(cfg),
+                 config_error_text(cfg));
+        return -1;
+    }
+    return 0;
+}
+
+static int load_step(const config_setting_t *s, struct flow_step_def *st, const char *asset,
+                     char *err, size_t errlen)
+{
+    st->id = strdup(config_setting_name(s));
+    st->title = dup_or_null(s, "title");
+    st->instructions = dup_or_null(s, "instructions");
+    st->action = dup_or_null(s, "action");
+    st->verifies = dup_or_null(s, "verifies");
+    st->failure = dup_or_null(s, "failure");
+    st->fix = dup_or_null(s, "fix");
+    st->hand = flag(s, "hand");
+    st->destructive = flag(s, "destructive");
+    st->optional = flag(s, "optional");
+    st->back = flag(s, "back");
+    if (!st->title || !st->instructions || !st->action) {
+        snprintf(err, errlen, "assets/%s:%d: step %s needs title, instructions and action", asset,
+                 config_setting_source_line(s), st->id);
+        return -1;
+    }
+    const config_setting_t *ped = config_setting_get_member(s, "ped");
+    for (int i = 0; ped && i < config_setting_length(ped) && i < PED_MAX_KEYS; i++) {
+        const char *k = config_setting_get_string_elem(ped, i);
+        if (!k || parse_ped_key(k, &st->ped[st->ped_count]) != 0) {
+            snprintf(err, errlen, "assets/%s:%d: step %s: unknown PED key", asset,
+                     config_setting_source_line(ped), st->id);
+            return -1;
+        }
+        st->ped_count++;
+    }
+    return 0;
+}
+
+int flow_def_load(const char *id, struct flow_def *out, char *err, size_t errlen)
+{
+    char asset[128];
+    config_t flows, steps;
+    int rc = -1;
+    memset(out, 0, sizeof *out);
+    snprintf(asset, sizeof asset, "flows/%s.conf", id);
+    int frc = read_asset(&flows, asset, err, errlen);
+    int src = frc == 0 ? read_asset(&steps, STEPS_ASSET, err, errlen) : -1;
+    if (frc != 0 || src != 0)
+        goto out;
+    const config_setting_t *f = config_lookup(&flows, "flow");
+    const config_setting_t *list = f ? config_setting_get_member(f, "steps") : NULL;
+    const config_setting_t *lib = config_lookup(&steps, "steps");
+    if (!list || !lib) {
+        snprintf(err, errlen, "assets/%s: needs flow.steps and %s needs steps", asset, STEPS_ASSET);
+        goto out;
+    }
+    out->id = dup_or_null(f, "id");
+    out->title = dup_or_null(f, "title");
+    out->kind = dup_or_null(f, "kind");
+    out->auth = dup_or_null(f, "auth");
+    out->appliance = dup_or_null(f, "appliance");
+    if (!out->id || !out->title || !out->kind || !out->auth || !out->appliance) {
+        snprintf(err, errlen, "assets/%s:%d: flow needs id, title, kind, auth and appliance",
+                 asset, config_setting_source_line(f));
+        goto out;
+    }
+    int n = config_setting_length(list);
+    out->steps = calloc((size_t)n, sizeof *out->steps);
+    for (int i = 0; i < n; i++) {
+        const char *sid = config_setting_get_string_elem(list, i);
+        const config_setting_t *s = sid ? config_setting_get_member(lib, sid) : NULL;
+        if (!s) {
+            snprintf(err, errlen, "assets/%s:%d: step '%s' is not defined in assets/%s", asset,
+                     config_setting_source_line(list), sid ? sid : "?", STEPS_ASSET);
+            goto out;
+        }
+        out->count++;
+        if (load_step(s, &out->steps[i], STEPS_ASSET, err, errlen) != 0)
+            goto out;
+    }
+    rc = 0;
+out:
+    if (frc == 0)
+        config_destroy(&flows);
+    if (src == 0)
+        config_destroy(&steps);
+    if (rc != 0)
+        flow_def_free(out);
+    return rc;
+}
+
+void flow_def_free(struct flow_def *def)
+{
+    for (size_t i = 0; i < def->count; i++) {
+        struct flow_step_def *s = &def->steps[i];
+        free(s->id);
+        free(s->title);
+        free(s->instructions);
+        free(s->action);
+        free(s->verifies);
+        free(s->failure);
+        free(s->fix);
+    }
+    free(def->steps);
+    free(def->id);
+    free(def->title);
+    free(def->kind);
+    free(def->auth);
+    free(def->appliance);
+    memset(def, 0, sizeof *def);
+}
+
+char *flow_fill(const char *text, const char *(*lookup)(void *ud, const char *name), void *ud)
+{
+    size_t cap = strlen(text) + 64, len = 0;
+    char *out = malloc(cap);
+    for (const char *p = text; *p;) {
+        const char *close = *p == '{' ? strchr(p, '}') : NULL;
+        const char *val = NULL;
+        size_t take = 1;
+        if (close && (size_t)(close - p) < 64) {
+            char name[64];
+            snprintf(name, sizeof name, "%.*s", (int)(close - p - 1), p + 1);
+            val = lookup(ud, name);
+            if (val)
+                take = (size_t)(close - p) + 1;
+        }
+        const char *piece = val ? val : p;
+        size_t plen = val ? strlen(val) : 1;
+        if (len + plen + 1 > cap) {
+            cap = (len + plen + 1) * 2;
+            out = realloc(out, cap);
+        }
+        memcpy(out + len, piece, plen);
+        len += plen;
+        p += take;
+    }
+    out[len] = '\0';
+    return out;
+}
