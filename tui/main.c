@@ -1,13 +1,326 @@
-/* main.c: the rotwiz command line. Dispatches to the wizard, batch flows, topology and export. */
+/* main.c: the rotwiz command line (INTERFACE.md). Parses options, starts the simulated lab for
+ * --simulate, and hands over to the wizard, a batch flow, the topology view or export. */
+#include <locale.h>
+#include <pwd.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include "batch_sink.h"
+#include "export.h"
+#include "flow.h"
+#include "secure.h"
+#include "session.h"
+#include "simlab.h"
+#include "topology_json.h"
+#include "tui.h"
+
+struct cli {
+    const char *command;        /* NULL = wizard */
+    const char *session;        /* export SESSION */
+    const char *config;
+    const char *secrets;
+    const char *state_dir;
+    const char *auth;
+    const char *operator_name;
+    const char *witnesses[FLOW_MAX_WITNESSES];
+    size_t witness_count;
+    const char *confirm_clear;
+    const char *format;
+    const char *output;
+    const char *faults[SIMLAB_MAX_FAULTS];
+    size_t fault_count;
+    bool batch, json, plain, no_color, simulate, verbose;
+};
+
+static const char usage_text[] =
+    "usage:\n"
+    "  rotwiz [--config FILE]                      the full-screen wizard\n"
+    "  rotwiz topology [--config FILE] [--json|--plain]\n"
+    "                                              read-only view: connects, reads, changes nothing\n"
+    "  rotwiz backup         --config FILE --batch [--secrets FILE]\n"
+    "  rotwiz restore        --config FILE --batch [--secrets FILE]\n"
+    "  rotwiz prepare-target --config FILE --batch [--secrets FILE] --confirm-clear HOST\n"
+    "  rotwiz export SESSION --format text|jsonl|cast [-o FILE]\n"
+    "  rotwiz --simulate [any command above]       run against a private simulated lab\n"
+    "  rotwiz --version | --help\n"
+    "\n"
+    "common options:\n"
+    "  --state-dir DIR     where sessions are recorded (default $XDG_STATE_HOME/rotwiz)\n"
+    "  --no-color          monochrome (also NO_COLOR)\n"
+    "  --auth password|ped override the configuration's authentication type\n"
+    "  --operator NAME     recorded in the session journal\n"
+    "  --witness NAME      recorded in the session journal (repeatable)\n"
+    "  --secrets FILE      secrets file (must be mode 0600)\n"
+    "  --verbose           batch: print every transcript line (secrets masked)\n"
+    "  --fault NAME        with --simulate: inject a lab fault (rotwiz-sim lab --help lists them)\n"
+    "\n"
+    "exit codes: 0 done, 2 usage or config error, 3 cannot connect or host key refused,\n"
+    "  4 precondition failed, 5 HSM command failed, 6 cancelled, 7 timed out\n";
+
+static int usage_error(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "rotwiz: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\nrun 'rotwiz --help' for the commands and options.\n");
+    return EXIT_USAGE;
+}
+
+static bool is_command(const char *s)
+{
+    static const char *const commands[] = {"topology", "backup", "restore", "prepare-target",
+                                           "export"};
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(s, commands[i]) == 0)
+            return true;
+    return false;
+}
+
+/* Returns -1 to go on, or an exit code (help, version, usage error). */
+static int parse(int argc, char **argv, struct cli *c)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *next = i + 1 < argc ? argv[i + 1] : NULL;
+#define VALUE(field)                                                     \
+    do {                                                                 \
+        if (!next)                                                       \
+            return usage_error("%s needs a value", a);                   \
+        c->field = next;                                                 \
+        i++;                                                             \
+    } while (0)
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            fputs(usage_text, stdout);
+            return 0;
+        } else if (strcmp(a, "--version") == 0) {
+            printf("rotwiz %s\n", ROTWIZ_VERSION);
+            return 0;
+        } else if (strcmp(a, "--config") == 0) {
+            VALUE(config);
+        } else if (strcmp(a, "--secrets") == 0) {
+            VALUE(secrets);
+        } else if (strcmp(a, "--state-dir") == 0) {
+            VALUE(state_dir);
+        } else if (strcmp(a, "--auth") == 0) {
+            VALUE(auth);
+            if (strcmp(c->auth, "password") != 0 && strcmp(c->auth, "ped") != 0)
+                return usage_error("--auth takes password or ped, not '%s'", c->auth);
+        } else if (strcmp(a, "--operator") == 0) {
+            VALUE(operator_name);
+        } else if (strcmp(a, "--witness") == 0) {
+            if (!next)
+                return usage_error("%s needs a value", a);
+            if (c->witness_count >= FLOW_MAX_WITNESSES)
+                return usage_error("at most 8 witnesses (%s)", next);
+            c->witnesses[c->witness_count++] = next;
+            i++;
+        } else if (strcmp(a, "--confirm-clear") == 0) {
+            VALUE(confirm_clear);
+        } else if (strcmp(a, "--format") == 0) {
+            VALUE(format);
+        } else if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) {
+            VALUE(output);
+        } else if (strcmp(a, "--fault") == 0) {
+            if (!next)
+                return usage_error("%s needs a value", a);
+            if (c->fault_count >= SIMLAB_MAX_FAULTS)
+                return usage_error("too many faults (%s)", next);
+            c->faults[c->fault_count++] = next;
+            i++;
+        } else if (strcmp(a, "--batch") == 0) {
+            c->batch = true;
+        } else if (strcmp(a, "--json") == 0) {
+            c->json = true;
+        } else if (strcmp(a, "--plain") == 0) {
+            c->plain = true;
+        } else if (strcmp(a, "--no-color") == 0) {
+            c->no_color = true;
+        } else if (strcmp(a, "--simulate") == 0) {
+            c->simulate = true;
+        } else if (strcmp(a, "--verbose") == 0) {
+            c->verbose = true;
+        } else if (a[0] == '-') {
+            return usage_error("unknown option '%s'", a);
+        } else if (!c->command && is_command(a)) {
+            c->command = a;
+        } else if (c->command && strcmp(c->command, "export") == 0 && !c->session) {
+            c->session = a;
+        } else {
+            return usage_error("unexpected argument '%s'", a);
+        }
+#undef VALUE
+    }
+    return -1;
+}
+
+/* Checks the combinations INTERFACE.md allows. Returns -1 when fine, else an exit code. */
+static int validate(const struct cli *c)
+{
+    const char *cmd = c->command;
+    bool flow = cmd && (strcmp(cmd, "backup") == 0 || strcmp(cmd, "restore") == 0 ||
+                        strcmp(cmd, "prepare-target") == 0);
+    if (c->json && c->plain)
+        return usage_error("choose one of --json and --plain%s", "");
+    if ((c->json || c->plain) && (!cmd || strcmp(cmd, "topology") != 0))
+        return usage_error("--json and --plain go with the topology command%s", "");
+    if (flow && !c->batch)
+        return usage_error("'%s' runs headless and needs --batch (the wizard is plain 'rotwiz')",
+                           cmd);
+    if (c->batch && !flow)
+        return usage_error("--batch goes with backup, restore or prepare-target%s", "");
+    if (flow && !c->config && !c->simulate)
+        return usage_error("'%s' needs --config FILE (or --simulate)", cmd);
+    if (cmd && strcmp(cmd, "prepare-target") == 0 && !c->confirm_clear)
+        return usage_error("prepare-target --batch needs --confirm-clear HOST naming the target "
+                           "(it may clear the target's partition)%s", "");
+    if (c->confirm_clear && (!cmd || strcmp(cmd, "prepare-target") != 0))
+        return usage_error("--confirm-clear goes with prepare-target%s", "");
+    if (cmd && strcmp(cmd, "export") == 0) {
+        if (!c->session)
+            return usage_error("export needs the SESSION folder%s", "");
+        if (!c->format)
+            return usage_error("export needs --format text|jsonl|cast%s", "");
+        if (strcmp(c->format, "text") != 0 && strcmp(c->format, "jsonl") != 0 &&
+            strcmp(c->format, "cast") != 0)
+            return usage_error("--format takes text, jsonl or cast, not '%s'", c->format);
+    }
+    if (c->fault_count && !c->simulate)
+        return usage_error("--fault goes with --simulate%s", "");
+    return -1;
+}
+
+static const char *login_name(void)
+{
+    const char *u = getenv("USER");
+    if (u && *u)
+        return u;
+    struct passwd *pw = getpwuid(getuid());
+    return pw ? pw->pw_name : "operator";
+}
+
+static void fill_request(const struct cli *c, struct flow_request *req, enum flow_kind kind)
+{
+    memset(req, 0, sizeof *req);
+    req->kind = kind;
+    req->config_path = c->config;
+    req->secrets_path = c->secrets;
+    req->auth_override = c->auth;
+    req->state_dir = c->state_dir;
+    req->confirm_clear_host = c->confirm_clear;
+    req->operator_name = c->operator_name;
+    for (size_t i = 0; i < c->witness_count; i++)
+        req->witnesses[i] = c->witnesses[i];
+    req->witness_count = c->witness_count;
+}
+
+static int run_batch(const struct cli *c, enum flow_kind kind)
+{
+    struct flow_request req;
+    fill_request(c, &req, kind);
+    req.batch = true;
+    if (!req.operator_name)
+        req.operator_name = login_name();
+    struct batch_sink bs = {.out = stdout, .verbose = c->verbose};
+    struct core_sink sink = batch_sink_make(&bs);
+    return flow_run(&req, &sink, -1);
+}
+
+static int run_topology_text(const struct cli *c)
+{
+    struct flow_request req;
+    fill_request(c, &req, FLOW_TOPOLOGY);
+    req.batch = true;
+    req.operator_name = c->operator_name ? c->operator_name : login_name();
+    /* stdout carries the document; progress goes to stderr */
+    struct batch_sink bs = {.out = stderr, .verbose = c->verbose};
+    struct core_sink sink = batch_sink_make(&bs);
+    int rc = flow_run(&req, &sink, -1);
+    if (bs.have_topology) {
+        if (c->json)
+            topology_write_json(&bs.last_topology, stdout);
+        else
+            topology_write_plain(&bs.last_topology, stdout);
+    }
+    return rc;
+}
+
+static int export_cb(const char *session_dir, const char *format, const char *path, char *err,
+                     size_t len)
+{
+    return export_session(session_dir, format, path, err, len);
+}
+
+static const char *latest_session(void *ud)
+{
+    (void)ud;
+    const char *s = flow_last_session();
+    return *s ? s : NULL;
+}
+
+static int run_wizard(const struct cli *c, bool topology_only, const char *lab_dir)
+{
+    struct tui_options o = {
+        .config_path = c->config, .secrets_path = c->secrets, .auth = c->auth,
+        .auth_override = c->auth, .state_dir = c->state_dir, .operator_name = c->operator_name,
+        .witness_count = c->witness_count, .no_color = c->no_color, .simulated = c->simulate,
+        .lab_dir = lab_dir, .export_session = export_cb, .latest_session_dir = latest_session,
+    };
+    for (size_t i = 0; i < c->witness_count; i++)
+        o.witnesses[i] = c->witnesses[i];
+    return topology_only ? tui_topology(&o) : tui_wizard(&o);
+}
+
+static int dispatch(struct cli *c, const char *lab_dir)
+{
+    const char *cmd = c->command;
+    if (cmd && strcmp(cmd, "export") == 0) {
+        char err[512];
+        if (export_session(c->session, c->format, c->output, err, sizeof err) != 0) {
+            fprintf(stderr, "rotwiz: %s\n", err);
+            return EXIT_USAGE;
+        }
+        if (c->output)
+            fprintf(stderr, "rotwiz: exported to %s (and %s.sha256)\n", c->output, c->output);
+        return EXIT_DONE;
+    }
+    if (cmd && strcmp(cmd, "topology") == 0)
+        return c->json || c->plain ? run_topology_text(c) : run_wizard(c, true, lab_dir);
+    if (cmd && strcmp(cmd, "backup") == 0)
+        return run_batch(c, FLOW_BACKUP);
+    if (cmd && strcmp(cmd, "restore") == 0)
+        return run_batch(c, FLOW_RESTORE);
+    if (cmd && strcmp(cmd, "prepare-target") == 0)
+        return run_batch(c, FLOW_PREPARE_TARGET);
+    return run_wizard(c, false, lab_dir);
+}
 
 int main(int argc, char **argv)
 {
-    if (argc > 1 && strcmp(argv[1], "--version") == 0) {
-        printf("rotwiz %s\n", ROTWIZ_VERSION);
-        return 0;
+    setlocale(LC_ALL, "");
+    secure_init();  /* no core dumps: they could hold secrets */
+    struct cli c = {0};
+    int rc = parse(argc, argv, &c);
+    if (rc >= 0)
+        return rc;
+    if ((rc = validate(&c)) >= 0)
+        return rc;
+    if (!c.simulate)
+        return dispatch(&c, NULL);
+
+    struct simlab lab = {0};
+    char err[512];
+    if (simlab_start(&lab, c.auth, c.faults, c.fault_count, err, sizeof err) != 0) {
+        fprintf(stderr, "rotwiz: %s\n", err);
+        return EXIT_CONNECT;
     }
-    fprintf(stderr, "rotwiz: not built yet\n");
-    return 2;
+    if (!c.config)
+        c.config = lab.config;
+    if (!c.secrets)
+        c.secrets = lab.secrets;
+    /* with --simulate, record sessions in the normal state folder so they can be exported
+     * after the lab is gone */
+    rc = dispatch(&c, lab.dir);
+    simlab_stop(&lab);
+    return rc;
 }

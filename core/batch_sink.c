@@ -1,0 +1,109 @@
+/* batch_sink.c: printing sink for `rotwiz backup|restore|prepare-target --batch` and
+ * `rotwiz topology --json|--plain`. */
+#include "batch_sink.h"
+#include <fcntl.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+static const char *state_word(enum step_state s)
+{
+    switch (s) {
+    case STEP_DONE: return "done";
+    case STEP_FAILED: return "FAILED";
+    case STEP_SKIPPED: return "skipped";
+    case STEP_CURRENT: return "...";
+    default: return "";
+    }
+}
+
+static void on_event(void *ud, const struct core_event *ev)
+{
+    struct batch_sink *bs = ud;
+    FILE *out = bs->out;
+    switch (ev->type) {
+    case EV_FLOW_STARTED:
+        bs->step_count = ev->u.flow.step_count;
+        fprintf(out, "rotwiz: %s (%zu steps)\n", ev->u.flow.title, ev->u.flow.step_count);
+        break;
+    case EV_STEP_CHANGED:
+        if (ev->u.step.step->state == STEP_CURRENT)
+            break; /* one line per step: printed when it ends */
+        fprintf(out, "[%2zu/%zu] %-7s %s\n", ev->u.step.index + 1, bs->step_count,
+                state_word(ev->u.step.step->state), ev->u.step.step->title);
+        break;
+    case EV_PED_PROMPT:
+        fprintf(out, "PED: present the %s key (%s) for the %s, within %d s\n",
+                ped_key_name(ev->u.ped.keys[ev->u.ped.current]),
+                ped_key_role(ev->u.ped.keys[ev->u.ped.current]), ev->u.ped.device,
+                ev->u.ped.timeout_s);
+        break;
+    case EV_NOTICE:
+        fprintf(out, "%s: %s\n", ev->u.notice.warning ? "warning" : "note", ev->u.notice.text);
+        break;
+    case EV_ERROR:
+        fprintf(out, "error: %s\n", ev->u.error.cause);
+        if (ev->u.error.fix)
+            fprintf(out, "  fix: %s\n", ev->u.error.fix);
+        if (ev->u.error.excerpt && *ev->u.error.excerpt)
+            fprintf(out, "  transcript:\n%s\n", ev->u.error.excerpt);
+        break;
+    case EV_FLOW_FINISHED:
+        fprintf(out, "rotwiz: %s (exit %d)\n", ev->u.finished.message, ev->u.finished.exit_code);
+        break;
+    case EV_TOPOLOGY_CHANGED:
+        bs->last_topology = *ev->u.topology.topology;
+        bs->have_topology = true;
+        break;
+    case EV_TRANSCRIPT_LINE:
+        if (bs->verbose)
+            fprintf(out, "  %s %s %s\n", ev->u.line.host,
+                    ev->u.line.dir == TX_SENT ? ">" : ev->u.line.dir == TX_RECEIVED ? "<" : "-",
+                    ev->u.line.text);
+        break;
+    default:
+        break;
+    }
+    fflush(out);
+}
+
+bool batch_read_secret(const char *prompt, char *buf, size_t len)
+{
+    int fd = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0)
+        return false;
+    struct termios old, quiet;
+    bool ok = false;
+    if (tcgetattr(fd, &old) != 0)
+        goto out;
+    quiet = old;
+    quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
+    if (write(fd, prompt, strlen(prompt)) < 0 || tcsetattr(fd, TCSAFLUSH, &quiet) != 0)
+        goto out;
+    size_t n = 0;
+    char c;
+    while (n + 1 < len && read(fd, &c, 1) == 1 && c != '\n')
+        buf[n++] = c;
+    buf[n] = '\0';
+    tcsetattr(fd, TCSAFLUSH, &old);
+    ok = write(fd, "\n", 1) == 1;
+out:
+    close(fd);
+    return ok;
+}
+
+static int ask(void *ud, const struct core_ask *q, struct core_answer *a)
+{
+    (void)ud;
+    if (q->type != ASK_SECRET)
+        return ASK_UNAVAILABLE; /* batch never confirms anything on the operator's behalf */
+    char prompt[256];
+    snprintf(prompt, sizeof prompt, "%s: ", q->prompt ? q->prompt : q->key);
+    return batch_read_secret(prompt, a->text, sizeof a->text) ? ASK_ANSWERED : ASK_UNAVAILABLE;
+}
+
+struct core_sink batch_sink_make(struct batch_sink *bs)
+{
+    struct core_sink s = {.on_event = on_event, .ask = ask, .ud = bs};
+    return s;
+}

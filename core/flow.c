@@ -1,0 +1,211 @@
+/* flow.c: the engine that interprets a flow's step table: sets up the run (config, secrets,
+ * session record), walks the steps in order (hand steps wait for the operator and are
+ * verified by effect; every action verifies its own effect), records everything, and tears
+ * the run down (helpers killed, connections closed) whatever happened. */
+#include "flow.h"
+#include "flow_ctx.h"
+#include "flow_io.h"
+#include "job.h"
+#include "ssh_conn.h"
+#include "stream.h"
+#include "waitset.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static __thread char last_session[512];
+
+const char *flow_last_session(void)
+{
+    return last_session;
+}
+
+static const char *fill_lookup(void *ud, const char *name)
+{
+    return flow_placeholder(ud, name);
+}
+
+/* Builds the step views the UI shows, with placeholders filled from the run. */
+static void make_views(struct flow_ctx *fx)
+{
+    fx->views = calloc(fx->def.count, sizeof *fx->views);
+    for (size_t i = 0; i < fx->def.count; i++) {
+        const struct flow_step_def *s = &fx->def.steps[i];
+        struct step_view *v = &fx->views[i];
+        v->id = s->id;
+        v->title = flow_fill(s->title, fill_lookup, fx);
+        v->instructions = flow_fill(s->instructions, fill_lookup, fx);
+        v->enter_action = s->hand ? "Confirm it is done" : s->destructive
+                                                              ? "Type the target's name to go on"
+                                                              : "Run this step";
+        v->hand_step = s->hand;
+        v->destructive = s->destructive;
+        v->can_go_back = s->back;
+        v->state = STEP_PENDING;
+    }
+}
+
+static void free_views(struct flow_ctx *fx)
+{
+    for (size_t i = 0; fx->views && i < fx->def.count; i++) {
+        free((char *)fx->views[i].title);
+        free((char *)fx->views[i].instructions);
+    }
+    free(fx->views);
+    fx->views = NULL;
+}
+
+static void set_step_state(struct flow_ctx *fx, size_t i, enum step_state st)
+{
+    fx->views[i].state = st;
+    struct core_event ev = {.type = EV_STEP_CHANGED};
+    ev.u.step.index = i;
+    ev.u.step.step = &fx->views[i];
+    core_emit(fx->sink, &ev);
+}
+
+/* A hand step: the wizard asks the operator; batch mode relies on the verification alone.
+ * Returns 0 (done), 1 (go back), or an exit code. */
+static int hand_step(struct flow_ctx *fx, size_t i)
+{
+    if (fx->req->batch)
+        return 0;
+    struct core_ask q = {.type = ASK_HAND_STEP, .title = fx->views[i].title,
+                         .prompt = fx->views[i].instructions};
+    struct core_answer a = {0};
+    int st = core_ask(fx->sink, &q, &a);
+    if (st != ASK_ANSWERED || (!a.yes && a.choice != 1))
+        return flow_fail(fx, EXIT_CANCELLED, NULL, "Cancelled by the operator at '%s'.",
+                         fx->views[i].title);
+    if (!a.yes && a.choice == 1)
+        return 1;
+    flow_journal_confirmation(fx, fx->def.steps[i].id, "hand step done", NULL);
+    return 0;
+}
+
+/* Index of the step to go back to from I (the nearest earlier step marked back), or I. */
+static size_t back_target(const struct flow_ctx *fx, size_t i)
+{
+    for (size_t j = i; j-- > 0;)
+        if (fx->def.steps[j].back)
+            return j;
+    return i;
+}
+
+/* Runs step I. Returns 0, 1 (go back) or an exit code. */
+static int run_step(struct flow_ctx *fx, size_t i)
+{
+    const struct flow_step_def *s = &fx->def.steps[i];
+    flow_action_fn *act = flow_action_find(s->action);
+    fx->current = i;
+    fx->step = s;
+    fx->ped_prompts = 0;
+    set_step_state(fx, i, STEP_CURRENT);
+    flow_journal_step_start(fx, s->id, fx->views[i].title);
+    for (;;) {
+        int rc = 0;
+        if (s->hand) {
+            rc = hand_step(fx, i);
+            if (rc == 1) {
+                set_step_state(fx, i, STEP_PENDING);
+                return 1;
+            }
+        }
+        if (rc == 0 && !flow_cancelled(fx))
+            rc = act(fx, s);
+        else if (rc == 0)
+            rc = flow_fail(fx, EXIT_CANCELLED, NULL, "Cancelled by the operator.");
+        if (rc == 0) {
+            set_step_state(fx, i, STEP_DONE);
+            flow_journal_step_done(fx, s->id);
+            return 0;
+        }
+        /* A hand step whose effect does not verify is shown and asked again in the wizard:
+         * the operator fixes the cabling and confirms. Never for logins (no hand step logs in). */
+        if (s->hand && !fx->req->batch && rc != EXIT_CANCELLED) {
+            flow_report_error(fx);
+            continue;
+        }
+        set_step_state(fx, i, STEP_FAILED);
+        flow_journal_step_failed(fx, s->id);
+        flow_report_error(fx);
+        return rc;
+    }
+}
+
+static int run_steps(struct flow_ctx *fx)
+{
+    size_t i = 0;
+    while (i < fx->def.count) {
+        int rc = run_step(fx, i);
+        if (rc == 1) {
+            size_t to = back_target(fx, i);
+            for (size_t j = to; j < i; j++)
+                set_step_state(fx, j, STEP_PENDING);
+            i = to;
+            continue;
+        }
+        if (rc != 0)
+            return rc;
+        i++;
+    }
+    return EXIT_DONE;
+}
+
+static void teardown(struct flow_ctx *fx)
+{
+    for (int r = 0; r < MODEL_ROLES; r++) {
+        struct flow_appliance *a = &fx->app[r];
+        if (a->conv && a->lunacm_running && !conv_closed(a->conv))
+            conv_send_line(a->conv, "exit");
+        conv_free(a->conv);
+        stream_free(a->shell);
+        ssh_conn_free(a->ssh);
+        memset(a, 0, sizeof *a);
+    }
+    conv_free(fx->wsn.rbs_conv);
+    job_free(fx->wsn.rbs);
+    conv_free(fx->wsn.lunacm_conv);
+    job_free(fx->wsn.lunacm);
+    memset(&fx->wsn, 0, sizeof fx->wsn);
+}
+
+int flow_run(const struct flow_request *req, const struct core_sink *sink, int cancel_fd)
+{
+    struct flow_ctx *fx = calloc(1, sizeof *fx);
+    fx->req = req;
+    fx->sink = sink;
+    fx->exit_code = EXIT_DONE;
+    for (int r = 0; r < MODEL_ROLES; r++)
+        fx->app[r].user_slot = fx->app[r].admin_slot = fx->app[r].net_slot = -1;
+    fx->wsn.backup_slot = -1;
+    int rc = flow_setup(fx, cancel_fd);
+    if (rc == 0) {
+        make_views(fx);
+        struct core_event ev = {.type = EV_FLOW_STARTED};
+        ev.u.flow.flow_id = fx->def.id;
+        ev.u.flow.title = fx->def.title;
+        ev.u.flow.steps = fx->views;
+        ev.u.flow.step_count = fx->def.count;
+        core_emit(sink, &ev);
+        flow_topology_changed(fx, -1);
+        rc = run_steps(fx);
+    } else {
+        flow_report_error(fx);
+    }
+    teardown(fx);
+    snprintf(last_session, sizeof last_session, "%s", fx->session_dir);
+    const char *msg = rc == EXIT_DONE ? "done" : fx->cause;
+    flow_journal_end(fx, rc, msg);
+    struct core_event fin = {.type = EV_FLOW_FINISHED};
+    fin.u.finished.exit_code = rc;
+    char text[1200];
+    snprintf(text, sizeof text, "%s%s%s", rc == EXIT_DONE ? "finished" : "stopped: ",
+             rc == EXIT_DONE ? "" : msg, *fx->session_dir ? "" : "");
+    fin.u.finished.message = text;
+    core_emit(sink, &fin);
+    free_views(fx);
+    flow_cleanup(fx);
+    free(fx);
+    return rc;
+}

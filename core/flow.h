@@ -1,0 +1,27 @@
+/* flow.h: runs one flow (backup, restore, prepare-target, topology) to the end, on the calling
+ * thread, speaking through SINK. Batch mode and tests call this directly; the wizard calls it
+ * through the runner (core/runner.h). */
+#ifndef ROTWIZ_FLOW_H
+#define ROTWIZ_FLOW_H
+#include "core_event.h"
+#include "runner.h"
+
+/* INTERFACE.md exit codes. */
+enum rotwiz_exit {
+    EXIT_DONE = 0,
+    EXIT_USAGE = 2,          /* usage or config error (also: a needed secret is missing) */
+    EXIT_CONNECT = 3,        /* cannot connect, or host key refused */
+    EXIT_PRECONDITION = 4,   /* e.g. target partition not empty, Backup HSM not visible */
+    EXIT_HSM = 5,            /* an HSM command failed */
+    EXIT_CANCELLED = 6,      /* cancelled by the operator */
+    EXIT_TIMEOUT = 7         /* timed out waiting (PED, helper) */
+};
+
+/* Runs the flow; CANCEL_FD (or -1) becomes readable when the operator cancels. Returns an
+ * enum rotwiz_exit code and emits EV_FLOW_FINISHED with it. */
+int flow_run(const struct flow_request *req, const struct core_sink *sink, int cancel_fd);
+
+/* The session folder of the last flow_run on this thread ("" when none); for export. */
+const char *flow_last_session(void);
+
+#endif

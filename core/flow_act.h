@@ -1,0 +1,37 @@
+/* flow_act.h: the actions of the step table (assets/flows/steps.conf names them), grouped by
+ * where they act: the workstation (flow_act_ws.c), a k570 (flow_act_k570.c), the partitions
+ * (flow_act_archive.c) and the read-only view (flow_act_topology.c). Each does its step's work
+ * and verifies the effect; see flow_ctx.h for the contract. */
+#ifndef ROTWIZ_FLOW_ACT_H
+#define ROTWIZ_FLOW_ACT_H
+#include "flow_ctx.h"
+
+#define FLOW_ACTIONS(X)                                                                      \
+    X(none) X(check_backup_hsm) X(client_check) X(rbs_config) X(rbs_genkey) X(rbs_start)     \
+    X(pedserver_start) X(check_pedserver) X(ws_rpv_init) X(ws_ped_connect)                   \
+    X(ssh_connect) X(upload_cert) X(vtl_register) X(lunacm_slots) X(net_admin_slot)          \
+    X(rpv_init) X(ped_connect) X(slot_set_user) X(co_login) X(logout)                        \
+    X(record_source) X(archive_backup) X(verify_backup) X(check_target_empty)                \
+    X(archive_restore) X(verify_restore) X(clear_target)                                     \
+    X(read_workstation) X(read_appliances)
+
+#define FLOW_ACTION_DECL(name) int act_##name(struct flow_ctx *fx, const struct flow_step_def *s);
+FLOW_ACTIONS(FLOW_ACTION_DECL)
+#undef FLOW_ACTION_DECL
+
+/* `ped set -ip <workstation> -port <ped port>`, `ped connect`, then `ped show` must name them.
+ * WHO names the HSM for messages. */
+int flow_ped_connect(struct flow_ctx *fx, struct conv *c, const char *who);
+
+/* Opens SSH to the k570 of ROLE, verifying its host key, and a PTY shell. */
+int flow_ssh_open(struct flow_ctx *fx, enum appliance_role role);
+
+/* Starts lunacm in the k570's shell and reads its version and slots (no login). */
+int flow_lunacm_start(struct flow_ctx *fx, enum appliance_role role);
+
+/* `partition contents` on the k570 of ROLE into *objs; *certain is false when the output
+ * mentions objects the parser could not read (then it is never taken as empty). */
+int flow_partition_contents(struct flow_ctx *fx, enum appliance_role role,
+                            struct luna_objects *objs, bool *certain);
+
+#endif

@@ -1,0 +1,332 @@
+/* flow_act_archive.c: the partition actions: recording the source objects, the archive backup
+ * and restore, their verification by listing, the empty-target interlock and the clear. */
+#include "flow_act.h"
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* True when some line mentions an object field the parser should have read. */
+static bool mentions_objects(const char *text)
+{
+    for (const char *p = text; *p; p++)
+        if (strncasecmp(p, "handle", 6) == 0 || strncasecmp(p, "label:", 6) == 0 ||
+            strncasecmp(p, "object type", 11) == 0)
+            return true;
+    return false;
+}
+
+int flow_partition_contents(struct flow_ctx *fx, enum appliance_role role,
+                            struct luna_objects *objs, bool *certain)
+{
+    struct conv_result r = {0};
+    int rc = flow_lunacm_ok(fx, fx->app[role].conv, "partition contents", NULL, &r,
+                            "partition contents");
+    if (rc == 0) {
+        luna_parse_partition_contents(r.output, objs);
+        /* Never take "I could not read it" for "empty": a restore depends on it. */
+        *certain = !objs->truncated && (objs->count > 0 || !mentions_objects(r.output));
+    }
+    conv_result_free(&r);
+    return rc;
+}
+
+/* `partition archive contents` of the backup partition. *exists is false when lunacm
+ * refused (no such partition); a refusal is not a failure here. */
+static int backup_contents(struct flow_ctx *fx, struct luna_objects *objs, bool *exists)
+{
+    struct flow_appliance *a = &fx->app[fx->role];
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "partition archive contents -slot %ld -partition %s", a->net_slot,
+             fx->cfg.backup.partition);
+    struct conv_result r = {0};
+    enum conv_error e = conv_command(a->conv, cmd, NULL, &r);
+    int rc = 0;
+    if (e != CONV_OK) {
+        rc = flow_fail_conv(fx, a->conv, e);
+    } else {
+        *exists = r.luna.found && r.luna.ok;
+        memset(objs, 0, sizeof *objs);
+        if (*exists)
+            luna_parse_partition_contents(r.output, objs);
+    }
+    conv_result_free(&r);
+    return rc;
+}
+
+int act_record_source(struct flow_ctx *fx, const struct flow_step_def *step)
+{
+    bool certain = false;
+    int rc = flow_partition_contents(fx, ROLE_SOURCE, &fx->source_objects, &certain);
+    if (rc)
+        return rc;
+    if (!certain)
+        return flow_fail(fx, EXIT_HSM, "Read the transcript; report the output format.",
+                         "The source's partition contents could not be read completely.");
+    if (fx->source_objects.count == 0)
+        return flow_fail(fx, EXIT_PRECONDITION, "Check you are on the right k570.", "%s",
+                         step->failure);
+    fx->have_source_objects = true;
+    flow_journal_objects(fx, "source", &fx->source_objects);
+    flow_notice(fx, false, "The source partition holds %zu objects (recorded in the journal).",
+                fx->source_objects.count);
+    return 0;
+}
+
+/* Before a backup: a partition of that name left on the Backup HSM. An empty one is what a
+ * failed backup leaves behind: it is replaced (-replace) after saying so. A full one is
+ * another backup: replacing it destroys it, so it takes a typed confirmation (never batch). */
+static int decide_replace(struct flow_ctx *fx)
+{
+    struct luna_objects objs;
+    bool exists = false;
+    int rc = backup_contents(fx, &objs, &exists);
+    if (rc || !exists)
+        return rc;
+    const char *name = fx->cfg.backup.partition;
+    if (objs.count == 0) {
+        flow_notice(fx, true, "The Backup HSM holds an EMPTY partition '%s', left behind by a "
+                    "failed backup; it will be replaced (-replace).", name);
+        fx->replace_backup = true;
+        flow_journal_decision(fx, "empty backup partition left by a failed backup", "replace");
+        return 0;
+    }
+    if (fx->req->batch)
+        return flow_fail(fx, EXIT_PRECONDITION, "Choose another backup.partition in the "
+                         "configuration, or replace it from the wizard.",
+                         "The Backup HSM already holds a partition '%s' with %zu objects.", name,
+                         objs.count);
+    struct core_ask q = {.type = ASK_TYPED_CONFIRM, .title = "Replace an existing backup?",
+                         .prompt = "The Backup HSM already holds this partition with objects. "
+                                   "Replacing it destroys that backup. Type the partition name "
+                                   "to replace it.",
+                         .expected = name};
+    struct core_answer a = {0};
+    if (core_ask(fx->sink, &q, &a) != ASK_ANSWERED || strcmp(a.text, name) != 0)
+        return flow_fail(fx, EXIT_CANCELLED, "Choose another backup.partition.",
+                         "The existing backup partition '%s' was not replaced.", name);
+    flow_journal_confirmation(fx, fx->step->id, "replace existing backup partition", a.text);
+    fx->replace_backup = true;
+    return 0;
+}
+
+int act_archive_backup(struct flow_ctx *fx, const struct flow_step_def *step)
+{
+    struct flow_appliance *a = &fx->app[fx->role];
+    if (!fx->have_source_objects)
+        return flow_fail(fx, EXIT_PRECONDITION, NULL, "The source objects were not recorded.");
+    int rc = decide_replace(fx);
+    if (rc)
+        return rc;
+    char cmd[512];
+    int n = snprintf(cmd, sizeof cmd, "partition archive backup -slot %ld -partition %s",
+                     a->net_slot, fx->cfg.backup.partition);
+    if (!fx->ped && fx->cfg.backup.domain)
+        n += snprintf(cmd + n, sizeof cmd - (size_t)n, " -domain %s", fx->cfg.backup.domain);
+    if (fx->replace_backup)
+        snprintf(cmd + n, sizeof cmd - (size_t)n, " -replace");
+    /* Passwords are typed at lunacm's prompts, never put on the command line: the Backup HSM
+     * SO's first, then the new partition's (and its confirmation). */
+    struct conv_opts o = {.timeout_ms = fx->ped ? fx->timeouts.ped_op_ms : 0,
+                          .what = "the archive backup"};
+    if (!fx->ped) {
+        o.secret_keys[0] = "backup_so_password";
+        o.secret_keys[1] = "backup_partition_password";
+        o.secret_keys[2] = "backup_partition_password";
+    }
+    struct conv_result r = {0};
+    rc = flow_lunacm_ok(fx, a->conv, cmd, &o, &r, "The archive backup");
+    conv_result_free(&r);
+    if (rc == 0) {
+        fx->replace_backup = false;
+        return 0;
+    }
+    if (rc == EXIT_HSM) {
+        /* a failed cloning leaves the new partition behind, empty: say so */
+        struct luna_objects objs;
+        bool exists = false;
+        char cause[sizeof fx->cause];
+        snprintf(cause, sizeof cause, "%s", fx->cause);
+        if (backup_contents(fx, &objs, &exists) == 0 && exists && objs.count == 0) {
+            flow_notice(fx, true, "The failed backup left an EMPTY partition '%s' on the Backup "
+                        "HSM; the next run replaces it (-replace).", fx->cfg.backup.partition);
+            flow_journal_decision(fx, "empty backup partition left behind", "replace next time");
+        }
+        flow_fail(fx, EXIT_HSM, step->fix, "%s", cause);
+    }
+    return rc;
+}
+
+/* Compares two object lists by label and type, in any order. */
+static bool same_objects(const struct luna_objects *a, const struct luna_objects *b, char *why,
+                         size_t len)
+{
+    if (a->count != b->count) {
+        snprintf(why, len, "%zu objects instead of %zu", b->count, a->count);
+        return false;
+    }
+    bool used[LUNA_MAX_OBJECTS] = {false};
+    for (size_t i = 0; i < a->count; i++) {
+        size_t j = 0;
+        for (; j < b->count; j++)
+            if (!used[j] && strcmp(a->objects[i].label, b->objects[j].label) == 0 &&
+                strcmp(a->objects[i].type, b->objects[j].type) == 0)
+                break;
+        if (j == b->count) {
+            snprintf(why, len, "object '%s' (%s) is missing", a->objects[i].label,
+                     a->objects[i].type);
+            return false;
+        }
+        used[j] = true;
+    }
+    return true;
+}
+
+int act_verify_backup(struct flow_ctx *fx, const struct flow_step_def *step)
+{
+    bool exists = false;
+    int rc = backup_contents(fx, &fx->backup_objects, &exists);
+    if (rc)
+        return rc;
+    if (!exists)
+        return flow_fail(fx, EXIT_HSM, step->fix, "The backup partition '%s' cannot be listed.",
+                         fx->cfg.backup.partition);
+    char why[256];
+    flow_journal_objects(fx, "backup", &fx->backup_objects);
+    if (!same_objects(&fx->source_objects, &fx->backup_objects, why, sizeof why))
+        return flow_fail(fx, EXIT_HSM, step->fix, "%s: %s.", step->failure, why);
+    fx->have_backup_objects = true;
+    flow_notice(fx, false, "Backup verified: %zu objects, the same labels and types as the "
+                "source.", fx->backup_objects.count);
+    return 0;
+}
+
+int act_check_target_empty(struct flow_ctx *fx, const struct flow_step_def *step)
+{
+    struct luna_objects objs;
+    bool certain = false;
+    int rc = flow_partition_contents(fx, ROLE_TARGET, &objs, &certain);
+    if (rc)
+        return rc;
+    if (!certain)
+        return flow_fail(fx, EXIT_PRECONDITION, step->fix, "rotwiz cannot tell whether the "
+                         "target partition is empty; it will not restore onto it.");
+    if (objs.count > 0) {
+        flow_journal_objects(fx, "target-before-restore", &objs);
+        return flow_fail(fx, EXIT_PRECONDITION, step->fix, "The target partition holds %zu "
+                         "objects; rotwiz will not restore onto it.", objs.count);
+    }
+    /* what the restore must bring: the backup as it is now */
+    bool exists = false;
+    if ((rc = backup_contents(fx, &fx->backup_objects, &exists)) != 0)
+        return rc;
+    if (!exists || fx->backup_objects.count == 0)
+        return flow_fail(fx, EXIT_PRECONDITION, "Check backup.partition in the configuration "
+                         "and that the backup succeeded.", "The Backup HSM holds no backup "
+                         "partition '%s' with objects.", fx->cfg.backup.partition);
+    fx->have_backup_objects = true;
+    flow_journal_objects(fx, "backup", &fx->backup_objects);
+    return 0;
+}
+
+int act_archive_restore(struct flow_ctx *fx, const struct flow_step_def *step)
+{
+    (void)step;
+    struct flow_appliance *a = &fx->app[fx->role];
+    /* the interlock, checked again right before the command */
+    struct luna_objects objs;
+    bool certain = false;
+    int rc = flow_partition_contents(fx, fx->role, &objs, &certain);
+    if (rc)
+        return rc;
+    if (!certain || objs.count > 0)
+        return flow_fail(fx, EXIT_PRECONDITION, "Run rotwiz prepare-target first.",
+                         "The target partition is not (verifiably) empty; no restore.");
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "partition archive restore -slot %ld -partition %s", a->net_slot,
+             fx->cfg.backup.partition);
+    struct conv_opts o = {.timeout_ms = fx->ped ? fx->timeouts.ped_op_ms : 0,
+                          .what = "the archive restore"};
+    if (!fx->ped)
+        o.secret_keys[0] = "backup_partition_password";
+    struct conv_result r = {0};
+    rc = flow_lunacm_ok(fx, a->conv, cmd, &o, &r, "The archive restore");
+    conv_result_free(&r);
+    return rc;
+}
+
+int act_verify_restore(struct flow_ctx *fx, const struct flow_step_def *step)
+{
+    struct luna_objects objs;
+    bool certain = false;
+    int rc = flow_partition_contents(fx, fx->role, &objs, &certain);
+    if (rc)
+        return rc;
+    flow_journal_objects(fx, "target", &objs);
+    char why[256];
+    if (!certain || !same_objects(&fx->backup_objects, &objs, why, sizeof why))
+        return flow_fail(fx, EXIT_HSM, "Do not put the target in service; run prepare-target "
+                         "and restore again.", "%s: %s.", step->failure,
+                         certain ? why : "its contents could not be read");
+    flow_notice(fx, false, "Restore verified: the target holds the %zu backed-up objects.",
+                objs.count);
+    return 0;
+}
+
+/* The typed confirmation of a destructive step: the wizard asks the operator to type the
+ * target's name; batch mode takes --confirm-clear HOST, which must name it. */
+static int confirm_target(struct flow_ctx *fx, const char *host)
+{
+    if (fx->req->batch) {
+        if (!fx->req->confirm_clear_host || strcmp(fx->req->confirm_clear_host, host) != 0)
+            return flow_fail(fx, EXIT_USAGE, "Pass --confirm-clear with the target's host as "
+                             "written in the configuration.", "--confirm-clear '%s' does not "
+                             "name the target '%s'; nothing was cleared.",
+                             fx->req->confirm_clear_host ? fx->req->confirm_clear_host : "",
+                             host);
+        flow_journal_confirmation(fx, fx->step->id, "partition clear (--confirm-clear)", host);
+        return 0;
+    }
+    struct core_ask q = {.type = ASK_TYPED_CONFIRM, .title = "Clear the target partition?",
+                         .prompt = "partition clear destroys every object on the target's User "
+                                   "Token Slot. Type the target's name to confirm.",
+                         .expected = host};
+    struct core_answer a = {0};
+    int st = core_ask(fx->sink, &q, &a);
+    if (st != ASK_ANSWERED || strcmp(a.text, host) != 0)
+        return flow_fail(fx, EXIT_CANCELLED, NULL, "The target was not cleared (the "
+                         "confirmation did not name %s).", host);
+    flow_journal_confirmation(fx, fx->step->id, "partition clear", a.text);
+    return 0;
+}
+
+int act_clear_target(struct flow_ctx *fx, const struct flow_step_def *step)
+{
+    struct flow_appliance *a = &fx->app[fx->role];
+    struct luna_objects objs;
+    bool certain = false;
+    int rc = flow_partition_contents(fx, fx->role, &objs, &certain);
+    if (rc)
+        return rc;
+    if (certain && objs.count == 0) {
+        flow_notice(fx, false, "The target partition is already empty; nothing to clear.");
+        return 0;
+    }
+    flow_journal_objects(fx, "target-before-clear", &objs);
+    if ((rc = confirm_target(fx, a->cfg->host)) != 0)
+        return rc;
+    struct conv_opts o = {.confirmed = true, .what = "partition clear"};
+    struct conv_result r = {0};
+    rc = flow_lunacm_ok(fx, a->conv, "partition clear", &o, &r, "partition clear");
+    conv_result_free(&r);
+    if (rc)
+        return rc;
+    if ((rc = flow_partition_contents(fx, fx->role, &objs, &certain)) != 0)
+        return rc;
+    if (!certain || objs.count > 0)
+        return flow_fail(fx, EXIT_HSM, step->fix, "The target partition still holds %zu "
+                         "objects after partition clear.", objs.count);
+    flow_notice(fx, false, "The target partition is empty.");
+    return 0;
+}

@@ -1,0 +1,378 @@
+/* flow_act_k570.c: the actions done on a k570: SSH, copying the RBS certificate, vtl, lunacm
+ * start-up and slots, the Remote PED set-up, selecting the User Token Slot, Crypto Officer
+ * login and logout. */
+#include "flow_act.h"
+#include "ssh_conn.h"
+#include "stream.h"
+#include <stdio.h>
+#include <string.h>
+
+#define SHELL_ROWS 50
+#define SHELL_COLS 200
+#define VTL_OUT_MAX 8192
+
+static const char *role_tag(enum appliance_role role)
+{
+    return model_role_name(role);
+}
+
+int flow_ssh_open(struct flow_ctx *fx, enum appliance_role role)
+{
+    struct flow_appliance *a = flow_appliance(fx, role);
+    struct appliance *t = &fx->topo.appliances[role];
+    if (!a)
+        return flow_fail(fx, EXIT_USAGE, "Add it to the configuration file.",
+                         "The configuration has no %s k570.", role_tag(role));
+    if (a->ssh && a->shell && !stream_closed(a->shell))
+        return 0;
+    char err[1024];
+    struct ssh_conn_params p = {.host = a->cfg->host, .port = a->cfg->port, .user = a->cfg->user,
+                                .identity = a->cfg->identity,
+                                .known_hosts = a->cfg->known_hosts, .batch = fx->req->batch};
+    flow_line(fx, role_tag(role), TX_INFO, "connecting over SSH");
+    enum ssh_conn_error e = ssh_conn_open(&p, fx->sink, &a->ssh, err, sizeof err);
+    if (e != SSH_CONN_OK) {
+        t->reachable = false;
+        t->ssh_link = LINK_DOWN;
+        snprintf(t->error, sizeof t->error, "%s", err);
+        flow_topology_changed(fx, -1);
+        return flow_fail(fx, e == SSH_CONN_E_CANCELLED ? EXIT_CANCELLED : EXIT_CONNECT,
+                         fx->step ? fx->step->fix : NULL, "%s", err);
+    }
+    a->shell = ssh_conn_open_shell(a->ssh, SHELL_ROWS, SHELL_COLS, err, sizeof err);
+    if (!a->shell)
+        return flow_fail(fx, EXIT_CONNECT, NULL, "%s: %s", a->cfg->host, err);
+    struct conv_callbacks cb = flow_conv_callbacks(fx);
+    a->conv = conv_new(a->shell, fx->ws, role_tag(role), &cb);
+    conv_set_timeouts(a->conv, &fx->timeouts);
+    ssh_conn_attach(a->ssh, fx->ws);
+    t->reachable = true;
+    t->error[0] = '\0';
+    t->ssh_link = LINK_UP;
+    flow_topology_changed(fx, -1);
+    return 0;
+}
+
+int act_ssh_connect(struct flow_ctx *fx, const struct flow_step_def *step)
+{
+    (void)step;
+    return flow_ssh_open(fx, fx->role);
+}
+
+/* Runs a command over an exec channel on the k570 (vtl and checks), with the command and its
+ * output in the transcript. Returns 0 and the exit status in *status, or a failure. */
+static int k570_exec(struct flow_ctx *fx, enum appliance_role role, const char *cmd, char *out,
+                     size_t outlen, int *status)
+{
+    struct flow_appliance *a = &fx->app[role];
+    char err[512];
+    flow_line(fx, role_tag(role), TX_SENT, cmd);
+    if (ssh_conn_exec(a->ssh, cmd, out, outlen, status, err, sizeof err) != 0)
+        return flow_fail(fx, EXIT_CONNECT, "Check the connection to the k570 and run again.",
+                         "Running '%s' on the %s k570 failed: %s", cmd, role_tag(role), err);
+    flow_line(fx, role_tag(role), TX_RECEIVED, out);
+    return 0;
+}
+
+int act_upload_cert(struct flow_ctx *fx, const struct flow_step_def *step)
+{
+    struct flow_appliance *a = &fx->app[fx->role];
+    char err[512], used[512], local[512];
+    snprintf(local, sizeof local, "%s", flow_placeholder(fx, "rbs_pem"));
+    flow_line(fx, role_tag(fx->role), TX_SENT, "scp server.pem (to the ksadmin home)");
+    if (ssh_conn_upload(a->ssh, local, NULL, used, sizeof used, err, sizeof err) != 0)
+        return flow_fail(fx, EXIT_CONNECT, step->fix, "Copying %s to the %s k570 failed: %s",
+                         local, role_tag(fx->role), err);
+    flow_notice(fx, false, "server.pem copied to %s on the %s k570.", used, role_tag(fx->role));
+    char out[512];
+    int status = -1, rc = k570_exec(fx, fx->role, "ls server.pem", out, sizeof out, &status);
+    if (rc)
+        return rc;
+    if (status != 0)
+        return flow_fail(fx, EXIT_PRECONDITION, step->fix, "server.pem is not in the ksadmin "
+                         "home of the %s k570 after the copy.", role_tag(fx->role));
+    return 0;
+}
+
+/* Runs `vtl listservers` and fills the topology. */
+static int vtl_list(struct flow_ctx *fx, enum appliance_role role)
+{
+    struct flow_appliance *a = &fx->app[role];
+    char cmd[600], out[VTL_OUT_MAX];
+    int status = -1;
+    snprintf(cmd, sizeof cmd, "%s/vtl listservers", a->cfg->luna_bin);
+    int rc = k570_exec(fx, role, cmd, out, sizeof out, &status);
+    if (rc)
+        return rc;
+    luna_parse_vtl_listservers(out, &fx->topo.appliances[role].vtl);
+    return 0;
+}
+
+static bool vtl_has(const struct vtl_server_list *l, const char *address)
+{
+    for (size_t i = 0; i < l->count; i++)
+        if (strcmp(l->servers[i].address, address) == 0)
+            return true;
+    return false;
+}
+
+int act_vtl_register(struct flow_ctx *fx, const struct flow_step_def *step)
+{
+    struct flow_appliance *a = &fx->app[fx->role];
+    const char *ws = fx->cfg.workstation.address;
+    char cmd[700], out[VTL_OUT_MAX];
+    int status = -1;
+    int rc = vtl_list(fx, fx->role);
+    if (rc)
+        return rc;
+    /* A server registered earlier may hold an older certificate: register the current one. */
+    if (vtl_has(&fx->topo.appliances[fx->role].vtl, ws)) {
+        snprintf(cmd, sizeof cmd, "%s/vtl deleteServer -n %s", a->cfg->luna_bin, ws);
+        if ((rc = k570_exec(fx, fx->role, cmd, out, sizeof out, &status)) != 0)
+            return rc;
+    }
+    snprintf(cmd, sizeof cmd, "%s/vtl addServer -n %s -c server.pem", a->cfg->luna_bin, ws);
+    if ((rc = k570_exec(fx, fx->role, cmd, out, sizeof out, &status)) != 0)
+        return rc;
+    if ((rc = vtl_list(fx, fx->role)) != 0)
+        return rc;
+    bool ok = vtl_has(&fx->topo.appliances[fx->role].vtl, ws);
+    fx->topo.appliances[fx->role].vtl_link = ok ? LINK_UP : LINK_DOWN;
+    flow_topology_changed(fx, -1);
+    if (!ok)
+        return flow_fail(fx, EXIT_PRECONDITION, step->fix, "vtl listservers on the %s k570 does "
+                         "not name %s after vtl addServer (exit status %d).",
+                         role_tag(fx->role), ws, status);
+    return 0;
+}
+
+/* Reads the slot list out of TEXT into the topology and the appliance's slot ids. */
+static void take_slots(struct flow_ctx *fx, enum appliance_role role, const char *text)
+{
+    struct flow_appliance *a = &fx->app[role];
+    struct slot_list *sl = &fx->topo.appliances[role].slots;
+    luna_parse_slot_list(text, sl);
+    const struct slot *u = model_find_slot(sl, SLOT_USER);
+    const struct slot *ad = model_find_slot(sl, SLOT_ADMIN);
+    const struct slot *n = model_find_slot(sl, SLOT_NET_ADMIN);
+    a->user_slot = u ? u->id : -1;
+    a->admin_slot = ad ? ad->id : -1;
+    a->net_slot = n ? n->id : -1;
+    snprintf(a->user_label, sizeof a->user_label, "%s", u ? u->label : "");
+    snprintf(a->user_firmware, sizeof a->user_firmware, "%s", u ? u->firmware : "");
+    if (n) {
+        struct backup_hsm *b = &fx->topo.backup;
+        b->visible = true;
+        snprintf(b->model, sizeof b->model, "%s", n->model);
+        snprintf(b->firmware, sizeof b->firmware, "%s", n->firmware);
+        snprintf(b->serial, sizeof b->serial, "%s", n->serial);
+    }
+    fx->topo.appliances[role].vtl_link = n ? LINK_UP : fx->topo.appliances[role].vtl.count
+                                                         ? LINK_DOWN : LINK_UNKNOWN;
+    flow_topology_changed(fx, (int)role);
+}
+
+int flow_lunacm_start(struct flow_ctx *fx, enum appliance_role role)
+{
+    struct flow_appliance *a = &fx->app[role];
+    if (a->lunacm_running && !conv_closed(a->conv))
+        return 0;
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "%s/lunacm", a->cfg->luna_bin);
+    struct conv_result r = {0};
+    enum conv_error e = conv_start_program(a->conv, cmd, 0, &r);
+    if (e != CONV_OK) {
+        conv_result_free(&r);
+        return flow_fail_conv(fx, a->conv, e);
+    }
+    a->lunacm_running = true;
+    struct luna_version v;
+    if (luna_parse_banner(r.output, &v)) {
+        luna_version_string(&v, fx->topo.appliances[role].lunacm_version,
+                            sizeof fx->topo.appliances[role].lunacm_version);
+        if (strstr(v.vendor, "SafeNet Assured Technologies") && !strstr(v.vendor, "Thales"))
+            flow_notice(fx, true, "The %s k570's lunacm banner names SafeNet Assured "
+                        "Technologies; check this is not a TCT edition.", role_tag(role));
+    }
+    take_slots(fx, role, r.output);
+    conv_result_free(&r);
+    return 0;
+}
+
+/* Re-reads `slot list` on the k570 of ROLE. */
+static int slot_list(struct flow_ctx *fx, enum appliance_role role)
+{
+    struct conv_result r = {0};
+    int rc = flow_lunacm_ok(fx, fx->app[role].conv, "slot list", NULL, &r, "slot list");
+    if (rc == 0)
+        take_slots(fx, role, r.output);
+    conv_result_free(&r);
+    return rc;
+}
+
+int act_lunacm_slots(struct flow_ctx *fx, const struct flow_step_def *step)
+{
+    enum appliance_role role = fx->role;
+    int rc = flow_lunacm_start(fx, role);
+    if (rc == 0)
+        rc = slot_list(fx, role);
+    if (rc)
+        return rc;
+    struct flow_appliance *a = &fx->app[role];
+    const struct slot_list *sl = &fx->topo.appliances[role].slots;
+    for (size_t i = 0; i < sl->count; i++)
+        if (strstr(sl->slots[i].model, "Luna-T7"))
+            return flow_fail(fx, EXIT_PRECONDITION, "Contact Thales TCT support for the TCT "
+                             "edition's procedure.", "The %s k570's HSM is a %s (TCT edition): "
+                             "this procedure does not cover it.", role_tag(role),
+                             sl->slots[i].model);
+    if (a->user_slot < 0 || a->admin_slot < 0)
+        return flow_fail(fx, EXIT_PRECONDITION, step->fix, "The %s k570 lists no %s.",
+                         role_tag(role), a->user_slot < 0 ? "User Token Slot"
+                                                          : "Admin Token Slot");
+    const struct slot *u = model_find_slot(sl, SLOT_USER);
+    flow_journal_appliance(fx, role_tag(role), a->cfg->host, u->serial, u->model, u->firmware,
+                           fx->topo.appliances[role].lunacm_version);
+    return 0;
+}
+
+/* Backup HSM 7 needs 7.7.1+, G5 needs 6.28.0+ to back up firmware 7.7.0+ partitions. */
+static int check_firmware(struct flow_ctx *fx, const char *k570_fw, const char *backup_fw)
+{
+    int km = 0, kn = 0, kp = 0, bm = 0, bn = 0, bp = 0;
+    if (!luna_parse_dotted(k570_fw, &km, &kn, &kp) || !luna_parse_dotted(backup_fw, &bm, &bn, &bp)) {
+        flow_notice(fx, true, "Firmware versions could not be compared (k570 '%s', Backup HSM "
+                    "'%s').", k570_fw, backup_fw);
+        return 0;
+    }
+    if (luna_version_cmp(km, kn, kp, 7, 7, 0) < 0)
+        return 0;
+    bool ok = (bm == 7 && luna_version_cmp(bm, bn, bp, 7, 7, 1) >= 0) ||
+              (bm == 6 && luna_version_cmp(bm, bn, bp, 6, 28, 0) >= 0) || bm > 7;
+    if (!ok)
+        return flow_fail(fx, EXIT_PRECONDITION, "Update the Backup HSM's firmware (Backup HSM "
+                         "7: 7.7.1 or newer; G5: 6.28.0 or newer) or use another Backup HSM.",
+                         "The Backup HSM's firmware %s cannot hold backups of firmware %s "
+                         "partitions.", backup_fw, k570_fw);
+    return 0;
+}
+
+int act_net_admin_slot(struct flow_ctx *fx, const struct flow_step_def *step)
+{
+    int rc = slot_list(fx, fx->role);
+    if (rc)
+        return rc;
+    struct flow_appliance *a = &fx->app[fx->role];
+    if (a->net_slot < 0)
+        return flow_fail(fx, EXIT_PRECONDITION, step->fix, "%s", step->failure);
+    const struct slot *n = model_find_slot(&fx->topo.appliances[fx->role].slots, SLOT_NET_ADMIN);
+    return check_firmware(fx, a->user_firmware, n->firmware);
+}
+
+int flow_ped_connect(struct flow_ctx *fx, struct conv *c, const char *who)
+{
+    char cmd[256], what[128];
+    struct conv_result r = {0};
+    snprintf(cmd, sizeof cmd, "ped set -ip %s -port %d", fx->cfg.workstation.address,
+             fx->cfg.workstation.ped_port);
+    snprintf(what, sizeof what, "Pointing %s at PEDServer", who);
+    int rc = flow_lunacm_ok(fx, c, cmd, NULL, &r, what);
+    conv_result_free(&r);
+    if (rc == 0) {
+        snprintf(what, sizeof what, "ped connect on %s", who);
+        rc = flow_lunacm_ok(fx, c, "ped connect", NULL, &r, what);
+        conv_result_free(&r);
+    }
+    if (rc == 0) {
+        snprintf(what, sizeof what, "ped show on %s", who);
+        rc = flow_lunacm_ok(fx, c, "ped show", NULL, &r, what);
+        struct luna_ped_info info;
+        if (rc == 0 && (!luna_parse_ped_info(r.output, &info) ||
+                        strcmp(info.server_ip, fx->cfg.workstation.address) != 0 ||
+                        info.server_port != fx->cfg.workstation.ped_port))
+            rc = flow_fail(fx, EXIT_PRECONDITION, "Check the PED server settings with ped show.",
+                           "ped show on %s does not name %s:%d.", who,
+                           fx->cfg.workstation.address, fx->cfg.workstation.ped_port);
+        conv_result_free(&r);
+    }
+    return rc;
+}
+
+int act_rpv_init(struct flow_ctx *fx, const struct flow_step_def *step)
+{
+    (void)step;
+    struct flow_appliance *a = &fx->app[fx->role];
+    fx->topo.ped = fx->role == ROLE_SOURCE ? PED_AT_SOURCE : PED_AT_TARGET;
+    flow_topology_changed(fx, -1);
+    struct conv_opts o = {.confirmed = true, .timeout_ms = fx->timeouts.ped_op_ms};
+    struct conv_result r = {0};
+    int rc = flow_lunacm_ok(fx, a->conv, "ped vector init", &o, &r,
+                            "Initializing the Remote PED Vector");
+    conv_result_free(&r);
+    return rc;
+}
+
+int act_ped_connect(struct flow_ctx *fx, const struct flow_step_def *step)
+{
+    (void)step;
+    char who[64];
+    snprintf(who, sizeof who, "the %s k570", role_tag(fx->role));
+    int rc = flow_ped_connect(fx, fx->app[fx->role].conv, who);
+    fx->topo.appliances[fx->role].ped_link = rc == 0 ? LINK_UP : LINK_DOWN;
+    flow_topology_changed(fx, -1);
+    return rc;
+}
+
+int act_slot_set_user(struct flow_ctx *fx, const struct flow_step_def *step)
+{
+    struct flow_appliance *a = &fx->app[fx->role];
+    if (a->user_slot < 0)
+        return flow_fail(fx, EXIT_PRECONDITION, NULL, "No User Token Slot is known yet.");
+    char cmd[64];
+    snprintf(cmd, sizeof cmd, "slot set -slot %ld", a->user_slot);
+    struct conv_result r = {0};
+    int rc = flow_lunacm_ok(fx, a->conv, cmd, NULL, &r, "Selecting the User Token Slot");
+    long now = rc == 0 ? luna_parse_slot_set(r.output) : -1;
+    conv_result_free(&r);
+    if (rc)
+        return rc;
+    if (now != a->user_slot)
+        return flow_fail(fx, EXIT_HSM, step->fix, "lunacm did not confirm slot %ld as the "
+                         "current slot.", a->user_slot);
+    fx->topo.appliances[fx->role].selected_slot = now;
+    flow_topology_changed(fx, (int)fx->role);
+    return 0;
+}
+
+int act_co_login(struct flow_ctx *fx, const struct flow_step_def *step)
+{
+    (void)step;
+    struct flow_appliance *a = &fx->app[fx->role];
+    struct conv_opts o = {.secret_keys = {fx->ped ? NULL : "co_password"},
+                          .timeout_ms = fx->ped ? fx->timeouts.ped_op_ms : 0,
+                          .what = "the Crypto Officer login"};
+    struct conv_result r = {0};
+    /* Tried once. A failure is reported with its code; the operator decides what to do. */
+    int rc = flow_lunacm_ok(fx, a->conv, "role login -name co", &o, &r,
+                            "The Crypto Officer login");
+    conv_result_free(&r);
+    flow_journal_decision(fx, "Crypto Officer login (one try, never retried)",
+                          rc == 0 ? "succeeded" : "failed");
+    return rc;
+}
+
+int act_logout(struct flow_ctx *fx, const struct flow_step_def *step)
+{
+    (void)step;
+    struct flow_appliance *a = &fx->app[fx->role];
+    struct conv_result r = {0};
+    int rc = flow_lunacm_ok(fx, a->conv, "role logout", NULL, &r, "role logout");
+    conv_result_free(&r);
+    if (rc)
+        return rc;
+    struct conv_opts closed = {.end = CONV_END_QUIET};
+    conv_command(a->conv, "exit", &closed, &r);
+    conv_result_free(&r);
+    a->lunacm_running = false;
+    return 0;
+}

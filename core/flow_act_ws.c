@@ -1,0 +1,373 @@
+/* flow_act_ws.c: the actions done on the workstation: the Luna client and Backup HSM checks,
+ * RBS (config, key, server), PEDServer, and the Backup HSM's PED set-up (PED flows). */
+#include "flow_act.h"
+#include "job.h"
+#include "waitset.h"
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define RBS_LISTEN_MS 15000
+
+/* Starts a workstation tool in a pty with a conversation tagged HOST. */
+static int start_tool(struct flow_ctx *fx, const char *tool, const char *const *args,
+                      const char *host, struct job **job, struct conv **conv)
+{
+    char path[512], err[256];
+    const char *argv[8] = {path};
+    if (!flow_ws_tool(fx, tool, path, sizeof path))
+        return flow_fail(fx, EXIT_PRECONDITION,
+                         "Install the Luna HSM Client (with the Backup and Remote PED options) or "
+                         "correct workstation.luna_client_dir.",
+                         "%s is not installed at %s.", tool, path);
+    for (size_t i = 0; args && args[i] && i < 6; i++)
+        argv[i + 1] = args[i];
+    char line[600];
+    snprintf(line, sizeof line, "%s", path);
+    for (size_t i = 0; args && args[i] && i < 6; i++) {
+        strncat(line, " ", sizeof line - strlen(line) - 1);
+        strncat(line, args[i], sizeof line - strlen(line) - 1);
+    }
+    flow_line(fx, host, TX_SENT, line);
+    struct job_spec spec = {.argv = argv, .cwd = fx->cfg.workstation.luna_client_dir};
+    *job = job_start(&spec, err, sizeof err);
+    if (!*job)
+        return flow_fail(fx, EXIT_PRECONDITION, NULL, "Cannot run %s: %s", tool, err);
+    struct conv_callbacks cb = flow_conv_callbacks(fx);
+    *conv = conv_new(job_stream(*job), fx->ws, host, &cb);
+    conv_set_timeouts(*conv, &fx->timeouts);
+    return 0;
+}
+
+/* Runs a short-lived tool to its end; *status gets its exit status (-1 when killed). */
+static int run_tool(struct flow_ctx *fx, const char *tool, const char *const *args,
+                    const struct conv_opts *opts, struct conv_result *r, int *status)
+{
+    struct job *job = NULL;
+    struct conv *conv = NULL;
+    int rc = start_tool(fx, tool, args, tool, &job, &conv);
+    if (rc)
+        return rc;
+    struct conv_opts o = *opts;
+    o.end = CONV_END_CLOSED;
+    enum conv_error e = conv_command(conv, NULL, &o, r);
+    if (e != CONV_OK)
+        rc = flow_fail_conv(fx, conv, e);
+    int st = -1;
+    for (int i = 0; i < 50 && !job_exited(job, &st); i++)
+        usleep(20000);
+    *status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    conv_free(conv);
+    job_free(job);
+    return rc;
+}
+
+/* The workstation's lunacm (sees the Backup HSM over USB), started once per run. */
+static int ws_lunacm(struct flow_ctx *fx, struct conv_result *startup)
+{
+    struct flow_workstation *w = &fx->wsn;
+    if (w->lunacm_conv && !conv_closed(w->lunacm_conv)) {
+        return flow_lunacm_ok(fx, w->lunacm_conv, "slot list", NULL, startup,
+                              "slot list on the workstation");
+    }
+    conv_free(w->lunacm_conv);
+    job_free(w->lunacm);
+    w->lunacm_conv = NULL;
+    w->lunacm = NULL;
+    int rc = start_tool(fx, "lunacm", NULL, "workstation", &w->lunacm, &w->lunacm_conv);
+    if (rc)
+        return rc;
+    enum conv_error e = conv_start_program(w->lunacm_conv, NULL, 0, startup);
+    return e == CONV_OK ? 0 : flow_fail_conv(fx, w->lunacm_conv, e);
+}
+
+/* Reads the Backup HSM(s) the workstation sees; fills fx->topo.backup. */
+static int read_backup_hsm(struct flow_ctx *fx, struct luna_version *client)
+{
+    struct conv_result r = {0};
+    int rc = ws_lunacm(fx, &r);
+    if (rc) {
+        conv_result_free(&r);
+        return rc;
+    }
+    struct slot_list slots;
+    memset(client, 0, sizeof *client);
+    luna_parse_banner(r.output, client);
+    luna_version_string(client, fx->topo.workstation.client_version,
+                        sizeof fx->topo.workstation.client_version);
+    luna_parse_slot_list(r.output, &slots);
+    conv_result_free(&r);
+    fx->wsn.backup_hsms = slots.count;
+    fx->topo.backup.visible = slots.count > 0;
+    if (slots.count > 0) {
+        const struct slot *s = &slots.slots[0];
+        fx->wsn.backup_slot = s->id;
+        snprintf(fx->topo.backup.model, sizeof fx->topo.backup.model, "%s", s->model);
+        snprintf(fx->topo.backup.firmware, sizeof fx->topo.backup.firmware, "%s", s->firmware);
+        snprintf(fx->topo.backup.serial, sizeof fx->topo.backup.serial, "%s", s->serial);
+    }
+    flow_topology_changed(fx, -1);
+    return 0;
+}
+
+int act_check_backup_hsm(struct flow_ctx *fx, const struct flow_step_def *step)
+{
+    struct luna_version v;
+    int rc = read_backup_hsm(fx, &v);
+    if (rc)
+        return rc;
+    if (!fx->topo.backup.visible)
+        return flow_fail(fx, EXIT_PRECONDITION, step->fix, "%s", step->failure);
+    return 0;
+}
+
+int act_client_check(struct flow_ctx *fx, const struct flow_step_def *step)
+{
+    (void)step;
+    struct luna_version v;
+    int rc = read_backup_hsm(fx, &v);
+    if (rc)
+        return rc;
+    if (v.major == 0)
+        flow_notice(fx, true, "The workstation's Luna client version could not be read.");
+    else if (luna_version_cmp(v.major, v.minor, v.patch, 10, 4, 0) < 0)
+        flow_notice(fx, true, "Luna HSM Client %d.%d.%d is older than the recommended 10.4.0.",
+                    v.major, v.minor, v.patch);
+    if (!fx->topo.backup.visible)
+        return flow_fail(fx, EXIT_PRECONDITION, "Connect the Backup HSM to the workstation.",
+                         "The workstation does not see a Backup HSM.");
+    const struct backup_hsm *b = &fx->topo.backup;
+    int maj = 0, min = 0, pat = 0;
+    if (!luna_parse_dotted(b->firmware, &maj, &min, &pat))
+        flow_notice(fx, true, "The Backup HSM's firmware '%s' could not be read.", b->firmware);
+    else if (maj != 6 && maj != 7)
+        flow_notice(fx, true, "Backup HSM model '%s' firmware %s is not a supported Luna Backup "
+                    "HSM (Backup HSM 7 v1/v2 or G5).", b->model, b->firmware);
+    flow_journal_appliance(fx, "backup-hsm", NULL, b->serial, b->model, b->firmware, NULL);
+    flow_journal_appliance(fx, "workstation", fx->cfg.workstation.address, NULL, NULL, NULL,
+                           fx->topo.workstation.client_version);
+    return 0;
+}
+
+int act_rbs_config(struct flow_ctx *fx, const struct flow_step_def *step)
+{
+    struct job *job = NULL;
+    struct conv *conv = NULL;
+    const char *args[] = {"--config", NULL};
+    int rc = start_tool(fx, "rbs", args, "rbs", &job, &conv);
+    if (rc)
+        return rc;
+    struct conv_opts quiet = {.end = CONV_END_QUIET};
+    struct conv_result r = {0};
+    enum conv_error e = conv_command(conv, NULL, &quiet, &r);
+    char choice[CORE_ANSWER_MAX] = "1";
+    if (e != CONV_OK) {
+        rc = flow_fail_conv(fx, conv, e);
+        goto out;
+    }
+    /* The menu's wording is not known: the choice is the Backup HSM's number in it. Batch
+     * answers only when the workstation sees exactly one Backup HSM (read before). */
+    if (fx->req->batch || fx->wsn.backup_hsms == 1) {
+        if (fx->wsn.backup_hsms != 1) {
+            rc = flow_fail(fx, EXIT_PRECONDITION, "Attach exactly one Backup HSM, or run the "
+                           "wizard to choose.", "The workstation sees %zu Backup HSMs; batch "
+                           "mode only answers rbs --config when there is exactly one.",
+                           fx->wsn.backup_hsms);
+            goto out;
+        }
+    } else {
+        struct core_ask q = {.type = ASK_TEXT, .title = "rbs --config",
+                             .prompt = "Type the number of the Backup HSM in the RBS menu "
+                                       "(shown in the transcript)"};
+        struct core_answer a = {0};
+        if (core_ask(fx->sink, &q, &a) != ASK_ANSWERED) {
+            rc = flow_fail(fx, EXIT_CANCELLED, NULL, "Cancelled by the operator.");
+            goto out;
+        }
+        snprintf(choice, sizeof choice, "%s", a.text);
+    }
+    flow_journal_decision(fx, "rbs --config device", choice);
+    conv_result_free(&r);
+    if ((e = conv_command(conv, choice, &quiet, &r)) != CONV_OK) {
+        rc = flow_fail_conv(fx, conv, e);
+        goto out;
+    }
+    conv_result_free(&r);
+    struct conv_opts closed = {.end = CONV_END_CLOSED};
+    if ((e = conv_command(conv, "X", &closed, &r)) != CONV_OK) {
+        rc = flow_fail_conv(fx, conv, e);
+        goto out;
+    }
+    int st = -1;
+    for (int i = 0; i < 50 && !job_exited(job, &st); i++)
+        usleep(20000);
+    if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+        rc = flow_fail(fx, EXIT_PRECONDITION, step->fix, "rbs --config did not finish cleanly "
+                       "(exit status %d).", WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+out:
+    conv_result_free(&r);
+    conv_free(conv);
+    job_free(job);
+    return rc;
+}
+
+static bool file_exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0;
+}
+
+int act_rbs_genkey(struct flow_ctx *fx, const struct flow_step_def *step)
+{
+    const char *pem = flow_placeholder(fx, "rbs_pem");
+    char path[512];
+    snprintf(path, sizeof path, "%s", pem);
+    if (file_exists(path)) {
+        flow_notice(fx, false, "RBS already has a server key (%s); it is kept.", path);
+        return 0;
+    }
+    const char *args[] = {"--genkey", NULL};
+    struct conv_opts o = {.secret_keys = {"rbs_password", "rbs_password"},
+                          .what = "rbs --genkey"};
+    struct conv_result r = {0};
+    int status = -1;
+    int rc = run_tool(fx, "rbs", args, &o, &r, &status);
+    conv_result_free(&r);
+    if (rc)
+        return rc;
+    if (!file_exists(path))
+        return flow_fail(fx, EXIT_PRECONDITION, step->fix, "rbs --genkey exited %d and %s was "
+                         "not created.", status, path);
+    return 0;
+}
+
+struct port_wait {
+    const char *host;
+    int port;
+    struct job *job;
+};
+
+static bool port_ready(void *ud)
+{
+    struct port_wait *p = ud;
+    return job_exited(p->job, NULL) || flow_port_open(p->host, p->port, 200);
+}
+
+int act_rbs_start(struct flow_ctx *fx, const struct flow_step_def *step)
+{
+    struct flow_workstation *w = &fx->wsn;
+    const char *host = fx->cfg.workstation.address;
+    int port = fx->cfg.workstation.rbs_port;
+    if (w->rbs && !job_exited(w->rbs, NULL) && flow_port_open(host, port, 500))
+        return 0;
+    if (flow_port_open(host, port, 500))
+        flow_notice(fx, true, "Something already listens on %s:%d; rotwiz starts its own RBS "
+                    "and verifies the Backup HSM is reachable through it.", host, port);
+    char port_s[16];
+    snprintf(port_s, sizeof port_s, "%d", port);
+    const char *args[] = {"s", "-port", port_s, NULL};
+    int rc = start_tool(fx, "rbs", args, "rbs", &w->rbs, &w->rbs_conv);
+    if (rc)
+        return rc;
+    struct conv_opts o = {.end = CONV_END_SECRETS_TYPED, .secret_keys = {"rbs_password"},
+                          .what = "rbs s"};
+    struct conv_result r = {0};
+    enum conv_error e = conv_command(w->rbs_conv, NULL, &o, &r);
+    conv_result_free(&r);
+    if (e != CONV_OK)
+        return flow_fail_conv(fx, w->rbs_conv, e);
+    struct port_wait pw = {host, port, w->rbs};
+    struct timespec deadline = waitset_deadline_in(RBS_LISTEN_MS);
+    enum waitset_result wr = waitset_run_until(fx->ws, port_ready, &pw, &deadline);
+    if (wr == WAITSET_CANCELLED)
+        return flow_fail(fx, EXIT_CANCELLED, NULL, "Cancelled by the operator.");
+    int st = 0;
+    if (job_exited(w->rbs, &st))
+        return flow_fail(fx, EXIT_PRECONDITION, step->fix, "RBS exited (status %d) instead of "
+                         "serving; see the rbs lines in the transcript.",
+                         WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+    fx->topo.workstation.rbs_listening = flow_port_open(host, port, 500);
+    flow_topology_changed(fx, -1);
+    if (!fx->topo.workstation.rbs_listening)
+        return flow_fail(fx, EXIT_TIMEOUT, step->fix, "RBS did not open %s:%d within %d s.",
+                         host, port, RBS_LISTEN_MS / 1000);
+    return 0;
+}
+
+int act_pedserver_start(struct flow_ctx *fx, const struct flow_step_def *step)
+{
+    const char *host = fx->cfg.workstation.address;
+    int port = fx->cfg.workstation.ped_port;
+    if (!flow_port_open(host, port, 500)) {
+        char port_s[16];
+        snprintf(port_s, sizeof port_s, "%d", port);
+        const char *args[] = {"-mode", "start", "-port", port_s, NULL};
+        struct conv_opts o = {.what = "pedserver -mode start"};
+        struct conv_result r = {0};
+        int status = -1;
+        int rc = run_tool(fx, "pedserver", args, &o, &r, &status);
+        conv_result_free(&r);
+        if (rc)
+            return rc;
+        for (int i = 0; i < 50 && !flow_port_open(host, port, 100); i++)
+            usleep(100000);
+    }
+    fx->topo.workstation.ped_listening = flow_port_open(host, port, 500);
+    flow_topology_changed(fx, -1);
+    if (!fx->topo.workstation.ped_listening)
+        return flow_fail(fx, EXIT_PRECONDITION, step->fix, "PEDServer is not listening on "
+                         "%s:%d.", host, port);
+    return 0;
+}
+
+int act_check_pedserver(struct flow_ctx *fx, const struct flow_step_def *step)
+{
+    fx->topo.ped = PED_AT_WORKSTATION;
+    fx->topo.workstation.ped_listening =
+        flow_port_open(fx->cfg.workstation.address, fx->cfg.workstation.ped_port, 1000);
+    flow_topology_changed(fx, -1);
+    if (!fx->topo.workstation.ped_listening)
+        return flow_fail(fx, EXIT_PRECONDITION, step->fix, "%s", step->failure);
+    return 0;
+}
+
+int act_ws_rpv_init(struct flow_ctx *fx, const struct flow_step_def *step)
+{
+    (void)step;
+    struct conv_result r = {0};
+    int rc = ws_lunacm(fx, &r);
+    conv_result_free(&r);
+    if (rc)
+        return rc;
+    if (fx->wsn.backup_slot < 0)
+        return flow_fail(fx, EXIT_PRECONDITION, "Connect the Backup HSM to the workstation.",
+                         "The workstation does not see a Backup HSM.");
+    char cmd[64];
+    struct conv *c = fx->wsn.lunacm_conv;
+    snprintf(cmd, sizeof cmd, "slot set -slot %ld", fx->wsn.backup_slot);
+    if ((rc = flow_lunacm_ok(fx, c, cmd, NULL, &r, "Selecting the Backup HSM")) == 0) {
+        conv_result_free(&r);
+        struct conv_opts so = {.timeout_ms = fx->timeouts.ped_op_ms,
+                               .what = "the Backup HSM SO login"};
+        rc = flow_lunacm_ok(fx, c, "role login -name so", &so, &r, "The Backup HSM SO login");
+    }
+    if (rc == 0) {
+        conv_result_free(&r);
+        struct conv_opts pv = {.confirmed = true, .timeout_ms = fx->timeouts.ped_op_ms};
+        rc = flow_lunacm_ok(fx, c, "ped vector init", &pv, &r,
+                            "Initializing the Backup HSM's Remote PED Vector");
+    }
+    conv_result_free(&r);
+    return rc;
+}
+
+int act_ws_ped_connect(struct flow_ctx *fx, const struct flow_step_def *step)
+{
+    (void)step;
+    struct conv *c = fx->wsn.lunacm_conv;
+    if (!c)
+        return flow_fail(fx, EXIT_PRECONDITION, NULL, "The workstation's lunacm is not running.");
+    return flow_ped_connect(fx, c, "the Backup HSM");
+}

@@ -1,0 +1,120 @@
+/* flow_ctx.h: the state of one running flow, shared by the engine (flow.c) and the actions
+ * (flow_act_*.c). Internal to the core. */
+#ifndef ROTWIZ_FLOW_CTX_H
+#define ROTWIZ_FLOW_CTX_H
+#include <stdbool.h>
+#include <stddef.h>
+#include "config.h"
+#include "conv.h"
+#include "core_event.h"
+#include "flow.h"
+#include "flow_def.h"
+#include "luna_parse.h"
+#include "model.h"
+
+struct ssh_conn;
+struct stream;
+struct job;
+struct waitset;
+struct masker;
+struct journal;
+struct transcript;
+struct secret_store;
+
+/* One k570 as the flow uses it. */
+struct flow_appliance {
+    const struct appliance_config *cfg;  /* NULL when the config has none */
+    struct ssh_conn *ssh;
+    struct stream *shell;                /* the PTY shell lunacm runs in */
+    struct conv *conv;
+    bool lunacm_running;
+    long user_slot, admin_slot, net_slot;  /* ids as listed; -1 when not found */
+    char user_label[MODEL_TEXT];
+    char user_firmware[MODEL_TEXT];
+};
+
+/* The workstation's local helpers. */
+struct flow_workstation {
+    struct job *rbs;                     /* `rbs s -port P`, kept for the session */
+    struct conv *rbs_conv;
+    struct job *lunacm;                  /* the workstation's lunacm (Backup HSM over USB) */
+    struct conv *lunacm_conv;
+    long backup_slot;                    /* the Backup HSM's slot on the workstation */
+    size_t backup_hsms;                  /* how many the workstation sees */
+};
+
+struct flow_ctx {
+    const struct flow_request *req;
+    const struct core_sink *sink;
+    struct rotwiz_config cfg;
+    bool ped;                            /* PED-authenticated HSMs */
+    enum appliance_role role;            /* the k570 this flow works on */
+    struct secret_store *secrets;
+    struct masker *masker;
+    struct journal *journal;
+    struct transcript *transcript;
+    char session_dir[512];
+    struct waitset *ws;
+    struct conv_timeouts timeouts;
+    struct topology topo;
+    struct flow_def def;
+    struct step_view *views;
+    size_t current;                      /* index of the running step */
+    const struct flow_step_def *step;    /* the running step */
+    size_t ped_prompts;                  /* PED prompts seen during the running step */
+    struct flow_appliance app[MODEL_ROLES];
+    struct flow_workstation wsn;
+    struct luna_objects source_objects;  /* recorded before a backup */
+    bool have_source_objects;
+    struct luna_objects backup_objects;  /* the backup partition as last listed */
+    bool have_backup_objects;
+    bool replace_backup;                 /* the next archive backup uses -replace */
+    /* the failure being reported */
+    int exit_code;
+    char cause[1024];
+    char fix[512];
+};
+
+/* An action of the step table: does the step's work and verifies its effect. Returns 0, or an
+ * enum rotwiz_exit code after flow_fail(). */
+typedef int flow_action_fn(struct flow_ctx *fx, const struct flow_step_def *step);
+
+/* The action named NAME, or NULL. */
+flow_action_fn *flow_action_find(const char *name);
+
+/* Records the failure; returns CODE so actions can `return flow_fail(...)`. CAUSE is printf. */
+int flow_fail(struct flow_ctx *fx, int code, const char *fix, const char *cause, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* Maps a conversation error to a failure (timeout 7, cancel 6, closed 3...). */
+int flow_fail_conv(struct flow_ctx *fx, struct conv *c, enum conv_error e);
+
+/* A remark for the operator (journal + EV_NOTICE). */
+void flow_notice(struct flow_ctx *fx, bool warning, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Records and shows a line that is not from a device (TX_INFO) or a sent line. */
+void flow_line(struct flow_ctx *fx, const char *host, enum tx_direction dir, const char *text);
+
+/* The conversation callbacks of this flow (transcript, secrets, PED). */
+struct conv_callbacks flow_conv_callbacks(struct flow_ctx *fx);
+
+/* Emits EV_TOPOLOGY_CHANGED (and EV_SLOTS_CHANGED for ROLE when slots >= 0). */
+void flow_topology_changed(struct flow_ctx *fx, int slots_role);
+
+/* Runs a lunacm command on CONV and requires Command Result : No Error; WHAT names it for the
+ * operator. On failure returns flow_fail's code (5 for an HSM error). R is filled either way
+ * (free with conv_result_free). */
+int flow_lunacm_ok(struct flow_ctx *fx, struct conv *c, const char *cmd,
+                   const struct conv_opts *opts, struct conv_result *r, const char *what);
+
+/* A k570 by role, with its config; fails (exit 2) when the config has none. */
+struct flow_appliance *flow_appliance(struct flow_ctx *fx, enum appliance_role role);
+
+/* True when a TCP connection to host:port succeeds within TIMEOUT_MS. */
+bool flow_port_open(const char *host, int port, long timeout_ms);
+
+/* Path of a workstation Luna tool (bin/NAME, else rbs/bin/NAME) into buf; false if missing. */
+bool flow_ws_tool(const struct flow_ctx *fx, const char *name, char *buf, size_t len);
+
+#endif

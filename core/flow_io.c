@@ -1,0 +1,482 @@
+/* flow_io.c: set-up, clean-up, session record and reporting for the flow engine. */
+#include "flow_io.h"
+#include "journal.h"
+#include "mask.h"
+#include "secret_store.h"
+#include "session.h"
+#include "transcript.h"
+#include "waitset.h"
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define EXCERPT_LINES 12
+
+int flow_fail(struct flow_ctx *fx, int code, const char *fix, const char *cause, ...)
+{
+    va_list ap;
+    va_start(ap, cause);
+    vsnprintf(fx->cause, sizeof fx->cause, cause, ap);
+    va_end(ap);
+    snprintf(fx->fix, sizeof fx->fix, "%s", fix ? fix : "");
+    fx->exit_code = code;
+    return code;
+}
+
+int flow_fail_conv(struct flow_ctx *fx, struct conv *c, enum conv_error e)
+{
+    const char *msg = conv_error_message(c);
+    switch (e) {
+    case CONV_E_TIMEOUT:
+        return flow_fail(fx, EXIT_TIMEOUT, "Check the device and the PED, then run again.",
+                         "%s", msg);
+    case CONV_E_CANCELLED:
+        return flow_fail(fx, EXIT_CANCELLED, NULL, "Cancelled by the operator.");
+    case CONV_E_NO_SECRET:
+        return flow_fail(fx, EXIT_USAGE, "Add it to the secrets file or run on a terminal.",
+                         "%s", msg);
+    case CONV_E_REPROMPT:
+        return flow_fail(fx, EXIT_HSM, "Check the password before running again; rotwiz never "
+                         "retries a login.", "%s", msg);
+    default:
+        return flow_fail(fx, EXIT_CONNECT, "Check the connection to the device; the step's "
+                         "effect is verified again when you run once more.", "%s", msg);
+    }
+}
+
+void flow_line(struct flow_ctx *fx, const char *host, enum tx_direction dir, const char *text)
+{
+    if (fx->transcript)
+        tx_append(fx->transcript, fx->sink, host, dir, text);
+}
+
+void flow_notice(struct flow_ctx *fx, bool warning, const char *fmt, ...)
+{
+    char text[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    if (fx->journal)
+        journal_note(fx->journal, fx->step ? fx->step->id : NULL, text);
+    flow_line(fx, "rotwiz", TX_INFO, text);
+    struct core_event ev = {.type = EV_NOTICE};
+    ev.u.notice.warning = warning;
+    ev.u.notice.text = text;
+    core_emit(fx->sink, &ev);
+}
+
+bool flow_cancelled(const struct flow_ctx *fx)
+{
+    return fx->ws && waitset_cancelled(fx->ws);
+}
+
+void flow_report_error(struct flow_ctx *fx)
+{
+    char excerpt[4096] = "";
+    if (fx->transcript) {
+        size_t n = tx_count(fx->transcript), from = n > EXCERPT_LINES ? n - EXCERPT_LINES : 0;
+        size_t len = 0;
+        for (size_t i = from; i < n && len < sizeof excerpt - 1; i++) {
+            struct tx_entry e;
+            char text[512];
+            if (tx_get(fx->transcript, i, &e, text, sizeof text) != 0)
+                continue;
+            len += (size_t)snprintf(excerpt + len, sizeof excerpt - len, "%s%s %s %s",
+                                    len ? "\n" : "", e.host,
+                                    e.dir == TX_SENT ? ">" : e.dir == TX_RECEIVED ? "<" : "-",
+                                    text);
+            if (len >= sizeof excerpt)
+                len = sizeof excerpt - 1;
+        }
+    }
+    struct core_event ev = {.type = EV_ERROR};
+    ev.u.error.cause = fx->cause;
+    ev.u.error.fix = *fx->fix ? fx->fix : NULL;
+    ev.u.error.excerpt = excerpt;
+    core_emit(fx->sink, &ev);
+}
+
+/* ---- conversation callbacks ------------------------------------------------------------ */
+
+static void cb_line(void *ud, const char *host, enum tx_direction dir, const char *text)
+{
+    flow_line(ud, host, dir, text);
+}
+
+static enum appliance_role role_of_host(const char *host)
+{
+    return strcmp(host, "target") == 0 ? ROLE_TARGET : ROLE_SOURCE;
+}
+
+static bool cb_secret(void *ud, const char *host, const char *key, char *buf, size_t len)
+{
+    struct flow_ctx *fx = ud;
+    bool per_appliance = strcmp(key, "co_password") == 0;
+    int role = per_appliance ? (int)role_of_host(host) : -1;
+    if (secret_store_get(fx->secrets, key, role, fx->sink, buf, len) != 0)
+        return false;
+    mask_add_secret(fx->masker, buf);
+    return true;
+}
+
+static void cb_ped(void *ud, const char *host, int timeout_s, const struct timespec *deadline)
+{
+    struct flow_ctx *fx = ud;
+    const struct flow_step_def *s = fx->step;
+    struct core_event ev = {.type = EV_PED_PROMPT};
+    size_t n = s ? s->ped_count : 0;
+    for (size_t i = 0; i < n; i++)
+        ev.u.ped.keys[i] = s->ped[i];
+    ev.u.ped.key_count = n;
+    ev.u.ped.current = n ? (fx->ped_prompts < n ? fx->ped_prompts : n - 1) : 0;
+    fx->ped_prompts++;
+    char device[64];
+    snprintf(device, sizeof device, "%s%s", host,
+             strcmp(host, "workstation") == 0 ? " (Backup HSM)" : " k570");
+    ev.u.ped.device = device;
+    ev.u.ped.timeout_s = timeout_s;
+    ev.u.ped.deadline = *deadline;
+    if (n)
+        flow_notice(fx, false, "PED: present the %s key (%s) for the %s", 
+                    ped_key_name(ev.u.ped.keys[ev.u.ped.current]),
+                    ped_key_role(ev.u.ped.keys[ev.u.ped.current]), device);
+    core_emit(fx->sink, &ev);
+}
+
+struct conv_callbacks flow_conv_callbacks(struct flow_ctx *fx)
+{
+    struct conv_callbacks cb = {.line = cb_line, .secret = cb_secret, .ped = cb_ped, .ud = fx};
+    return cb;
+}
+
+/* ---- helpers used by actions ------------------------------------------------------------ */
+
+void flow_topology_changed(struct flow_ctx *fx, int slots_role)
+{
+    struct core_event ev = {.type = EV_TOPOLOGY_CHANGED};
+    ev.u.topology.topology = &fx->topo;
+    core_emit(fx->sink, &ev);
+    if (slots_role >= 0) {
+        struct core_event s = {.type = EV_SLOTS_CHANGED};
+        s.u.slots.role = (enum appliance_role)slots_role;
+        s.u.slots.slots = &fx->topo.appliances[slots_role].slots;
+        core_emit(fx->sink, &s);
+    }
+}
+
+int flow_lunacm_ok(struct flow_ctx *fx, struct conv *c, const char *cmd,
+                   const struct conv_opts *opts, struct conv_result *r, const char *what)
+{
+    enum conv_error e = conv_command(c, cmd, opts, r);
+    if (e != CONV_OK)
+        return flow_fail_conv(fx, c, e);
+    if (!r->luna.found)
+        return flow_fail(fx, EXIT_HSM, "Read the transcript for what the tool printed.",
+                         "%s: lunacm printed no Command Result line.", what);
+    if (!r->luna.ok) {
+        const char *name = luna_result_name(r->luna.code);
+        return flow_fail(fx, EXIT_HSM, fx->step && fx->step->fix ? fx->step->fix : NULL,
+                         "%s failed on %s: Command Result 0x%lx%s%s%s%s%s", what, conv_host(c),
+                         r->luna.code, name ? " " : "", name ? name : "",
+                         *r->luna.text ? " (" : "", r->luna.text, *r->luna.text ? ")" : "");
+    }
+    return 0;
+}
+
+struct flow_appliance *flow_appliance(struct flow_ctx *fx, enum appliance_role role)
+{
+    return fx->app[role].cfg ? &fx->app[role] : NULL;
+}
+
+bool flow_port_open(const char *host, int port, long timeout_ms)
+{
+    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM}, *res = NULL;
+    char service[16];
+    snprintf(service, sizeof service, "%d", port);
+    if (getaddrinfo(host, service, &hints, &res) != 0)
+        return false;
+    bool open_ = false;
+    for (struct addrinfo *ai = res; ai && !open_; ai = ai->ai_next) {
+        int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+        if (fd < 0)
+            continue;
+        if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0) {
+            open_ = true;
+        } else if (errno == EINPROGRESS) {
+            struct pollfd p = {.fd = fd, .events = POLLOUT};
+            int err = 0;
+            socklen_t elen = sizeof err;
+            if (poll(&p, 1, (int)timeout_ms) == 1 &&
+                getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &elen) == 0 && err == 0)
+                open_ = true;
+        }
+        close(fd);
+    }
+    freeaddrinfo(res);
+    return open_;
+}
+
+bool flow_ws_tool(const struct flow_ctx *fx, const char *name, char *buf, size_t len)
+{
+    static const char *const subdirs[] = {"bin", "rbs/bin"};
+    for (size_t i = 0; i < 2; i++) {
+        snprintf(buf, len, "%s/%s/%s", fx->cfg.workstation.luna_client_dir, subdirs[i], name);
+        if (access(buf, X_OK) == 0)
+            return true;
+    }
+    snprintf(buf, len, "%s/bin/%s", fx->cfg.workstation.luna_client_dir, name);
+    return false;
+}
+
+/* ---- placeholders ------------------------------------------------------------------------ */
+
+const char *flow_placeholder(struct flow_ctx *fx, const char *name)
+{
+    static __thread char buf[512];
+    const struct config_appliance *a = &fx->cfg.appliance[fx->role];
+    const struct config_workstation *w = &fx->cfg.workstation;
+    if (strcmp(name, "appliance") == 0)
+        return model_role_name(fx->role);
+    if (strcmp(name, "appliance_host") == 0)
+        return a->host ? a->host : "?";
+    if (strcmp(name, "appliance_user") == 0)
+        return a->user ? a->user : "ksadmin";
+    if (strcmp(name, "appliance_known_hosts") == 0)
+        return a->known_hosts ? a->known_hosts : "~/.ssh/known_hosts";
+    if (strcmp(name, "appliance_port") == 0) {
+        snprintf(buf, sizeof buf, "%d", a->port);
+        return buf;
+    }
+    if (strcmp(name, "ws_address") == 0)
+        return w->address;
+    if (strcmp(name, "rbs_port") == 0 || strcmp(name, "ped_port") == 0) {
+        snprintf(buf, sizeof buf, "%d", name[0] == 'r' ? w->rbs_port : w->ped_port);
+        return buf;
+    }
+    if (strcmp(name, "rbs_pem") == 0) {
+        snprintf(buf, sizeof buf, "%s/rbs/server/server.pem", w->luna_client_dir);
+        return buf;
+    }
+    if (strcmp(name, "backup_partition") == 0)
+        return fx->cfg.backup.partition ? fx->cfg.backup.partition : "?";
+    if (strcmp(name, "backup_domain") == 0)
+        return fx->cfg.backup.domain ? fx->cfg.backup.domain : "(red PED key)";
+    if (strcmp(name, "target_user_label") == 0)
+        return *fx->app[ROLE_TARGET].user_label ? fx->app[ROLE_TARGET].user_label
+                                                : "(the User Token Slot's label)";
+    return NULL;
+}
+
+/* ---- journal ----------------------------------------------------------------------------- */
+
+void flow_journal_step_start(struct flow_ctx *fx, const char *step, const char *title)
+{
+    if (fx->transcript)
+        tx_set_step(fx->transcript, step);
+    if (fx->journal)
+        journal_step_start(fx->journal, step, title);
+}
+
+void flow_journal_step_done(struct flow_ctx *fx, const char *step)
+{
+    if (fx->journal)
+        journal_step_done(fx->journal, step, NULL);
+}
+
+void flow_journal_step_failed(struct flow_ctx *fx, const char *step)
+{
+    if (fx->journal)
+        journal_step_failed(fx->journal, step, fx->cause, fx->exit_code);
+}
+
+void flow_journal_confirmation(struct flow_ctx *fx, const char *step, const char *what,
+                               const char *typed)
+{
+    if (fx->journal)
+        journal_confirmation(fx->journal, step, what, typed);
+}
+
+void flow_journal_decision(struct flow_ctx *fx, const char *question, const char *answer)
+{
+    if (fx->journal)
+        journal_decision(fx->journal, fx->step ? fx->step->id : NULL, question, answer);
+}
+
+void flow_journal_objects(struct flow_ctx *fx, const char *where, const struct luna_objects *o)
+{
+    if (!fx->journal)
+        return;
+    struct journal_object objs[LUNA_MAX_OBJECTS];
+    for (size_t i = 0; i < o->count; i++) {
+        objs[i].label = o->objects[i].label;
+        objs[i].type = o->objects[i].type;
+        objs[i].handle = o->objects[i].handle;
+    }
+    journal_objects(fx->journal, fx->step ? fx->step->id : NULL, where, objs, o->count);
+}
+
+void flow_journal_appliance(struct flow_ctx *fx, const char *role, const char *host,
+                            const char *serial, const char *model, const char *firmware,
+                            const char *client_version)
+{
+    if (!fx->journal)
+        return;
+    struct journal_appliance a = {.role = role, .host = host, .serial = serial, .model = model,
+                                  .firmware = firmware, .client_version = client_version};
+    journal_appliance(fx->journal, &a);
+}
+
+void flow_journal_end(struct flow_ctx *fx, int exit_code, const char *message)
+{
+    if (fx->journal)
+        journal_session_end(fx->journal, exit_code, message);
+    if (fx->transcript)
+        tx_sync(fx->transcript);
+}
+
+/* ---- set-up ------------------------------------------------------------------------------ */
+
+static int load_config(struct flow_ctx *fx)
+{
+    char err[1024];
+    const struct flow_request *req = fx->req;
+    if (!req->config_path)
+        return flow_fail(fx, EXIT_USAGE, "Give --config FILE (see INTERFACE.md for its keys).",
+                         "No configuration file was given.");
+    if (!config_load(req->config_path, &fx->cfg, err, sizeof err))
+        return flow_fail(fx, EXIT_USAGE, "Correct the file and run again.", "%s", err);
+    bool needs_source = req->kind == FLOW_BACKUP;
+    bool needs_target = req->kind == FLOW_RESTORE || req->kind == FLOW_PREPARE_TARGET;
+    if (!config_require(&fx->cfg, needs_source, needs_target, err, sizeof err) ||
+        ((req->kind == FLOW_BACKUP || req->kind == FLOW_RESTORE) &&
+         !config_require_backup(&fx->cfg, err, sizeof err)))
+        return flow_fail(fx, EXIT_USAGE, "Add the missing settings and run again.", "%s", err);
+    fx->ped = fx->cfg.auth == CONFIG_AUTH_PED;
+    if (req->auth_override)
+        fx->ped = strcmp(req->auth_override, "ped") == 0;
+    fx->role = needs_source ? ROLE_SOURCE : ROLE_TARGET;
+    for (int r = 0; r < MODEL_ROLES; r++) {
+        const struct config_appliance *a = &fx->cfg.appliance[r];
+        struct appliance *t = &fx->topo.appliances[r];
+        t->role = (enum appliance_role)r;
+        t->selected_slot = -1;
+        if (!a->present)
+            continue;
+        fx->app[r].cfg = a;
+        t->configured = true;
+        snprintf(t->host, sizeof t->host, "%s", a->host);
+        t->port = a->port;
+    }
+    struct workstation *w = &fx->topo.workstation;
+    snprintf(w->address, sizeof w->address, "%s", fx->cfg.workstation.address);
+    w->rbs_port = fx->cfg.workstation.rbs_port;
+    w->ped_port = fx->cfg.workstation.ped_port;
+    fx->topo.ped_used = fx->ped;
+    fx->topo.ped = fx->ped ? PED_AT_WORKSTATION : PED_UNKNOWN;
+    return 0;
+}
+
+static int open_record(struct flow_ctx *fx)
+{
+    char err[512], state_dir[512];
+    const char *dir = fx->req->state_dir;
+    if (!dir) {
+        session_default_state_dir(state_dir, sizeof state_dir);
+        dir = state_dir;
+    }
+    if (session_create(dir, fx->def.id, fx->session_dir, sizeof fx->session_dir, err,
+                       sizeof err) != 0)
+        return flow_fail(fx, EXIT_USAGE, "Choose a writable --state-dir.",
+                         "Cannot record the session: %s", err);
+    char path[600];
+    snprintf(path, sizeof path, "%s/journal.jsonl", fx->session_dir);
+    fx->journal = journal_open(path, fx->masker, err, sizeof err);
+    if (!fx->journal)
+        return flow_fail(fx, EXIT_USAGE, "Choose a writable --state-dir.",
+                         "Cannot record the session: %s", err);
+    fx->transcript = tx_new(fx->masker, 0);
+    snprintf(path, sizeof path, "%s/transcript.jsonl", fx->session_dir);
+    if (tx_open_file(fx->transcript, path, err, sizeof err) != 0)
+        return flow_fail(fx, EXIT_USAGE, "Choose a writable --state-dir.",
+                         "Cannot record the transcript: %s", err);
+    tx_set_journal(fx->transcript, fx->journal);
+    const char *session_id = strrchr(fx->session_dir, '/');
+    journal_session_start(fx->journal, fx->def.id, session_id ? session_id + 1 : fx->session_dir,
+                          ROTWIZ_VERSION);
+    return 0;
+}
+
+/* Operator and witnesses: given on the command line, else asked (the wizard), else the
+ * login name (batch). */
+static int record_people(struct flow_ctx *fx)
+{
+    const struct flow_request *req = fx->req;
+    if (req->operator_name) {
+        journal_operator(fx->journal, req->operator_name);
+    } else {
+        struct core_ask q = {.type = ASK_TEXT, .title = "Operator",
+                             .prompt = "Name of the operator running this ceremony"};
+        struct core_answer a = {0};
+        int st = core_ask(fx->sink, &q, &a);
+        if (st == ASK_CANCELLED)
+            return flow_fail(fx, EXIT_CANCELLED, NULL, "Cancelled by the operator.");
+        const char *name = st == ASK_ANSWERED && *a.text ? a.text : getenv("USER");
+        journal_operator(fx->journal, name ? name : "unknown");
+    }
+    for (size_t i = 0; i < req->witness_count; i++)
+        journal_witness(fx->journal, req->witnesses[i]);
+    if (!req->batch && req->witness_count == 0) {
+        struct core_ask q = {.type = ASK_TEXT, .title = "Witness",
+                             .prompt = "Name of a witness (leave empty when none)"};
+        struct core_answer a = {0};
+        int st = core_ask(fx->sink, &q, &a);
+        if (st == ASK_CANCELLED)
+            return flow_fail(fx, EXIT_CANCELLED, NULL, "Cancelled by the operator.");
+        if (st == ASK_ANSWERED && *a.text)
+            journal_witness(fx->journal, a.text);
+    }
+    return 0;
+}
+
+int flow_setup(struct flow_ctx *fx, int cancel_fd)
+{
+    char err[512];
+    fx->masker = mask_new();
+    fx->ws = waitset_new(cancel_fd);
+    const char *scale = getenv("ROTWIZ_TIMEOUT_SCALE"); /* rehearsals and tests */
+    conv_timeouts_default(&fx->timeouts, scale ? atof(scale) > 0 ? atof(scale) : 1.0 : 1.0);
+    int rc = load_config(fx);
+    if (rc)
+        return rc;
+    if (flow_def_load(flow_def_id(fx->req->kind, fx->ped), &fx->def, err, sizeof err) != 0)
+        return flow_fail(fx, EXIT_USAGE, "This build is broken; reinstall rotwiz.", "%s", err);
+    fx->secrets = secret_store_new(fx->req->secrets_path, err, sizeof err);
+    if (!fx->secrets)
+        return flow_fail(fx, EXIT_USAGE, "Correct the secrets file and run again.", "%s", err);
+    secret_store_each_value(fx->secrets, (void (*)(void *, const char *))mask_add_secret,
+                            fx->masker);
+    if ((rc = open_record(fx)) != 0)
+        return rc;
+    return record_people(fx);
+}
+
+void flow_cleanup(struct flow_ctx *fx)
+{
+    tx_free(fx->transcript);
+    journal_close(fx->journal);
+    secret_store_free(fx->secrets);
+    mask_free(fx->masker);
+    waitset_free(fx->ws);
+    flow_def_free(&fx->def);
+    config_free(&fx->cfg);
+}
