@@ -177,7 +177,8 @@ static void test_confirm(void **state)
     for (char *p = buf; (p = strchr(p, '\n')) != NULL; p++)
         *p = '\r';    /* lone CRs as a PTY may show them */
     assert_true(luna_ends_with_confirm(buf));
-    assert_true(luna_ends_with_confirm("    Type 'proceed' to continue, or 'quit' to quit now -> "));
+    assert_true(luna_ends_with_confirm("    Type 'proceed' to continue, or 'quit' to quit now"
+                                       " -> "));
     /* answered, with or without a space after the arrow */
     snprintf(buf, sizeof buf, "%sproceed", q);
     assert_false(luna_ends_with_confirm(buf));
