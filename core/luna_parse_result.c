@@ -2,6 +2,7 @@
  * (its prompt, the proceed/quit question, a password, the PED). */
 #include "luna_parse.h"
 #include "luna_text.h"
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -157,10 +158,33 @@ bool luna_ends_with_confirm(const char *text)
 bool luna_ends_with_password_prompt(const char *text)
 {
     struct lt_view line = lt_last_nonblank_line(text);
-    return line.len > 0 && line.s[line.len - 1] == ':' && lt_find_ci(line, "password") >= 0;
+    return line.len > 0 && line.s[line.len - 1] == ':' &&
+           (lt_find_ci(line, "password") >= 0 || lt_find_ci(line, "challenge") >= 0);
 }
 
 bool luna_wants_ped(const char *text)
 {
     return text != NULL && lt_find_ci(lt_cstr(text), "Please attend to the PED") >= 0;
+}
+
+void luna_result_format(const struct luna_result *r, char *buf, size_t len)
+{
+    if (len == 0)
+        return;
+    if (!r->found) {
+        snprintf(buf, len, "no Command Result");
+        return;
+    }
+    if (r->ok) {
+        snprintf(buf, len, "No Error");
+        return;
+    }
+    const char *name = luna_result_name(r->code);
+    int n = snprintf(buf, len, "0x%lx", r->code);
+    if (name != NULL && n >= 0 && (size_t)n < len)
+        n += snprintf(buf + n, len - (size_t)n, " %s", name);
+    if (r->text[0] != '\0' && n >= 0 && (size_t)n < len)
+        n += snprintf(buf + n, len - (size_t)n, " (%s)", r->text);
+    if (r->error[0] != '\0' && n >= 0 && (size_t)n < len)
+        snprintf(buf + n, len - (size_t)n, ": %s", r->error);
 }

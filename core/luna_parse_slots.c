@@ -42,6 +42,18 @@ static void store_field(struct slot *s, struct lt_view name, struct lt_view valu
     }
 }
 
+/* A prompt line echoing a new `slot list` (any spacing, "lunacm:>slot list"): in a whole
+ * capture the last listing wins. */
+static bool slot_list_echo(struct lt_view line)
+{
+    if (!lt_starts_ci(line, "lunacm:>"))
+        return false;
+    struct lt_view cmd = {line.s + 8, line.len - 8};
+    struct lt_view w1 = lt_take_word(&cmd);
+    struct lt_view w2 = lt_take_word(&cmd);
+    return lt_same_words(w1, "slot") && w2.len > 0 && (w2.s[0] == 'l' || w2.s[0] == 'L');
+}
+
 bool luna_parse_slot_list(const char *text, struct slot_list *out)
 {
     struct lt_lines it;
@@ -54,8 +66,11 @@ bool luna_parse_slot_list(const char *text, struct slot_list *out)
     out->current = -1;
     lt_lines_init(&it, text);
     while (lt_next_line(&it, &line)) {
-        if (lt_same_words(line, "Available HSMs:")) {
-            seen = true;
+        if (lt_same_words(line, "Available HSMs:") || slot_list_echo(line)) {
+            seen = seen || lt_same_words(line, "Available HSMs:");
+            memset(out, 0, sizeof *out);   /* a new listing starts */
+            out->current = -1;
+            cur = NULL;
         } else if (current_slot_line(line, &id)) {
             seen = true;
             out->has_current = true;

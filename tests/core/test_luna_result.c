@@ -151,6 +151,30 @@ static void test_result_names(void **state)
     assert_null(luna_result_name(0x12345));
 }
 
+static void test_result_format(void **state)
+{
+    (void)state;
+    struct luna_result r;
+    char buf[256];
+    char *t = fixture_load("result_fail_error_colon.txt");
+    assert_true(luna_parse_result(t, &r));
+    luna_result_format(&r, buf, sizeof buf);
+    assert_string_equal(buf, "0xa0 CKR_PIN_INCORRECT (Incorrect PIN): CKR_PIN_INCORRECT");
+    free(t);
+    assert_true(luna_parse_result("Command Result : 0x3 (Slot ID Invalid)", &r));
+    luna_result_format(&r, buf, sizeof buf);
+    assert_string_equal(buf, "0x3 (Slot ID Invalid)");
+    assert_true(luna_parse_result("Command Result : No Error", &r));
+    luna_result_format(&r, buf, sizeof buf);
+    assert_string_equal(buf, "No Error");
+    assert_false(luna_parse_result("nothing", &r));
+    luna_result_format(&r, buf, sizeof buf);
+    assert_string_equal(buf, "no Command Result");
+    assert_true(luna_parse_result("Command Result : 0x8000001c (x)", &r));
+    luna_result_format(&r, buf, 12);   /* truncated, still terminated */
+    assert_string_equal(buf, "0x8000001c ");
+}
+
 static void test_prompt(void **state)
 {
     (void)state;
@@ -196,6 +220,7 @@ static void test_password_prompt(void **state)
     assert_true(luna_ends_with_password_prompt("\tEnter password for Partition SO: "));
     assert_true(luna_ends_with_password_prompt("Enter Password:\r\n"));
     assert_true(luna_ends_with_password_prompt("  Please enter the RBS PASSWORD :\n\n"));
+    assert_true(luna_ends_with_password_prompt("\tEnter the challenge secret:"));
     /* answered: the echo is one '*' per character */
     assert_false(luna_ends_with_password_prompt("\tEnter password for Partition SO: ********"));
     assert_false(luna_ends_with_password_prompt("Enter password: ****\nCommand Result : No Error"));
@@ -227,6 +252,7 @@ int main(void)
         cmocka_unit_test(test_odd_results),
         cmocka_unit_test(test_is_result_line),
         cmocka_unit_test(test_result_names),
+        cmocka_unit_test(test_result_format),
         cmocka_unit_test(test_prompt),
         cmocka_unit_test(test_confirm),
         cmocka_unit_test(test_password_prompt),

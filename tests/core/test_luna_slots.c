@@ -132,6 +132,26 @@ static void test_echo_forms(void **state)
     assert_int_equal(l.current, 3);
 }
 
+/* A whole capture: the start-up listing, then `slot list` typed later: the last one wins. */
+static void test_capture_last_listing_wins(void **state)
+{
+    (void)state;
+    struct slot_list l;
+    char *first = fixture_load("session_104.txt");         /* ends with the prompt */
+    char *second = fixture_load("slot_list_echo_space.txt");   /* "lunacm:> slot list..." */
+    size_t n = strlen(first) + strlen(second) + 1;
+    char *both = malloc(n);
+    assert_non_null(both);
+    snprintf(both, n, "%s%s", first, second + strlen("lunacm:>"));
+    assert_true(luna_parse_slot_list(both, &l));
+    assert_int_equal(l.count, 3);
+    check_slot(&l.slots[0], 6, "netpart", "Net Token Slot", SLOT_OTHER);
+    assert_false(l.has_current);   /* the first listing's trailer is gone too */
+    free(both);
+    free(first);
+    free(second);
+}
+
 static void test_not_a_slot_list(void **state)
 {
     (void)state;
@@ -187,6 +207,7 @@ int main(void)
         cmocka_unit_test(test_104_extra_slots_none),
         cmocka_unit_test(test_no_hsms),
         cmocka_unit_test(test_echo_forms),
+        cmocka_unit_test(test_capture_last_listing_wins),
         cmocka_unit_test(test_not_a_slot_list),
         cmocka_unit_test(test_too_many_slots),
         cmocka_unit_test(test_slot_set),
