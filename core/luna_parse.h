@@ -40,8 +40,12 @@ struct luna_result {
 bool luna_parse_result(const char *text, struct luna_result *out);
 /* True when LINE (one line, no newline needed) is a Command Result line. */
 bool luna_is_result_line(const char *line);
-/* Name of a known result code ("CKR_PIN_INCORRECT"...) or NULL. */
+/* Name of a known result code ("CKR_PIN_INCORRECT"...) or NULL. 0xb, for which FORMATS.md
+ * gives no constant, is "user cancelled". */
 const char *luna_result_name(unsigned long code);
+/* One line for messages: "No Error", or "0xa0 CKR_PIN_INCORRECT (text): error text" with the
+ * parts that are known. */
+void luna_result_format(const struct luna_result *r, char *buf, size_t len);
 
 /* True when TEXT ends with a lunacm prompt ("lunacm:>" possibly followed by spaces). */
 bool luna_ends_with_prompt(const char *text);
@@ -49,12 +53,15 @@ bool luna_ends_with_prompt(const char *text);
  * to quit now ->"). */
 bool luna_ends_with_confirm(const char *text);
 /* True when the last non-empty line of TEXT asks for a password (ends with ':' and mentions
- * "password" case-insensitively), e.g. "Enter password for Partition SO:". */
+ * "password" -- or "challenge", for PED challenge secrets -- case-insensitively), e.g.
+ * "Enter password for Partition SO:". An answered prompt ends in the '*' echo: false. */
 bool luna_ends_with_password_prompt(const char *text);
 /* True when TEXT contains "Please attend to the PED." */
 bool luna_wants_ped(const char *text);
 
-/* `slot list` (or lunacm's start-up listing). Sets kind from the description. */
+/* `slot list` (or lunacm's start-up listing). Sets kind from the description. In a capture
+ * holding several listings the last one wins. Slots past MODEL_MAX_SLOTS are dropped. True when
+ * a listing was seen ("Available HSMs:", a Slot Id block or a Current Slot Id trailer). */
 bool luna_parse_slot_list(const char *text, struct slot_list *out);
 /* `slot set -slot N`: "Current Slot Id: N (...)". Returns the id or -1. */
 long luna_parse_slot_set(const char *text);
@@ -72,16 +79,20 @@ struct luna_objects {
     bool truncated;          /* more than LUNA_MAX_OBJECTS */
     struct luna_object objects[LUNA_MAX_OBJECTS];
 };
+/* True when a listing was read: objects, the preamble, "Object list:", or a successful Command
+ * Result (an empty partition: count 0). False on a failed Command Result or unrelated text. */
 bool luna_parse_partition_contents(const char *text, struct luna_objects *out);
 
-/* `vtl listservers`. */
+/* `vtl listservers`. True when at least one "Server:" line was read (so false also means an
+ * empty list: out->count is 0 either way). */
 bool luna_parse_vtl_listservers(const char *text, struct vtl_server_list *out);
-/* `vtl verify` (both the 16- and 8-character rule generations). */
+/* `vtl verify` (both the 16- and 8-character rule generations). True when the table's rule
+ * line was found (count may be 0). */
 struct luna_vtl_slot { long slot; char serial[MODEL_TEXT]; char label[MODEL_TEXT]; };
 struct luna_vtl_verify { size_t count; struct luna_vtl_slot slots[MODEL_MAX_SLOTS]; };
 bool luna_parse_vtl_verify(const char *text, struct luna_vtl_verify *out);
 
-/* `ped get` / `ped show`. */
+/* `ped get` / `ped show`. True when any of their lines was recognised. */
 struct luna_ped_info {
     bool local;              /* "listening to local PED" */
     long ped_id;             /* -1 when not printed */
