@@ -23,7 +23,7 @@ struct secret_store;
 
 /* One k570 as the flow uses it. */
 struct flow_appliance {
-    const struct appliance_config *cfg;  /* NULL when the config has none */
+    const struct config_appliance *cfg;  /* NULL when the config has none */
     struct ssh_conn *ssh;
     struct stream *shell;                /* the PTY shell lunacm runs in */
     struct conv *conv;

@@ -42,6 +42,11 @@ int flow_fail_conv(struct flow_ctx *fx, struct conv *c, enum conv_error e)
     case CONV_E_CANCELLED:
         return flow_fail(fx, EXIT_CANCELLED, NULL, "Cancelled by the operator.");
     case CONV_E_NO_SECRET:
+        if (secret_store_status(fx->secrets) == SECRET_CANCELLED)
+            return flow_fail(fx, EXIT_CANCELLED, NULL, "Cancelled by the operator.");
+        if (*secret_store_error(fx->secrets))
+            return flow_fail(fx, EXIT_USAGE, "Add it to the secrets file or run on a terminal.",
+                             "%s", secret_store_error(fx->secrets));
         return flow_fail(fx, EXIT_USAGE, "Add it to the secrets file or run on a terminal.",
                          "%s", msg);
     case CONV_E_REPROMPT:
@@ -122,10 +127,14 @@ static bool cb_secret(void *ud, const char *host, const char *key, char *buf, si
 {
     struct flow_ctx *fx = ud;
     bool per_appliance = strcmp(key, "co_password") == 0;
-    int role = per_appliance ? (int)role_of_host(host) : -1;
-    if (secret_store_get(fx->secrets, key, role, fx->sink, buf, len) != 0)
+    int role = per_appliance ? (int)role_of_host(host) : SECRET_NO_ROLE;
+    const char *v = secret_get(fx->secrets, key, role);
+    if (!v) {
+        /* flow_fail_conv reads why (cancelled, no terminal) from the store */
         return false;
-    mask_add_secret(fx->masker, buf);
+    }
+    mask_add_secret(fx->masker, v);
+    snprintf(buf, len, "%s", v);
     return true;
 }
 
@@ -448,6 +457,11 @@ static int record_people(struct flow_ctx *fx)
     return 0;
 }
 
+static void mask_value(void *ud, const char *value)
+{
+    mask_add_secret(ud, value);
+}
+
 int flow_setup(struct flow_ctx *fx, int cancel_fd)
 {
     char err[512];
@@ -460,11 +474,16 @@ int flow_setup(struct flow_ctx *fx, int cancel_fd)
         return rc;
     if (flow_def_load(flow_def_id(fx->req->kind, fx->ped), &fx->def, err, sizeof err) != 0)
         return flow_fail(fx, EXIT_USAGE, "This build is broken; reinstall rotwiz.", "%s", err);
-    fx->secrets = secret_store_new(fx->req->secrets_path, err, sizeof err);
-    if (!fx->secrets)
+    for (size_t i = 0; i < fx->def.count; i++)
+        if (!flow_action_find(fx->def.steps[i].action))
+            return flow_fail(fx, EXIT_USAGE, "This build is broken; reinstall rotwiz.",
+                             "Step %s names an unknown action %s.", fx->def.steps[i].id,
+                             fx->def.steps[i].action);
+    fx->secrets = secret_store_new(fx->sink);
+    if (fx->req->secrets_path &&
+        !secret_store_load_file(fx->secrets, fx->req->secrets_path, err, sizeof err))
         return flow_fail(fx, EXIT_USAGE, "Correct the secrets file and run again.", "%s", err);
-    secret_store_each_value(fx->secrets, (void (*)(void *, const char *))mask_add_secret,
-                            fx->masker);
+    secret_store_values(fx->secrets, mask_value, fx->masker);
     if ((rc = open_record(fx)) != 0)
         return rc;
     return record_people(fx);

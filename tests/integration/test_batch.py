@@ -1,0 +1,164 @@
+"""test_batch.py: the headless flows against the lab over real SSH, proven by the lab's state."""
+import glob
+import json
+import os
+import shutil
+import subprocess
+import sys
+import unittest
+
+from labtest import Lab, LabCase, fingerprints, SIM
+
+
+class PasswordFlows(LabCase):
+    auth = "password"
+
+    def test_backup_then_restore(self):
+        source = self.lab.objects("source")
+        self.assertGreater(len(source), 0)
+        self.assertEqual(self.lab.objects("target"), [])
+        self.assertExit(self.lab.batch("backup"), 0)
+        backup_parts = self.lab.state()["hsms"]["backup"]["partitions"]
+        self.assertEqual(len(backup_parts), 1)
+        self.assertEqual(fingerprints(backup_parts[0]["objects"]), fingerprints(source))
+        self.assertExit(self.lab.batch("restore"), 0)
+        self.assertEqual(fingerprints(self.lab.objects("target")), fingerprints(source))
+
+    def test_no_secret_in_any_file_the_run_leaves(self):
+        self.assertExit(self.lab.batch("backup"), 0)
+        sessions = glob.glob(os.path.join(self.lab.state_dir, "sessions", "*"))
+        self.assertEqual(len(sessions), 1)
+        for fmt in ("text", "jsonl", "cast"):
+            out = os.path.join(self.lab.dir, "export." + fmt)
+            self.assertExit(self.lab.rotwiz("export", sessions[0], "--format", fmt, "-o", out), 0)
+        secrets = self.lab.secret_values()
+        self.assertGreater(len(secrets), 3)
+        files = list(self.lab.files_under(self.lab.state_dir))
+        files += glob.glob(os.path.join(self.lab.dir, "export.*"))
+        self.assertGreater(len(files), 4)
+        for path in files:
+            with open(path, "rb") as f:
+                data = f.read()
+            for s in secrets:
+                self.assertNotIn(s.encode(), data, "secret found in %s" % path)
+
+    def test_restore_refused_without_a_backup(self):
+        proc = self.lab.batch("restore")
+        self.assertExit(proc, 4)
+        self.assertEqual(self.lab.objects("target"), [])
+
+
+class TargetNotEmpty(LabCase):
+    faults = ("target-not-empty",)
+
+    def test_restore_onto_non_empty_target_is_refused(self):
+        before = self.lab.objects("target")
+        self.assertGreater(len(before), 0)
+        self.assertExit(self.lab.batch("backup"), 0)
+        proc = self.lab.batch("restore")
+        self.assertExit(proc, 4)
+        self.assertIn("prepare-target", proc.stdout)
+        self.assertEqual(fingerprints(self.lab.objects("target")), fingerprints(before))
+
+    def test_prepare_target_needs_the_right_name(self):
+        before = self.lab.objects("target")
+        proc = self.lab.batch("prepare-target", "--confirm-clear", "not-the-target")
+        self.assertExit(proc, 2)
+        self.assertEqual(fingerprints(self.lab.objects("target")), fingerprints(before))
+
+    def test_prepare_target_clears_then_restore_works(self):
+        host = self.lab.host("target")
+        self.assertExit(self.lab.batch("prepare-target", "--confirm-clear", host), 0)
+        self.assertEqual(self.lab.objects("target"), [])
+        self.assertExit(self.lab.batch("backup"), 0)
+        self.assertExit(self.lab.batch("restore"), 0)
+        self.assertEqual(fingerprints(self.lab.objects("target")),
+                         fingerprints(self.lab.objects("source")))
+
+
+class PedFlows(LabCase):
+    auth = "ped"
+
+    def test_backup_then_restore_with_the_automatic_ped(self):
+        source = self.lab.objects("source")
+        self.assertExit(self.lab.batch("backup"), 0)
+        self.assertExit(self.lab.batch("restore"), 0)
+        self.assertEqual(fingerprints(self.lab.objects("target")), fingerprints(source))
+
+
+class Topology(LabCase):
+    def test_json_matches_the_lab(self):
+        proc = self.lab.rotwiz("topology", "--config", self.lab.config, "--json")
+        self.assertExit(proc, 0)
+        topo = json.loads(proc.stdout)
+        state = self.lab.state()
+        apps = {a["role"]: a for a in topo["appliances"]}
+        self.assertEqual(set(apps), {"source", "target"})
+        for role in ("source", "target"):
+            a = apps[role]
+            self.assertTrue(a["reachable"])
+            self.assertIsNone(a["error"])
+            self.assertRegex(a["lunacm_version"], r"^\d+\.\d+\.\d+$")
+            ids = {s["description"]: s["id"] for s in a["slots"]}
+            lab_ids = {s["description"]: s["id"] for s in state["hsms"][role]["slots"]}
+            self.assertEqual(ids["User Token Slot"], lab_ids["User Token Slot"])
+            self.assertEqual(ids["Admin Token Slot"], lab_ids["Admin Token Slot"])
+        self.assertFalse(topo["workstation"]["rbs"]["listening"])
+
+    def test_topology_changes_nothing(self):
+        before = self.lab.state()
+        self.assertExit(self.lab.rotwiz("topology", "--config", self.lab.config, "--plain"), 0)
+        after = self.lab.state()
+        for role in ("source", "target"):
+            self.assertEqual(before["hsms"][role]["partitions"], after["hsms"][role]["partitions"])
+
+    def test_unknown_host_key_is_refused_in_batch(self):
+        with open(self.lab.config) as f:
+            conf = f.read()
+        empty = os.path.join(self.lab.dir, "empty_known_hosts")
+        open(empty, "w").close()
+        known = os.path.join(self.lab.dir, "ssh", "known_hosts")
+        other = os.path.join(self.lab.dir, "other.conf")
+        with open(other, "w") as f:
+            f.write(conf.replace(known, empty))
+        proc = self.lab.rotwiz("topology", "--config", other, "--json")
+        self.assertExit(proc, 3)
+        topo = json.loads(proc.stdout)
+        self.assertFalse(topo["appliances"][0]["reachable"])
+        self.assertIn("SHA256:", topo["appliances"][0]["error"])
+        self.assertEqual(os.path.getsize(empty), 0)
+
+    def test_changed_host_key_is_refused(self):
+        known = os.path.join(self.lab.dir, "ssh", "known_hosts")
+        with open(known) as f:
+            lines = f.read().splitlines()
+        # a different key for the same hosts: what a changed host key looks like
+        bogus = subprocess.run(["ssh-keygen", "-t", "ed25519", "-N", "", "-q", "-f",
+                                os.path.join(self.lab.dir, "bogus")], check=True)
+        with open(os.path.join(self.lab.dir, "bogus.pub")) as f:
+            key = " ".join(f.read().split()[:2])
+        with open(known, "w") as f:
+            for line in lines:
+                f.write(line.split()[0] + " " + key + "\n")
+        proc = self.lab.rotwiz("topology", "--config", self.lab.config, "--json")
+        self.assertExit(proc, 3)
+        self.assertIn("changed", proc.stdout.lower() + proc.stderr.lower())
+
+
+class Usage(unittest.TestCase):
+    def test_batch_without_config_is_a_usage_error(self):
+        from labtest import ROTWIZ
+        proc = subprocess.run([ROTWIZ, "backup", "--batch"], capture_output=True, text=True)
+        self.assertEqual(proc.returncode, 2)
+        self.assertIn("--config", proc.stderr)
+
+    def test_prepare_target_needs_confirm_clear(self):
+        from labtest import ROTWIZ
+        proc = subprocess.run([ROTWIZ, "prepare-target", "--config", "x", "--batch"],
+                              capture_output=True, text=True)
+        self.assertEqual(proc.returncode, 2)
+        self.assertIn("--confirm-clear", proc.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()
