@@ -147,12 +147,14 @@ static bool sc_authenticate(struct ssh_conn *c, const struct ssh_conn_params *p,
         goto out;
     }
     if (rc != SSH_AUTH_SUCCESS) {
-        sc_fail(err, SSHC_E_AUTH,
-                "%s refused the login as %s with %s%s%s. Check that the public key is "
-                "authorised for that user on the appliance",
-                c->name, user ? user : "?", p->identity ? "the key " : "ssh-agent keys",
-                p->identity ? p->identity : " and the SSH config identities",
-                rc == SSH_AUTH_ERROR ? "" : "");
+        if (rc == SSH_AUTH_ERROR)
+            sc_fail(err, SSHC_E_AUTH, "logging in to %s as %s failed: %s", c->name,
+                    user ? user : "?", ssh_get_error(c->s));
+        else
+            sc_fail(err, SSHC_E_AUTH,
+                    "%s refused the login as %s with %s. Check that the public key is "
+                    "authorised for that user on the appliance", c->name, user ? user : "?",
+                    p->identity ? p->identity : "the ssh-agent and SSH config keys");
         goto out;
     }
     ok = true;
