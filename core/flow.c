@@ -160,7 +160,7 @@ static void teardown(struct flow_ctx *fx)
             conv_send_line(a->conv, "exit");
         conv_free(a->conv);
         stream_free(a->shell);
-        ssh_conn_free(a->ssh);
+        ssh_conn_close(a->ssh);
         memset(a, 0, sizeof *a);
     }
     conv_free(fx->wsn.rbs_conv);

@@ -5,6 +5,7 @@
 #ifndef ROTWIZ_FLOW_ACT_H
 #define ROTWIZ_FLOW_ACT_H
 #include "flow_ctx.h"
+#include "flow_io.h"
 
 #define FLOW_ACTIONS(X)                                                                      \
     X(none) X(check_backup_hsm) X(client_check) X(rbs_config) X(rbs_genkey) X(rbs_start)     \

@@ -2,6 +2,7 @@
  * start-up and slots, the Remote PED set-up, selecting the User Token Slot, Crypto Officer
  * login and logout. */
 #include "flow_act.h"
+#include "scp_upload.h"
 #include "ssh_conn.h"
 #include "stream.h"
 #include <stdio.h>
@@ -25,27 +26,28 @@ int flow_ssh_open(struct flow_ctx *fx, enum appliance_role role)
                          "The configuration has no %s k570.", role_tag(role));
     if (a->ssh && a->shell && !stream_closed(a->shell))
         return 0;
-    char err[1024];
+    struct ssh_conn_error err = {0};
     struct ssh_conn_params p = {.host = a->cfg->host, .port = a->cfg->port, .user = a->cfg->user,
-                                .identity = a->cfg->identity,
-                                .known_hosts = a->cfg->known_hosts, .batch = fx->req->batch};
-    flow_line(fx, role_tag(role), TX_INFO, "connecting over SSH");
-    enum ssh_conn_error e = ssh_conn_open(&p, fx->sink, &a->ssh, err, sizeof err);
-    if (e != SSH_CONN_OK) {
+                                .identity = a->cfg->identity, .known_hosts = a->cfg->known_hosts};
+    char line[300];
+    snprintf(line, sizeof line, "ssh %s@%s -p %d", a->cfg->user, a->cfg->host, a->cfg->port);
+    flow_line(fx, role_tag(role), TX_INFO, line);
+    ssh_conn_close(a->ssh);
+    a->ssh = ssh_conn_open(&p, fx->sink, fx->ws, &err);
+    if (!a->ssh) {
         t->reachable = false;
         t->ssh_link = LINK_DOWN;
-        snprintf(t->error, sizeof t->error, "%s", err);
+        snprintf(t->error, sizeof t->error, "%s", err.message);
         flow_topology_changed(fx, -1);
-        return flow_fail(fx, e == SSH_CONN_E_CANCELLED ? EXIT_CANCELLED : EXIT_CONNECT,
-                         fx->step ? fx->step->fix : NULL, "%s", err);
+        return flow_fail(fx, err.code == SSHC_E_CANCELLED ? EXIT_CANCELLED : EXIT_CONNECT,
+                         fx->step ? fx->step->fix : NULL, "%s", err.message);
     }
-    a->shell = ssh_conn_open_shell(a->ssh, SHELL_ROWS, SHELL_COLS, err, sizeof err);
+    a->shell = ssh_conn_open_shell(a->ssh, SHELL_ROWS, SHELL_COLS, &err);
     if (!a->shell)
-        return flow_fail(fx, EXIT_CONNECT, NULL, "%s: %s", a->cfg->host, err);
+        return flow_fail(fx, EXIT_CONNECT, NULL, "%s", err.message);
     struct conv_callbacks cb = flow_conv_callbacks(fx);
     a->conv = conv_new(a->shell, fx->ws, role_tag(role), &cb);
     conv_set_timeouts(a->conv, &fx->timeouts);
-    ssh_conn_attach(a->ssh, fx->ws);
     t->reachable = true;
     t->error[0] = '\0';
     t->ssh_link = LINK_UP;
@@ -65,11 +67,14 @@ static int k570_exec(struct flow_ctx *fx, enum appliance_role role, const char *
                      size_t outlen, int *status)
 {
     struct flow_appliance *a = &fx->app[role];
-    char err[512];
+    struct ssh_conn_error err = {0};
     flow_line(fx, role_tag(role), TX_SENT, cmd);
-    if (ssh_conn_exec(a->ssh, cmd, out, outlen, status, err, sizeof err) != 0)
-        return flow_fail(fx, EXIT_CONNECT, "Check the connection to the k570 and run again.",
-                         "Running '%s' on the %s k570 failed: %s", cmd, role_tag(role), err);
+    if (ssh_conn_exec(a->ssh, cmd, out, outlen, status, 0, &err) != 0)
+        return flow_fail(fx, err.code == SSHC_E_CANCELLED ? EXIT_CANCELLED
+                             : err.code == SSHC_E_TIMEOUT ? EXIT_TIMEOUT : EXIT_CONNECT,
+                         "Check the connection to the k570 and run again.",
+                         "Running '%s' on the %s k570 failed: %s", cmd, role_tag(role),
+                         err.message);
     flow_line(fx, role_tag(role), TX_RECEIVED, out);
     return 0;
 }
@@ -77,12 +82,13 @@ static int k570_exec(struct flow_ctx *fx, enum appliance_role role, const char *
 int act_upload_cert(struct flow_ctx *fx, const struct flow_step_def *step)
 {
     struct flow_appliance *a = &fx->app[fx->role];
-    char err[512], used[512], local[512];
+    struct ssh_conn_error err = {0};
+    char used[512], local[512];
     snprintf(local, sizeof local, "%s", flow_placeholder(fx, "rbs_pem"));
     flow_line(fx, role_tag(fx->role), TX_SENT, "scp server.pem (to the ksadmin home)");
-    if (ssh_conn_upload(a->ssh, local, NULL, used, sizeof used, err, sizeof err) != 0)
+    if (scp_upload(a->ssh, local, NULL, used, sizeof used, 0, &err) != 0)
         return flow_fail(fx, EXIT_CONNECT, step->fix, "Copying %s to the %s k570 failed: %s",
-                         local, role_tag(fx->role), err);
+                         local, role_tag(fx->role), err.message);
     flow_notice(fx, false, "server.pem copied to %s on the %s k570.", used, role_tag(fx->role));
     char out[512];
     int status = -1, rc = k570_exec(fx, fx->role, "ls server.pem", out, sizeof out, &status);

@@ -25,11 +25,12 @@ static int read_one(struct flow_ctx *fx, enum appliance_role role)
         rc = flow_lunacm_start(fx, role);
     if (rc == 0) {
         struct flow_appliance *a = &fx->app[role];
-        char cmd[600], out[8192], err[512];
+        char cmd[600], out[8192];
+        struct ssh_conn_error err = {0};
         int status = -1;
         snprintf(cmd, sizeof cmd, "%s/vtl listservers", a->cfg->luna_bin);
         flow_line(fx, model_role_name(role), TX_SENT, cmd);
-        if (ssh_conn_exec(a->ssh, cmd, out, sizeof out, &status, err, sizeof err) == 0) {
+        if (ssh_conn_exec(a->ssh, cmd, out, sizeof out, &status, 0, &err) == 0) {
             flow_line(fx, model_role_name(role), TX_RECEIVED, out);
             luna_parse_vtl_listservers(out, &t->vtl);
         }
@@ -37,7 +38,7 @@ static int read_one(struct flow_ctx *fx, enum appliance_role role)
     if (rc && rc != EXIT_CANCELLED) {
         t->reachable = false;
         if (!*t->error)
-            snprintf(t->error, sizeof t->error, "%s", fx->cause);
+            snprintf(t->error, sizeof t->error, "%.*s", (int)sizeof t->error - 1, fx->cause);
     }
     flow_topology_changed(fx, (int)role);
     return rc;

@@ -18,6 +18,7 @@ struct job;
 struct waitset;
 struct masker;
 struct journal;
+struct session;
 struct transcript;
 struct secret_store;
 
@@ -51,9 +52,11 @@ struct flow_ctx {
     enum appliance_role role;            /* the k570 this flow works on */
     struct secret_store *secrets;
     struct masker *masker;
-    struct journal *journal;
-    struct transcript *transcript;
+    struct session *session;
+    struct journal *journal;             /* the session's */
+    struct transcript *transcript;       /* the session's */
     char session_dir[512];
+    char resumed_from[64];               /* last step of the interrupted run continued, or "" */
     struct waitset *ws;
     struct conv_timeouts timeouts;
     struct topology topo;

@@ -290,22 +290,20 @@ const char *flow_placeholder(struct flow_ctx *fx, const char *name)
 
 void flow_journal_step_start(struct flow_ctx *fx, const char *step, const char *title)
 {
-    if (fx->transcript)
-        tx_set_step(fx->transcript, step);
-    if (fx->journal)
-        journal_step_start(fx->journal, step, title);
+    if (fx->session)
+        session_step_start(fx->session, step, title);
 }
 
 void flow_journal_step_done(struct flow_ctx *fx, const char *step)
 {
-    if (fx->journal)
-        journal_step_done(fx->journal, step, NULL);
+    if (fx->session)
+        session_step_done(fx->session, step, NULL);
 }
 
 void flow_journal_step_failed(struct flow_ctx *fx, const char *step)
 {
-    if (fx->journal)
-        journal_step_failed(fx->journal, step, fx->cause, fx->exit_code);
+    if (fx->session)
+        session_step_failed(fx->session, step, fx->cause, fx->exit_code);
 }
 
 void flow_journal_confirmation(struct flow_ctx *fx, const char *step, const char *what,
@@ -347,10 +345,8 @@ void flow_journal_appliance(struct flow_ctx *fx, const char *role, const char *h
 
 void flow_journal_end(struct flow_ctx *fx, int exit_code, const char *message)
 {
-    if (fx->journal)
-        journal_session_end(fx->journal, exit_code, message);
-    if (fx->transcript)
-        tx_sync(fx->transcript);
+    if (fx->session)
+        session_end(fx->session, exit_code, message);
 }
 
 /* ---- set-up ------------------------------------------------------------------------------ */
@@ -395,33 +391,54 @@ static int load_config(struct flow_ctx *fx)
     return 0;
 }
 
+/* Finds the newest session of the same flow that never ended (a crash, a killed terminal, a
+ * dropped connection the process did not survive) and continues recording in it. */
+static struct session *reopen_interrupted(struct flow_ctx *fx, const char *state_dir)
+{
+    struct session_entry *list = NULL;
+    size_t n = 0;
+    char err[256];
+    struct session *s = NULL;
+    if (session_list(state_dir, &list, &n, err, sizeof err) != 0)
+        return NULL;
+    for (size_t i = n; i-- > 0;) {
+        if (strcmp(list[i].flow, fx->def.id) != 0)
+            continue;
+        if (!list[i].ended && list[i].chain_ok) {
+            s = session_reopen(list[i].path, fx->masker, 0, err, sizeof err);
+            if (s)
+                snprintf(fx->resumed_from, sizeof fx->resumed_from, "%s", list[i].last_step);
+        }
+        break; /* only the newest session of this flow */
+    }
+    free(list);
+    return s;
+}
+
 static int open_record(struct flow_ctx *fx)
 {
     char err[512], state_dir[512];
     const char *dir = fx->req->state_dir;
     if (!dir) {
-        session_default_state_dir(state_dir, sizeof state_dir);
+        if (session_default_state_dir(state_dir, sizeof state_dir) != 0)
+            return flow_fail(fx, EXIT_USAGE, "Set HOME or give --state-dir DIR.",
+                             "No state folder to record the session in.");
         dir = state_dir;
     }
-    if (session_create(dir, fx->def.id, fx->session_dir, sizeof fx->session_dir, err,
-                       sizeof err) != 0)
+    fx->session = reopen_interrupted(fx, dir);
+    if (!fx->session)
+        fx->session = session_create(dir, fx->def.id, fx->masker, 0, err, sizeof err);
+    if (!fx->session)
         return flow_fail(fx, EXIT_USAGE, "Choose a writable --state-dir.",
                          "Cannot record the session: %s", err);
-    char path[600];
-    snprintf(path, sizeof path, "%s/journal.jsonl", fx->session_dir);
-    fx->journal = journal_open(path, fx->masker, err, sizeof err);
-    if (!fx->journal)
-        return flow_fail(fx, EXIT_USAGE, "Choose a writable --state-dir.",
-                         "Cannot record the session: %s", err);
-    fx->transcript = tx_new(fx->masker, 0);
-    snprintf(path, sizeof path, "%s/transcript.jsonl", fx->session_dir);
-    if (tx_open_file(fx->transcript, path, err, sizeof err) != 0)
-        return flow_fail(fx, EXIT_USAGE, "Choose a writable --state-dir.",
-                         "Cannot record the transcript: %s", err);
-    tx_set_journal(fx->transcript, fx->journal);
-    const char *session_id = strrchr(fx->session_dir, '/');
-    journal_session_start(fx->journal, fx->def.id, session_id ? session_id + 1 : fx->session_dir,
-                          ROTWIZ_VERSION);
+    snprintf(fx->session_dir, sizeof fx->session_dir, "%s", session_path(fx->session));
+    fx->journal = session_journal(fx->session);
+    fx->transcript = session_transcript(fx->session);
+    if (*fx->resumed_from)
+        flow_notice(fx, true, "The previous %s run (session %s) was interrupted at step '%s'. "
+                    "rotwiz continues its record and runs every step again: each one checks "
+                    "its effect first, so nothing done is done twice.", fx->def.id,
+                    session_id(fx->session), fx->resumed_from);
     return 0;
 }
 
@@ -491,8 +508,9 @@ int flow_setup(struct flow_ctx *fx, int cancel_fd)
 
 void flow_cleanup(struct flow_ctx *fx)
 {
-    tx_free(fx->transcript);
-    journal_close(fx->journal);
+    session_close(fx->session); /* the journal and transcript with it */
+    fx->journal = NULL;
+    fx->transcript = NULL;
     secret_store_free(fx->secrets);
     mask_free(fx->masker);
     waitset_free(fx->ws);

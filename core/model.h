@@ -54,7 +54,7 @@ struct appliance {
     char host[MODEL_TEXT];
     int port;
     bool reachable;
-    char error[256];                 /* why not reachable; empty when reachable */
+    char error[800];                 /* why not reachable; empty when reachable */
     char lunacm_version[MODEL_TEXT]; /* e.g. "10.4.0", empty until read */
     struct slot_list slots;
     long selected_slot;              /* slot the lunacm session has set, -1 when none */

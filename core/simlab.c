@@ -12,7 +12,7 @@
 /* rotwiz-sim beside /proc/self/exe when it exists there, else found on PATH by execvp. */
 static void sim_path(char *buf, size_t len)
 {
-    char self[PATH_MAX];
+    char self[PATH_MAX - 16];
     ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
     if (n > 0) {
         self[n] = '\0';

@@ -244,10 +244,16 @@ static int run_topology_text(const struct cli *c)
     return rc;
 }
 
+/* Exports SESSION_DIR; a broken journal chain still exports, and says so. 0 or -1. */
 static int export_cb(const char *session_dir, const char *format, const char *path, char *err,
                      size_t len)
 {
-    return export_session(session_dir, format, path, err, len);
+    enum export_format fmt;
+    if (export_format_parse(format, &fmt) != 0) {
+        snprintf(err, len, "unknown export format '%s' (text, jsonl or cast)", format);
+        return -1;
+    }
+    return export_session(session_dir, fmt, path, err, len) == EXPORT_FAILED ? -1 : 0;
 }
 
 static const char *latest_session(void *ud)
@@ -275,10 +281,13 @@ static int dispatch(struct cli *c, const char *lab_dir)
     const char *cmd = c->command;
     if (cmd && strcmp(cmd, "export") == 0) {
         char err[512];
-        if (export_session(c->session, c->format, c->output, err, sizeof err) != 0) {
+        err[0] = '\0';
+        if (export_cb(c->session, c->format, c->output, err, sizeof err) != 0) {
             fprintf(stderr, "rotwiz: %s\n", err);
             return EXIT_USAGE;
         }
+        if (err[0]) /* exported, with a warning (a broken journal chain) */
+            fprintf(stderr, "rotwiz: warning: %s\n", err);
         if (c->output)
             fprintf(stderr, "rotwiz: exported to %s (and %s.sha256)\n", c->output, c->output);
         return EXIT_DONE;
