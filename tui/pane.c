@@ -8,8 +8,10 @@ struct pane *pane_new(const struct pane_ops *ops)
     if (!p)
         return NULL;
     p->ops = ops;
-    if (ops == &pane_transcript_ops)
-        pane_transcript_init(p);
+    if (ops->init && ops->init(p) != 0) {
+        free(p);
+        return NULL;
+    }
     return p;
 }
 

@@ -23,6 +23,8 @@ struct pane;
 
 struct pane_ops {
     const char *title;
+    /* Allocates p->priv when the pane needs private state (NULL: none); 0 or -1. */
+    int (*init)(struct pane *p);
     /* The rectangle changed (resize): clamp what depends on it. */
     void (*recalc)(struct pane *p);
     /* Draws into W inside p->rect, frame included; sets p->total. */
@@ -52,7 +54,7 @@ extern const struct pane_ops pane_steps_ops;
 extern const struct pane_ops pane_ped_ops;
 extern const struct pane_ops pane_transcript_ops;
 
-/* Creates a pane with OPS (priv allocated by the transcript pane itself); NULL on ENOMEM. */
+/* Creates a pane with OPS (and its private state); NULL when out of memory. */
 struct pane *pane_new(const struct pane_ops *ops);
 
 /* Calls destroy and frees. */
@@ -68,7 +70,6 @@ int pane_scroll_key(struct pane *p, enum key_action a);
 void pane_clamp(struct pane *p);
 
 /* Transcript pane extras. */
-void pane_transcript_init(struct pane *p);
 /* Sets the search term ("" clears it) and jumps to the first match from the top shown. */
 void pane_transcript_search(struct pane *p, const struct ui_state *ui, const char *term);
 /* Scrolls by DELTA lines (mouse wheel); stops following when going up. */

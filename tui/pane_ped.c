@@ -80,6 +80,7 @@ static int ped_event(struct pane *p, const struct core_event *ev, const struct p
 
 const struct pane_ops pane_ped_ops = {
     .title = "PED",
+    .init = NULL,
     .recalc = pane_clamp,
     .draw = ped_draw,
     .handle_key = ped_key,

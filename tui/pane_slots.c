@@ -95,6 +95,7 @@ static int slots_event(struct pane *p, const struct core_event *ev, const struct
 
 const struct pane_ops pane_slots_ops = {
     .title = "Slots",
+    .init = NULL,
     .recalc = pane_clamp,
     .draw = slots_draw,
     .handle_key = slots_key,

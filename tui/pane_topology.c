@@ -93,7 +93,7 @@ static void topo_draw(struct pane *p, WINDOW *w, const struct pane_ctx *c)
     if (t->ped_used)
         cv_printf(&cv, CR_NORMAL, "  %s", ped_where(t->ped));
     else
-        cv_put(&cv, CR_DIM, "  not used (password authentication)");
+        cv_put(&cv, CR_DIM, "  not used (passwords)");
     cv_nl(&cv);
     draw_appliance(&cv, t, ROLE_SOURCE);
     draw_appliance(&cv, t, ROLE_TARGET);
@@ -116,6 +116,7 @@ static int topo_event(struct pane *p, const struct core_event *ev, const struct 
 
 const struct pane_ops pane_topology_ops = {
     .title = "Topology",
+    .init = NULL,
     .recalc = pane_clamp,
     .draw = topo_draw,
     .handle_key = topo_key,

@@ -18,14 +18,15 @@ static struct tx_pane *txp(const struct pane *p)
     return p->priv;
 }
 
-void pane_transcript_init(struct pane *p)
+static int tx_init(struct pane *p)
 {
     struct tx_pane *t = calloc(1, sizeof(*t));
-    if (t) {
-        t->follow = true;
-        t->match = -1;
-    }
+    if (!t)
+        return -1;
+    t->follow = true;
+    t->match = -1;
     p->priv = t;
+    return 0;
 }
 
 bool pane_transcript_following(const struct pane *p)
@@ -117,6 +118,7 @@ static bool find(struct pane *p, const struct ui_tx *tx, long from, int dir)
     long n = (long)tx->count;
     if (!t->search[0] || n == 0)
         return false;
+    p->total = filtered_count(t, tx);
     for (long k = 1; k <= n; k++) {
         long i = ((from + dir * k) % n + n) % n;
         const struct ui_tx_line *l = ui_tx_get(tx, (size_t)i);
@@ -243,6 +245,7 @@ static void tx_destroy(struct pane *p)
 
 const struct pane_ops pane_transcript_ops = {
     .title = "Transcript",
+    .init = tx_init,
     .recalc = pane_clamp,
     .draw = tx_draw,
     .handle_key = tx_key,

@@ -10,18 +10,18 @@ void screen_header_draw(struct app *app, WINDOW *w, const char *title)
     const struct tui_options *o = app->opt;
     struct rect r = {0, 0, 1, app->cols};
     draw_fill(w, r, colors_attr(CR_HEADER));
-    char buf[512];
-    snprintf(buf, sizeof(buf), " rotwiz | %s | config %s | auth %s", title,
-             o->config_path ? o->config_path : "(none)", o->auth ? o->auth : "from config");
-    int used = draw_text(w, 0, 0, app->cols, buf, colors_attr(CR_HEADER));
+    /* The banner comes first: it must never be cut off by a long path. */
+    int room = app->cols;
     if (o->simulated) {
         const char *banner = " SIMULATED LAB ";
         int bw = draw_width(banner);
-        int x = app->cols - bw;
-        if (x < used + 1)
-            x = used + 1;
-        draw_text(w, 0, x, app->cols - x, banner, colors_attr(CR_BANNER));
+        room = app->cols - bw - 1;
+        draw_text(w, 0, app->cols - bw, bw, banner, colors_attr(CR_BANNER));
     }
+    char buf[512];
+    snprintf(buf, sizeof(buf), " rotwiz | %s | auth %s | config %s", title,
+             o->auth ? o->auth : "from config", o->config_path ? o->config_path : "(none)");
+    draw_text(w, 0, 0, room, buf, colors_attr(CR_HEADER));
 }
 
 void screen_keybar_draw(struct app *app, WINDOW *w, unsigned context)
