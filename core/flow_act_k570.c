@@ -30,7 +30,7 @@ int flow_ssh_open(struct flow_ctx *fx, enum appliance_role role)
     struct ssh_conn_params p = {.host = a->cfg->host, .port = a->cfg->port, .user = a->cfg->user,
                                 .identity = a->cfg->identity, .known_hosts = a->cfg->known_hosts};
     char line[300];
-    snprintf(line, sizeof line, "ssh %s@%s -p %d", a->cfg->user, a->cfg->host, a->cfg->port);
+    snprintf(line, sizeof line, "ssh %s@%s, port %d", a->cfg->user, a->cfg->host, a->cfg->port);
     flow_line(fx, role_tag(role), TX_INFO, line);
     ssh_conn_close(a->ssh);
     a->ssh = ssh_conn_open(&p, fx->sink, fx->ws, &err);

@@ -90,9 +90,17 @@ bool luna_parse_banner(const char *text, struct luna_version *out)
     struct lt_view line;
     lt_lines_init(&it, text);
     while (lt_next_line(&it, &line)) {
-        /* "lunacm:>" echo lines never hold a banner, but a banner may follow one. */
+        /* "lunacm:>" echo lines never hold a banner, but a banner may follow one; over a PTY
+         * the shell prompt can also share the banner's line ("[ksadmin@k570 ~]$ lunacm (64-bit)
+         * v10.4.0-275. Copyright ..."), so every word of a line with a copyright may start it. */
         if (read_banner(line, out))
             return true;
+        if (lt_find_ci(line, "copyright") < 0)
+            continue;
+        for (size_t i = 1; i < line.len; i++)
+            if (isspace((unsigned char)line.s[i - 1]) && !isspace((unsigned char)line.s[i]) &&
+                read_banner((struct lt_view){line.s + i, line.len - i}, out))
+                return true;
     }
     return false;
 }

@@ -2,6 +2,7 @@
  * --simulate, and hands over to the wizard, a batch flow, the topology view or export. */
 #include <locale.h>
 #include <pwd.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,10 +59,15 @@ static const char usage_text[] =
     "exit codes: 0 done, 2 usage or config error, 3 cannot connect or host key refused,\n"
     "  4 precondition failed, 5 HSM command failed, 6 cancelled, 7 timed out\n";
 
-static int usage_error(const char *fmt, const char *arg)
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int usage_error(const char *fmt, ...)
 {
+    va_list ap;
+    va_start(ap, fmt);
     fprintf(stderr, "rotwiz: ");
-    fprintf(stderr, fmt, arg);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
     fprintf(stderr, "\nrun 'rotwiz --help' for the commands and options.\n");
     return EXIT_USAGE;
 }
@@ -160,32 +166,32 @@ static int validate(const struct cli *c)
     bool flow = cmd && (strcmp(cmd, "backup") == 0 || strcmp(cmd, "restore") == 0 ||
                         strcmp(cmd, "prepare-target") == 0);
     if (c->json && c->plain)
-        return usage_error("choose one of --json and --plain%s", "");
+        return usage_error("choose one of --json and --plain");
     if ((c->json || c->plain) && (!cmd || strcmp(cmd, "topology") != 0))
-        return usage_error("--json and --plain go with the topology command%s", "");
+        return usage_error("--json and --plain go with the topology command");
     if (flow && !c->batch)
         return usage_error("'%s' runs headless and needs --batch (the wizard is plain 'rotwiz')",
                            cmd);
     if (c->batch && !flow)
-        return usage_error("--batch goes with backup, restore or prepare-target%s", "");
+        return usage_error("--batch goes with backup, restore or prepare-target");
     if (flow && !c->config && !c->simulate)
         return usage_error("'%s' needs --config FILE (or --simulate)", cmd);
     if (cmd && strcmp(cmd, "prepare-target") == 0 && !c->confirm_clear)
         return usage_error("prepare-target --batch needs --confirm-clear HOST naming the target "
-                           "(it may clear the target's partition)%s", "");
+                           "(it may clear the target's partition)");
     if (c->confirm_clear && (!cmd || strcmp(cmd, "prepare-target") != 0))
-        return usage_error("--confirm-clear goes with prepare-target%s", "");
+        return usage_error("--confirm-clear goes with prepare-target");
     if (cmd && strcmp(cmd, "export") == 0) {
         if (!c->session)
-            return usage_error("export needs the SESSION folder%s", "");
+            return usage_error("export needs the SESSION folder");
         if (!c->format)
-            return usage_error("export needs --format text|jsonl|cast%s", "");
+            return usage_error("export needs --format text|jsonl|cast");
         if (strcmp(c->format, "text") != 0 && strcmp(c->format, "jsonl") != 0 &&
             strcmp(c->format, "cast") != 0)
             return usage_error("--format takes text, jsonl or cast, not '%s'", c->format);
     }
     if (c->fault_count && !c->simulate)
-        return usage_error("--fault goes with --simulate%s", "");
+        return usage_error("--fault goes with --simulate");
     return -1;
 }
 

@@ -72,6 +72,13 @@ static void test_banner_odd(void **state)
     assert_int_equal(v.minor, 3);
     assert_int_equal(v.build, -1);
     assert_string_equal(v.vendor, "SafeNet");
+    /* over a PTY the shell prompt may share the banner's line */
+    assert_true(luna_parse_banner("[ksadmin@k570 ~]$ lunacm (64-bit) v10.4.0-275. Copyright (c) "
+                                  "2022 Thales Group. All rights reserved.\n", &v));
+    assert_int_equal(v.major, 10);
+    assert_int_equal(v.build, 275);
+    assert_string_equal(v.tool, "lunacm");
+    assert_string_equal(v.vendor, "Thales Group");
     assert_false(luna_parse_banner("\tModel ->                LunaSA 7.2.0\n", &v));
     assert_false(luna_parse_banner("Ped Server Version 1.0.6 (10006)\n", &v));
     assert_false(luna_parse_banner("lunacm:>", &v));

@@ -142,7 +142,10 @@ class Topology(LabCase):
                 f.write(line.split()[0] + " " + key + "\n")
         proc = self.lab.rotwiz("topology", "--config", self.lab.config, "--json")
         self.assertExit(proc, 3)
-        self.assertIn("changed", proc.stdout.lower() + proc.stderr.lower())
+        for app in json.loads(proc.stdout)["appliances"]:
+            self.assertFalse(app["reachable"])
+            self.assertIn("does not match", app["error"])
+            self.assertIn(known, app["error"])
 
 
 class Usage(unittest.TestCase):
