@@ -56,6 +56,13 @@ static int read_items(const char *path, bool journal, const struct masker *m,
             continue;    /* unreadable (the journal check reports it) */
         }
         json_t *rec = rec_json_masked(raw, m);
+        /* The envelope is ours and holds no secret; a short secret must not garble it. */
+        static const char *const envelope[] = {"time", "type", "dir", "prev", "hash"};
+        for (size_t i = 0; rec && i < sizeof(envelope) / sizeof(envelope[0]); i++) {
+            json_t *v = json_object_get(raw, envelope[i]);
+            if (json_is_string(v))
+                json_object_set(rec, envelope[i], v);
+        }
         json_decref(raw);
         struct export_item *n = rec ? realloc(*items, (*count + 1) * sizeof(*n)) : NULL;
         if (!n) {

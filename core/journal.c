@@ -147,7 +147,7 @@ int journal_append(struct journal *j, const char *type, const json_t *fields)
     rec = json_object();
     json_object_set_new(rec, "seq", json_integer((json_int_t)(j->seq + 1)));
     json_object_set_new(rec, "time", json_string(now));
-    json_object_set_new(rec, "type", json_string(type));
+    json_object_set_new(rec, "type", rec_json_string(type));
     if (json_is_object(fields)) {
         const char *key;
         json_t *val;
@@ -196,7 +196,7 @@ out:
 static void put(json_t *o, const char *key, const char *value)
 {
     if (value)
-        json_object_set_new(o, key, json_string(value));
+        json_object_set_new(o, key, rec_json_string(value));
 }
 
 /* Appends and frees FIELDS. */

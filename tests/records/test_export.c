@@ -398,6 +398,36 @@ static void test_secret_never_written(void **state)
     assert_true(rt_file_contains(path, SECRET));
 }
 
+static void test_short_secret_keeps_envelope(void **state)
+{
+    struct fixture *fx = *state;
+    char path[PATH_MAX], err[256];
+    struct masker *m = mask_new();
+    mask_add_secret(m, "2");    /* appears in every timestamp and many hashes */
+    snprintf(path, sizeof(path), "%s/short.jsonl", fx->tmp);
+    assert_int_equal(export_session_masked(fx->dir, EXPORT_JSONL, path, m, err, sizeof(err)),
+                     EXPORT_OK);
+    mask_free(m);
+    char *t = rt_slurp(path, NULL);
+    int n = 0;
+    for (char *p = t, *nl; (nl = strchr(p, '\n')); p = nl + 1, n++) {
+        json_t *o = json_loadb(p, (size_t)(nl - p), 0, NULL);
+        if (n > 0) {
+            const char *time = json_string_value(json_object_get(o, "time"));
+            assert_int_equal(strlen(time), 24);    /* untouched */
+            const char *hash = json_string_value(json_object_get(o, "hash"));
+            if (hash)
+                assert_int_equal(strlen(hash), 64);
+        }
+        const char *text = json_string_value(json_object_get(o, "text"));
+        if (text)
+            assert_null(strchr(text, '2'));        /* but every other string is masked */
+        json_decref(o);
+    }
+    assert_int_equal(n, 1 + 13 + 8);
+    free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -408,6 +438,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_broken_chain_warns, setup, teardown),
         cmocka_unit_test_setup_teardown(test_not_ended_and_stdout, setup, teardown),
         cmocka_unit_test_setup_teardown(test_secret_never_written, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_short_secret_keeps_envelope, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
