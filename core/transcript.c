@@ -253,6 +253,11 @@ int tx_append(struct transcript *tx, const struct core_sink *sink, const char *h
     return failed ? -1 : stored;
 }
 
+int tx_append_secret(struct transcript *tx, const struct core_sink *sink, const char *host)
+{
+    return tx_append(tx, sink, host, TX_SENT, MASK_STARS);
+}
+
 size_t tx_count(struct transcript *tx)
 {
     pthread_mutex_lock(&tx->lock);

@@ -352,6 +352,15 @@ static void test_not_ended_and_stdout(void **state)
     assert_true(rt_file_contains(path, "[target] > slot list"));
     assert_int_equal(export_session(fx->tmp, EXPORT_TEXT, NULL, err, sizeof(err)),
                      EXPORT_FAILED);    /* not a session folder */
+    /* Never over the session's own record. */
+    char jp[SESSION_PATH_MAX + 32];
+    snprintf(jp, sizeof(jp), "%s/%s", dir, SESSION_JOURNAL);
+    size_t before = 0, after = 0;
+    free(rt_slurp(jp, &before));
+    assert_int_equal(export_session(dir, EXPORT_TEXT, jp, err, sizeof(err)), EXPORT_FAILED);
+    assert_non_null(strstr(err, "refusing"));
+    free(rt_slurp(jp, &after));
+    assert_int_equal(before, after);
     enum export_format f;
     assert_int_equal(export_format_parse("cast", &f), 0);
     assert_int_equal(f, EXPORT_CAST);

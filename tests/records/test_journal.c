@@ -336,6 +336,35 @@ static void test_bad_utf8_kept(void **state)
     rt_rmtree(tmp);
 }
 
+/* Records written by an earlier build still verify and load. */
+static void test_fixture_sessions(void **state)
+{
+    (void)state;
+    struct journal_report r;
+    struct session_summary sum;
+    char err[256];
+    assert_int_equal(journal_verify(REC_FIXTURES "/ended/journal.jsonl", &r), 0);
+    assert_int_equal(r.records, 13);
+    assert_int_equal(session_load(REC_FIXTURES "/ended", &sum, err, sizeof(err)), 0);
+    assert_true(sum.chain_ok);
+    assert_true(sum.ended);
+    assert_string_equal(sum.operator_name, "alice");
+    assert_int_equal(session_resume_index(&sum, flow_steps, 3), 3);
+    session_summary_free(&sum);
+
+    assert_int_equal(journal_verify(REC_FIXTURES "/crashed/journal.jsonl", &r), 0);
+    assert_true(r.truncated);
+    assert_int_equal(r.records, 12);
+    assert_int_equal(session_load(REC_FIXTURES "/crashed", &sum, err, sizeof(err)), 0);
+    assert_false(sum.ended);
+    assert_true(sum.truncated);
+    assert_string_equal(sum.last_step, "backup");
+    assert_int_equal(session_step_state(&sum, "backup"), STEP_DONE);
+    assert_int_equal(sum.object_list_count, 1);
+    assert_string_equal(sum.object_lists[0].objects[0].label, "rot-********");
+    session_summary_free(&sum);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -347,6 +376,7 @@ int main(void)
         cmocka_unit_test(test_folders_and_list),
         cmocka_unit_test(test_default_state_dir),
         cmocka_unit_test(test_bad_utf8_kept),
+        cmocka_unit_test(test_fixture_sessions),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -87,6 +87,9 @@ static void test_split_and_emit(void **state)
     assert_string_equal(r.texts[2], "");
     assert_string_equal(r.texts[3], "three");
     assert_int_equal(tx_count(tx), 4);
+    assert_int_equal(tx_append_secret(tx, &sink, "target"), 1);
+    assert_string_equal(r.texts[4], "********");
+    assert_int_equal(r.dirs[4], TX_SENT);
     tx_free(tx);
     mask_free(m);
 }
