@@ -69,7 +69,8 @@ static void test_prompt_lines(void **state)
     expect_masked(NULL, "Enter password for Partition SO: hunter2",
                   "Enter password for Partition SO: ********");
     expect_masked(NULL, "Password: x", "Password: ********");
-    expect_masked(NULL, "\tRe-enter new RBS password: zz  ", "\tRe-enter new RBS password: ********  ");
+    expect_masked(NULL, "\tRe-enter new RBS password: zz  ",
+                  "\tRe-enter new RBS password: ********  ");
     expect_masked(NULL, "Please enter the password ->abc", "Please enter the password ->********");
     expect_masked(NULL, "lunacm:> Enter PIN: 1234", "lunacm:> Enter PIN: ********");
     expect_masked(NULL, "SO Password: abc:def", "SO Password: ********");
