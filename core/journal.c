@@ -165,8 +165,8 @@ int journal_append(struct journal *j, const char *type, const json_t *fields)
         goto out;
     }
     /* The body without its closing brace, then the hash member. */
-    int n = snprintf(line, blen + JOURNAL_HASH_TAIL_LEN + 2, "%.*s%s%s\"}\n", (int)(blen - 1), body,
-                     JOURNAL_HASH_MEMBER, hash);
+    int n = snprintf(line, blen + JOURNAL_HASH_TAIL_LEN + 2, "%.*s%s%s\"}\n", (int)(blen - 1),
+                     body, JOURNAL_HASH_MEMBER, hash);
     size_t llen = (size_t)n;
     if (rec_write_all(j->fd, line, llen) != 0 || fsync(j->fd) != 0) {
         saved = errno;

@@ -6,7 +6,6 @@
 #include "journal.h"
 #include "rec_util.h"
 
-
 static bool all_hex(const char *s, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -28,8 +27,9 @@ int journal_check_line(const char *line, size_t len, unsigned long expect_seq,
         goto out;
     }
     const char *tail = line + len - JOURNAL_HASH_TAIL_LEN;
-    if (memcmp(tail, JOURNAL_HASH_MEMBER, strlen(JOURNAL_HASH_MEMBER)) != 0 ||
-        !all_hex(tail + strlen(JOURNAL_HASH_MEMBER), 64) || memcmp(line + len - 2, "\"}", 2) != 0) {
+    const size_t key = strlen(JOURNAL_HASH_MEMBER);
+    if (memcmp(tail, JOURNAL_HASH_MEMBER, key) != 0 || !all_hex(tail + key, 64) ||
+        memcmp(line + len - 2, "\"}", 2) != 0) {
         snprintf(reason, reasonlen, "the record does not end with its hash");
         goto out;
     }
@@ -47,7 +47,7 @@ int journal_check_line(const char *line, size_t len, unsigned long expect_seq,
     memcpy(body, line, blen);
     body[blen] = '}';
     if (rec_sha256_hex(body, blen + 1, want) != 0 ||
-        memcmp(want, tail + strlen(JOURNAL_HASH_MEMBER), 64) != 0) {
+        memcmp(want, tail + key, 64) != 0) {
         snprintf(reason, reasonlen, "the record's hash does not match its contents");
         goto out;
     }
