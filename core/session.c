@@ -1,6 +1,7 @@
 /* session.c: session folders: creating and continuing them, reading them back, listing them. */
 #include "session.h"
 #include <errno.h>
+#include <fcntl.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,6 +62,15 @@ static int open_files(struct session *s, struct masker *m, size_t cap, char *err
     return 0;
 }
 
+static void sync_dir(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0) {
+        fsync(fd);
+        close(fd);
+    }
+}
+
 /* Keeps a flow name safe for a folder name. */
 static void clean_flow(const char *flow, char *out, size_t len)
 {
@@ -117,6 +127,9 @@ struct session *session_create(const char *state_dir, const char *flow, struct m
         snprintf(err, errlen, "%s: cannot write the journal: %s", s->path, strerror(errno));
         goto fail;
     }
+    /* The new names must survive a crash as well as the records in them. */
+    sync_dir(s->path);
+    sync_dir(base);
     return s;
 fail:
     session_close(s);
