@@ -56,6 +56,13 @@ static int read_items(const char *path, bool journal, const struct masker *m,
             continue;    /* unreadable (the journal check reports it) */
         }
         json_t *rec = rec_json_masked(raw, m);
+        /* The envelope is ours and holds no secret; a short secret must not garble it. */
+        static const char *const envelope[] = {"time", "type", "dir", "prev", "hash"};
+        for (size_t i = 0; rec && i < sizeof(envelope) / sizeof(envelope[0]); i++) {
+            json_t *v = json_object_get(raw, envelope[i]);
+            if (json_is_string(v))
+                json_object_set(rec, envelope[i], v);
+        }
         json_decref(raw);
         struct export_item *n = rec ? realloc(*items, (*count + 1) * sizeof(*n)) : NULL;
         if (!n) {
@@ -256,6 +263,22 @@ fail:
     return -1;
 }
 
+/* Would writing OUT_PATH clobber the session's journal or transcript? */
+static bool overwrites_record(const char *out_path, const char *session_dir)
+{
+    static const char *const files[] = {SESSION_JOURNAL, SESSION_TRANSCRIPT};
+    char real_out[PATH_MAX], real_rec[PATH_MAX];
+    if (!realpath(out_path, real_out))
+        return false;    /* does not exist yet: cannot be a record */
+    for (size_t i = 0; i < 2; i++) {
+        char rec[SESSION_PATH_MAX + 32];
+        snprintf(rec, sizeof(rec), "%s/%s", session_dir, files[i]);
+        if (realpath(rec, real_rec) && !strcmp(real_out, real_rec))
+            return true;
+    }
+    return false;
+}
+
 int export_session_masked(const char *session_dir, enum export_format fmt,
                           const char *out_path, const struct masker *m, char *err,
                           size_t errlen)
@@ -268,6 +291,10 @@ int export_session_masked(const char *session_dir, enum export_format fmt,
     }
     if (load(session_dir, m, &d, err, errlen) != 0)
         return EXPORT_FAILED;
+    if (out_path && overwrites_record(out_path, d.sum.path)) {
+        snprintf(err, errlen, "%s: refusing to overwrite the session's own record", out_path);
+        goto out;
+    }
     FILE *f = stdout;
     if (out_path) {
         int fd = open(out_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);

@@ -23,7 +23,7 @@ static double offset(const struct timespec *t, const struct timespec *start, dou
 
 static int event(FILE *f, double t, const char *code, const char *text)
 {
-    json_t *s = json_string(text);
+    json_t *s = rec_json_string(text);
     char *enc = s ? json_dumps(s, JSON_ENCODE_ANY) : NULL;
     json_decref(s);
     if (!enc)
@@ -64,7 +64,7 @@ static int header(FILE *f, const struct export_data *d)
     json_object_set_new(h, "width", json_integer(CAST_WIDTH));
     json_object_set_new(h, "height", json_integer(CAST_HEIGHT));
     json_object_set_new(h, "timestamp", json_integer((json_int_t)d->start.tv_sec));
-    json_object_set_new(h, "title", json_string(title));
+    json_object_set_new(h, "title", rec_json_string(title));
     json_object_set_new(env, "TERM", json_string("xterm-256color"));
     json_object_set_new(env, "SHELL", json_string("/bin/sh"));
     json_object_set_new(h, "env", env);

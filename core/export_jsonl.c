@@ -21,14 +21,14 @@ int export_write_jsonl(FILE *f, const struct export_data *d)
     const struct session_summary *s = &d->sum;
     json_t *h = json_object();
     json_object_set_new(h, "kind", json_string("export"));
-    json_object_set_new(h, "session", json_string(s->id));
-    json_object_set_new(h, "flow", json_string(s->flow));
+    json_object_set_new(h, "session", rec_json_string(s->id));
+    json_object_set_new(h, "flow", rec_json_string(s->flow));
     json_object_set_new(h, "started", json_string(s->started));
     json_object_set_new(h, "ended", json_boolean(s->ended));
     json_object_set_new(h, "chain_ok", json_boolean(s->chain_ok));
     if (!s->chain_ok) {
         json_object_set_new(h, "chain_bad_line", json_integer((json_int_t)s->bad_line));
-        json_object_set_new(h, "chain_reason", json_string(s->chain_reason));
+        json_object_set_new(h, "chain_reason", rec_json_string(s->chain_reason));
     }
     json_object_set_new(h, "journal_truncated", json_boolean(s->truncated));
     json_object_set_new(h, "transcript_truncated", json_boolean(d->lines_truncated));
@@ -39,7 +39,7 @@ int export_write_jsonl(FILE *f, const struct export_data *d)
     if (d->warning[0]) {
         json_t *w = json_object();
         json_object_set_new(w, "kind", json_string("warning"));
-        json_object_set_new(w, "text", json_string(d->warning));
+        json_object_set_new(w, "text", rec_json_string(d->warning));
         if (put_line(f, w) != 0)
             return -1;
     }

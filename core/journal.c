@@ -11,9 +11,6 @@
 #include <unistd.h>
 #include "rec_util.h"
 
-/* `,"hash":"` + 64 hex digits + `"}` */
-#define HASH_TAIL_LEN 75
-#define HASH_KEY ",\"hash\":\""
 
 struct journal {
     pthread_mutex_t lock;
@@ -147,7 +144,7 @@ int journal_append(struct journal *j, const char *type, const json_t *fields)
     rec = json_object();
     json_object_set_new(rec, "seq", json_integer((json_int_t)(j->seq + 1)));
     json_object_set_new(rec, "time", json_string(now));
-    json_object_set_new(rec, "type", json_string(type));
+    json_object_set_new(rec, "type", rec_json_string(type));
     if (json_is_object(fields)) {
         const char *key;
         json_t *val;
@@ -162,14 +159,14 @@ int journal_append(struct journal *j, const char *type, const json_t *fields)
         goto out;
     }
     size_t blen = strlen(body);
-    line = malloc(blen + HASH_TAIL_LEN + 2);
+    line = malloc(blen + JOURNAL_HASH_TAIL_LEN + 2);
     if (!line) {
         saved = ENOMEM;
         goto out;
     }
     /* The body without its closing brace, then the hash member. */
-    int n = snprintf(line, blen + HASH_TAIL_LEN + 2, "%.*s%s%s\"}\n", (int)(blen - 1), body,
-                     HASH_KEY, hash);
+    int n = snprintf(line, blen + JOURNAL_HASH_TAIL_LEN + 2, "%.*s%s%s\"}\n", (int)(blen - 1),
+                     body, JOURNAL_HASH_MEMBER, hash);
     size_t llen = (size_t)n;
     if (rec_write_all(j->fd, line, llen) != 0 || fsync(j->fd) != 0) {
         saved = errno;
@@ -196,7 +193,7 @@ out:
 static void put(json_t *o, const char *key, const char *value)
 {
     if (value)
-        json_object_set_new(o, key, json_string(value));
+        json_object_set_new(o, key, rec_json_string(value));
 }
 
 /* Appends and frees FIELDS. */
@@ -328,114 +325,4 @@ int journal_session_end(struct journal *j, int exit_code, const char *message)
     json_object_set_new(f, "exit_code", json_integer(exit_code));
     put(f, "message", message);
     return append_new(j, "session-end", f);
-}
-
-static bool all_hex(const char *s, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
-            return false;
-    return true;
-}
-
-int journal_check_line(const char *line, size_t len, unsigned long expect_seq,
-                       const char *expect_prev, char line_hash[65], char *reason,
-                       size_t reasonlen)
-{
-    int rc = -1;
-    char *body = NULL;
-    json_t *rec = NULL;
-    char want[REC_SHA256_HEX];
-    if (len < HASH_TAIL_LEN + 2) {
-        snprintf(reason, reasonlen, "the record is too short to hold its hash");
-        goto out;
-    }
-    const char *tail = line + len - HASH_TAIL_LEN;
-    if (memcmp(tail, HASH_KEY, strlen(HASH_KEY)) != 0 ||
-        !all_hex(tail + strlen(HASH_KEY), 64) || memcmp(line + len - 2, "\"}", 2) != 0) {
-        snprintf(reason, reasonlen, "the record does not end with its hash");
-        goto out;
-    }
-    rec = json_loadb(line, len, JSON_REJECT_DUPLICATES, NULL);
-    if (!json_is_object(rec)) {
-        snprintf(reason, reasonlen, "the record is not a JSON object");
-        goto out;
-    }
-    size_t blen = len - HASH_TAIL_LEN;
-    body = malloc(blen + 1);
-    if (!body) {
-        snprintf(reason, reasonlen, "out of memory");
-        goto out;
-    }
-    memcpy(body, line, blen);
-    body[blen] = '}';
-    if (rec_sha256_hex(body, blen + 1, want) != 0 ||
-        memcmp(want, tail + strlen(HASH_KEY), 64) != 0) {
-        snprintf(reason, reasonlen, "the record's hash does not match its contents");
-        goto out;
-    }
-    json_t *seq = json_object_get(rec, "seq");
-    if (!json_is_integer(seq) || json_integer_value(seq) != (json_int_t)expect_seq) {
-        snprintf(reason, reasonlen, "seq is not %lu (a record was removed or inserted)",
-                 expect_seq);
-        goto out;
-    }
-    const char *prev = json_string_value(json_object_get(rec, "prev"));
-    if (!prev || strcmp(prev, expect_prev) != 0) {
-        snprintf(reason, reasonlen, "prev does not match the previous record");
-        goto out;
-    }
-    if (!json_is_string(json_object_get(rec, "type")) ||
-        !json_is_string(json_object_get(rec, "time"))) {
-        snprintf(reason, reasonlen, "the record has no type or time");
-        goto out;
-    }
-    rec_sha256_hex(line, len, line_hash);
-    rc = 0;
-out:
-    json_decref(rec);
-    free(body);
-    return rc;
-}
-
-int journal_verify(const char *path, struct journal_report *r)
-{
-    size_t len = 0;
-    memset(r, 0, sizeof(*r));
-    r->bad_seq = -1;
-    char *buf = rec_read_file(path, &len);
-    if (!buf) {
-        snprintf(r->reason, sizeof(r->reason), "%s: %s", path, strerror(errno));
-        return -1;
-    }
-    char prev[REC_SHA256_HEX];
-    memcpy(prev, JOURNAL_GENESIS, sizeof(prev));
-    size_t pos = 0, lineno = 0;
-    int rc = 0;
-    while (pos < len) {
-        const char *nl = memchr(buf + pos, '\n', len - pos);
-        if (!nl) {
-            r->truncated = true;
-            break;
-        }
-        size_t llen = (size_t)(nl - (buf + pos));
-        char hash[REC_SHA256_HEX];
-        lineno++;
-        if (journal_check_line(buf + pos, llen, r->records + 1, prev, hash, r->reason,
-                               sizeof(r->reason)) != 0) {
-            json_t *rec = json_loadb(buf + pos, llen, 0, NULL);
-            json_t *seq = json_object_get(rec, "seq");
-            r->bad_seq = json_is_integer(seq) ? (long)json_integer_value(seq) : -1;
-            json_decref(rec);
-            r->bad_line = lineno;
-            rc = 1;
-            break;
-        }
-        memcpy(prev, hash, sizeof(prev));
-        r->records++;
-        pos += llen + 1;
-    }
-    r->ok = rc == 0;
-    free(buf);
-    return rc;
 }

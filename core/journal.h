@@ -19,6 +19,10 @@
 #include <jansson.h>
 #include "mask.h"
 
+/* How every record line ends: JOURNAL_HASH_MEMBER, 64 hex digits, `"}`. */
+#define JOURNAL_HASH_MEMBER ",\"hash\":\""
+#define JOURNAL_HASH_TAIL_LEN 75
+
 /* prev of the first record. */
 #define JOURNAL_GENESIS "0000000000000000000000000000000000000000000000000000000000000000"
 

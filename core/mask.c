@@ -209,8 +209,9 @@ static bool word_in(const char *w, size_t n, const char *const *list, size_t cou
 }
 
 /* Does the text before a delimiter read like a password prompt? It must name a secret and
- * either start like a request ("Enter", "Re-enter", "Please"...) or end with the secret's
- * name ("SO Password:"). This keeps status lines such as "SO PIN To Be Changed -> no" intact. */
+ * start like a request ("Enter", "Re-enter", "Please"...), start with the secret's name
+ * ("Password for server.key:") or end with it ("SO Password:"). This keeps status lines such
+ * as "Partition SO PIN To Be Changed -> no" intact. */
 static bool prompt_prefix(const char *s, size_t n)
 {
     static const char *const keys[] = {"password", "passwords", "passwd", "passphrase", "pin",
@@ -219,7 +220,7 @@ static bool prompt_prefix(const char *s, size_t n)
                                         "type", "new", "old", "current", "verify", "repeat",
                                         "provide", "input"};
     const size_t nkeys = sizeof(keys) / sizeof(keys[0]);
-    bool first = true, starts_verb = false, has_key = false, last_key = false;
+    bool first = true, starts_ok = false, has_key = false, last_key = false;
     size_t i = 0;
     while (i < n) {
         while (i < n && !isalnum((unsigned char)s[i]))
@@ -235,12 +236,12 @@ static bool prompt_prefix(const char *s, size_t n)
         }
         bool key = wl < sizeof(w) && word_in(w, wl, keys, nkeys);
         if (first && wl < sizeof(w))
-            starts_verb = word_in(w, wl, verbs, sizeof(verbs) / sizeof(verbs[0]));
+            starts_ok = key || word_in(w, wl, verbs, sizeof(verbs) / sizeof(verbs[0]));
         first = false;
         has_key = has_key || key;
         last_key = key;
     }
-    return has_key && (starts_verb || last_key);
+    return has_key && (starts_ok || last_key);
 }
 
 /* A prompt followed by typed text on the same line: everything typed is hidden. */

@@ -194,7 +194,7 @@ json_t *rec_json_masked(const json_t *v, const struct masker *m)
         if (!out)
             return NULL;
         mask_buf(m, json_string_value(v), len, out, need + 1);
-        json_t *s = json_stringn(out, need);
+        json_t *s = rec_json_stringn(out, need);
         free(out);
         return s;
     }
@@ -213,4 +213,26 @@ json_t *rec_json_masked(const json_t *v, const struct masker *m)
         return a;
     }
     return json_deep_copy(v);
+}
+
+json_t *rec_json_stringn(const char *s, size_t len)
+{
+    json_t *j = json_stringn(s, len);
+    if (j || !s)
+        return j;
+    /* Not UTF-8: keep the ASCII, show every other byte as '?'. */
+    char *copy = malloc(len + 1);
+    if (!copy)
+        return NULL;
+    for (size_t i = 0; i < len; i++)
+        copy[i] = (unsigned char)s[i] < 0x80 ? s[i] : '?';
+    copy[len] = '\0';
+    j = json_stringn(copy, len);
+    free(copy);
+    return j;
+}
+
+json_t *rec_json_string(const char *s)
+{
+    return s ? rec_json_stringn(s, strlen(s)) : NULL;
 }

@@ -43,4 +43,8 @@ char *rec_read_file(const char *path, size_t *len);
  * only). NULL when out of memory. */
 json_t *rec_json_masked(const json_t *v, const struct masker *m);
 
+/* json_stringn / json_string that never fail on bad UTF-8 (such bytes become '?'). */
+json_t *rec_json_stringn(const char *s, size_t len);
+json_t *rec_json_string(const char *s);
+
 #endif

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <jansson.h>
+#include <openssl/crypto.h>
 #include "rec_util.h"
 
 struct tx_slot {
@@ -141,9 +142,9 @@ static int write_line(struct transcript *tx, const struct tx_entry *e, const cha
     rec_time_format(&e->when, when);
     json_t *o = json_object();
     json_object_set_new(o, "time", json_string(when));
-    json_object_set_new(o, "host", json_string(e->host));
+    json_object_set_new(o, "host", rec_json_string(e->host));
     json_object_set_new(o, "dir", json_string(tx_dir_name(e->dir)));
-    json_object_set_new(o, "step", json_string(e->step));
+    json_object_set_new(o, "step", rec_json_string(e->step));
     /* Invalid UTF-8 is refused by jansson: fall back to the escaped form. */
     json_t *t = json_string(text);
     if (!t) {
@@ -231,6 +232,7 @@ int tx_append(struct transcript *tx, const struct core_sink *sink, const char *h
         size_t outlen = keep * 9 + 16;    /* stars are longer than short secrets */
         char *masked = malloc(outlen);
         if (!masked) {
+            OPENSSL_cleanse(line, keep);
             free(line);
             return -1;
         }
@@ -243,11 +245,17 @@ int tx_append(struct transcript *tx, const struct core_sink *sink, const char *h
             ev.u.line.text = masked;
             core_emit(sink, &ev);
         }
+        OPENSSL_cleanse(line, keep);    /* the raw line may hold a secret */
         free(line);
         free(masked);
         p = nl ? nl + 1 : p + len;
     }
     return failed ? -1 : stored;
+}
+
+int tx_append_secret(struct transcript *tx, const struct core_sink *sink, const char *host)
+{
+    return tx_append(tx, sink, host, TX_SENT, MASK_STARS);
 }
 
 size_t tx_count(struct transcript *tx)

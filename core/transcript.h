@@ -66,6 +66,10 @@ int tx_append_line(struct transcript *tx, const char *host, enum tx_direction di
 int tx_append(struct transcript *tx, const struct core_sink *sink, const char *host,
               enum tx_direction dir, const char *text);
 
+/* Records that a secret was typed to HOST without handing the value over: stores (and emits,
+ * when SINK is not NULL) a sent line MASK_STARS. Returns like tx_append. */
+int tx_append_secret(struct transcript *tx, const struct core_sink *sink, const char *host);
+
 /* Lines held now (at most the capacity). */
 size_t tx_count(struct transcript *tx);
 

@@ -352,6 +352,15 @@ static void test_not_ended_and_stdout(void **state)
     assert_true(rt_file_contains(path, "[target] > slot list"));
     assert_int_equal(export_session(fx->tmp, EXPORT_TEXT, NULL, err, sizeof(err)),
                      EXPORT_FAILED);    /* not a session folder */
+    /* Never over the session's own record. */
+    char jp[SESSION_PATH_MAX + 32];
+    snprintf(jp, sizeof(jp), "%s/%s", dir, SESSION_JOURNAL);
+    size_t before = 0, after = 0;
+    free(rt_slurp(jp, &before));
+    assert_int_equal(export_session(dir, EXPORT_TEXT, jp, err, sizeof(err)), EXPORT_FAILED);
+    assert_non_null(strstr(err, "refusing"));
+    free(rt_slurp(jp, &after));
+    assert_int_equal(before, after);
     enum export_format f;
     assert_int_equal(export_format_parse("cast", &f), 0);
     assert_int_equal(f, EXPORT_CAST);
@@ -398,6 +407,36 @@ static void test_secret_never_written(void **state)
     assert_true(rt_file_contains(path, SECRET));
 }
 
+static void test_short_secret_keeps_envelope(void **state)
+{
+    struct fixture *fx = *state;
+    char path[PATH_MAX], err[256];
+    struct masker *m = mask_new();
+    mask_add_secret(m, "2");    /* appears in every timestamp and many hashes */
+    snprintf(path, sizeof(path), "%s/short.jsonl", fx->tmp);
+    assert_int_equal(export_session_masked(fx->dir, EXPORT_JSONL, path, m, err, sizeof(err)),
+                     EXPORT_OK);
+    mask_free(m);
+    char *t = rt_slurp(path, NULL);
+    int n = 0;
+    for (char *p = t, *nl; (nl = strchr(p, '\n')); p = nl + 1, n++) {
+        json_t *o = json_loadb(p, (size_t)(nl - p), 0, NULL);
+        if (n > 0) {
+            const char *time = json_string_value(json_object_get(o, "time"));
+            assert_int_equal(strlen(time), 24);    /* untouched */
+            const char *hash = json_string_value(json_object_get(o, "hash"));
+            if (hash)
+                assert_int_equal(strlen(hash), 64);
+        }
+        const char *text = json_string_value(json_object_get(o, "text"));
+        if (text)
+            assert_null(strchr(text, '2'));        /* but every other string is masked */
+        json_decref(o);
+    }
+    assert_int_equal(n, 1 + 13 + 8);
+    free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -408,6 +447,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_broken_chain_warns, setup, teardown),
         cmocka_unit_test_setup_teardown(test_not_ended_and_stdout, setup, teardown),
         cmocka_unit_test_setup_teardown(test_secret_never_written, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_short_secret_keeps_envelope, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -142,6 +142,37 @@ static void test_tamper_names_record(void **state)
     rt_rmtree(tmp);
 }
 
+/* Flipping any single byte (but the final newline, which reads as a crash) breaks the record
+ * that holds it, and verify names exactly that record. */
+static void test_every_byte_flip_detected(void **state)
+{
+    (void)state;
+    char tmp[PATH_MAX], dir[SESSION_PATH_MAX], jp[SESSION_PATH_MAX + 32];
+    rt_tempdir(tmp, sizeof(tmp));
+    record_session(tmp, NULL, dir, sizeof(dir), true);
+    snprintf(jp, sizeof(jp), "%s/%s", dir, SESSION_JOURNAL);
+    size_t len;
+    char *orig = rt_slurp(jp, &len);
+    char *buf = malloc(len);
+    size_t line = 1;
+    for (size_t i = 0; i + 1 < len; i++) {
+        memcpy(buf, orig, len);
+        buf[i] ^= 0x01;
+        rt_write(jp, buf, len);
+        struct journal_report r;
+        if (journal_verify(jp, &r) != 1 || r.bad_line != line)
+            fail_msg("byte %zu (line %zu): verify said line %zu", i, line, r.bad_line);
+        if (orig[i] == '\n')
+            line++;
+    }
+    rt_write(jp, orig, len);
+    struct journal_report r;
+    assert_int_equal(journal_verify(jp, &r), 0);
+    free(buf);
+    free(orig);
+    rt_rmtree(tmp);
+}
+
 static void test_removed_record_is_seen(void **state)
 {
     (void)state;
@@ -287,15 +318,65 @@ static void test_default_state_dir(void **state)
     assert_string_equal(buf, "/home/op/.local/state/rotwiz");
 }
 
+static void test_bad_utf8_kept(void **state)
+{
+    (void)state;
+    char tmp[PATH_MAX], jp[PATH_MAX + 32], err[256];
+    rt_tempdir(tmp, sizeof(tmp));
+    snprintf(jp, sizeof(jp), "%s/journal.jsonl", tmp);
+    struct journal *j = journal_open(jp, NULL, err, sizeof(err));
+    assert_non_null(j);
+    assert_int_equal(journal_note(j, "s\xff", "bad \xc3 byte"), 0);
+    journal_close(j);
+    struct journal_report r;
+    assert_int_equal(journal_verify(jp, &r), 0);
+    assert_int_equal(r.records, 1);
+    assert_true(rt_file_contains(jp, "\"text\":\"bad ? byte\""));
+    assert_true(rt_file_contains(jp, "\"step\":\"s?\""));
+    rt_rmtree(tmp);
+}
+
+/* Records written by an earlier build still verify and load. */
+static void test_fixture_sessions(void **state)
+{
+    (void)state;
+    struct journal_report r;
+    struct session_summary sum;
+    char err[256];
+    assert_int_equal(journal_verify(REC_FIXTURES "/ended/journal.jsonl", &r), 0);
+    assert_int_equal(r.records, 13);
+    assert_int_equal(session_load(REC_FIXTURES "/ended", &sum, err, sizeof(err)), 0);
+    assert_true(sum.chain_ok);
+    assert_true(sum.ended);
+    assert_string_equal(sum.operator_name, "alice");
+    assert_int_equal(session_resume_index(&sum, flow_steps, 3), 3);
+    session_summary_free(&sum);
+
+    assert_int_equal(journal_verify(REC_FIXTURES "/crashed/journal.jsonl", &r), 0);
+    assert_true(r.truncated);
+    assert_int_equal(r.records, 12);
+    assert_int_equal(session_load(REC_FIXTURES "/crashed", &sum, err, sizeof(err)), 0);
+    assert_false(sum.ended);
+    assert_true(sum.truncated);
+    assert_string_equal(sum.last_step, "backup");
+    assert_int_equal(session_step_state(&sum, "backup"), STEP_DONE);
+    assert_int_equal(sum.object_list_count, 1);
+    assert_string_equal(sum.object_lists[0].objects[0].label, "rot-********");
+    session_summary_free(&sum);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_chain_written_and_verified),
         cmocka_unit_test(test_tamper_names_record),
+        cmocka_unit_test(test_every_byte_flip_detected),
         cmocka_unit_test(test_removed_record_is_seen),
         cmocka_unit_test(test_crash_then_load_and_resume),
         cmocka_unit_test(test_folders_and_list),
         cmocka_unit_test(test_default_state_dir),
+        cmocka_unit_test(test_bad_utf8_kept),
+        cmocka_unit_test(test_fixture_sessions),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <cmocka.h>
+#include <pthread.h>
 #include <jansson.h>
 #include "rec_test.h"
 #include "transcript.h"
@@ -87,6 +88,9 @@ static void test_split_and_emit(void **state)
     assert_string_equal(r.texts[2], "");
     assert_string_equal(r.texts[3], "three");
     assert_int_equal(tx_count(tx), 4);
+    assert_int_equal(tx_append_secret(tx, &sink, "target"), 1);
+    assert_string_equal(r.texts[4], "********");
+    assert_int_equal(r.dirs[4], TX_SENT);
     tx_free(tx);
     mask_free(m);
 }
@@ -146,6 +150,62 @@ static void test_file_lines(void **state)
     rt_rmtree(dir);
 }
 
+struct writer {
+    struct transcript *tx;
+    const char *host;
+};
+
+static void *write_lines(void *arg)
+{
+    struct writer *w = arg;
+    char line[128];
+    for (int i = 0; i < 500; i++) {
+        snprintf(line, sizeof(line), "%s line %d key%d", w->host, i, i % 50);
+        tx_append_line(w->tx, w->host, TX_RECEIVED, line, NULL, 0);
+    }
+    return NULL;
+}
+
+/* Two writers and a masker growing meanwhile: every line whole, every line in the file. */
+static void test_threads(void **state)
+{
+    (void)state;
+    char dir[PATH_MAX], path[PATH_MAX + 32], err[256];
+    rt_tempdir(dir, sizeof(dir));
+    snprintf(path, sizeof(path), "%s/transcript.jsonl", dir);
+    struct masker *m = mask_new();
+    struct transcript *tx = tx_new(m, 100);
+    assert_int_equal(tx_open_file(tx, path, err, sizeof(err)), 0);
+    struct writer a = {tx, "source"}, b = {tx, "target"};
+    pthread_t ta, tb;
+    pthread_create(&ta, NULL, write_lines, &a);
+    pthread_create(&tb, NULL, write_lines, &b);
+    char key[16];
+    for (int i = 0; i < 50; i++) {
+        snprintf(key, sizeof(key), "key%d", i);
+        mask_add_secret(m, key);
+    }
+    pthread_join(ta, NULL);
+    pthread_join(tb, NULL);
+    assert_int_equal(tx_total(tx), 1000);
+    assert_int_equal(tx_count(tx), 100);
+    tx_free(tx);
+    mask_free(m);
+    char *buf = rt_slurp(path, NULL);
+    int lines = 0;
+    for (char *p = buf, *nl; (nl = strchr(p, '\n')); p = nl + 1, lines++) {
+        json_t *o = json_loadb(p, (size_t)(nl - p), 0, NULL);
+        assert_non_null(o);
+        const char *text = json_string_value(json_object_get(o, "text"));
+        const char *host = json_string_value(json_object_get(o, "host"));
+        assert_memory_equal(text, host, strlen(host));    /* never another writer's text */
+        json_decref(o);
+    }
+    assert_int_equal(lines, 1000);
+    free(buf);
+    rt_rmtree(dir);
+}
+
 static void expect_escaped(const char *in, const char *want)
 {
     char out[256];
@@ -179,6 +239,7 @@ int main(void)
         cmocka_unit_test(test_split_and_emit),
         cmocka_unit_test(test_file_lines),
         cmocka_unit_test(test_escape_controls),
+        cmocka_unit_test(test_threads),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
