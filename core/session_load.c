@@ -137,7 +137,8 @@ int session_load(const char *dir, struct session_summary *sum, char *err, size_t
     while (n > 1 && sum->path[n - 1] == '/')
         sum->path[--n] = '\0';
     const char *slash = strrchr(sum->path, '/');
-    snprintf(sum->id, sizeof(sum->id), "%s", slash ? slash + 1 : sum->path);
+    snprintf(sum->id, sizeof(sum->id), "%.*s", (int)sizeof(sum->id) - 1,
+             slash ? slash + 1 : sum->path);
     snprintf(jp, sizeof(jp), "%s/%s", sum->path, SESSION_JOURNAL);
     char *buf = rec_read_file(jp, &len);
     if (!buf) {
