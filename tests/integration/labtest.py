@@ -39,7 +39,9 @@ class Lab:
         return parts[partition]["objects"] if len(parts) > partition else []
 
     def rotwiz(self, *args, timeout=300, env=None):
-        cmd = [ROTWIZ, *args, "--state-dir", self.state_dir]
+        # ROTWIZ_WRAPPER (e.g. a valgrind command line) runs rotwiz under a checker
+        wrapper = os.environ.get("ROTWIZ_WRAPPER", "").split()
+        cmd = [*wrapper, ROTWIZ, *args, "--state-dir", self.state_dir]
         e = dict(os.environ)
         e.update(env or {})
         return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=e,
