@@ -155,10 +155,13 @@ static void cb_ped(void *ud, const char *host, int timeout_s, const struct times
     ev.u.ped.device = device;
     ev.u.ped.timeout_s = timeout_s;
     ev.u.ped.deadline = *deadline;
-    if (n)
-        flow_notice(fx, false, "PED: present the %s key (%s) for the %s", 
-                    ped_key_name(ev.u.ped.keys[ev.u.ped.current]),
-                    ped_key_role(ev.u.ped.keys[ev.u.ped.current]), device);
+    if (n) {
+        char text[160];
+        snprintf(text, sizeof text, "PED: present the %s key (%s) for the %s",
+                 ped_key_name(ev.u.ped.keys[ev.u.ped.current]),
+                 ped_key_role(ev.u.ped.keys[ev.u.ped.current]), device);
+        flow_line(fx, "rotwiz", TX_INFO, text);
+    }
     core_emit(fx->sink, &ev);
 }
 
