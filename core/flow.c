@@ -115,6 +115,11 @@ static int run_step(struct flow_ctx *fx, size_t i)
             rc = act(fx, s);
         else if (rc == 0)
             rc = flow_fail(fx, EXIT_CANCELLED, NULL, "Cancelled by the operator.");
+        if (fx->ped_prompts > 0) {
+            struct core_event done = {.type = EV_PED_DONE};
+            core_emit(fx->sink, &done);
+            fx->ped_prompts = 0;
+        }
         if (rc == 0) {
             set_step_state(fx, i, STEP_DONE);
             flow_journal_step_done(fx, s->id);
