@@ -200,10 +200,10 @@ void dialog_draw(struct dialog *d, WINDOW *w, int rows, int cols)
     int body = cv_lines(&m);
     int extra = (has_list(d) ? (int)d->choice_count + 1 : 0) + d->field_count * 2 +
                 (d->status[0] ? 2 : 0) + 2;
-    int height = body + extra + 3;
+    int height = body + extra + 2;
     if (height > rows - 2)
         height = rows - 2;
-    int body_h = height - extra - 3;
+    int body_h = height - extra - 2;
     if (body_h < 1)
         body_h = 1;
     if (d->body_scroll > body - body_h)
