@@ -41,6 +41,7 @@ wait_for "[ Confirm ]"
 t send-keys -t w Enter
 wait_for "password of 7 characters"
 wait_for "operator Ana"
+t capture-pane -p -t w | grep -q "  target" || fail "typed confirmation not passed on"
 t resize-window -t w -x 70 -y 20
 wait_for "Terminal too small"
 t resize-window -t w -x 100 -y 30
@@ -66,6 +67,10 @@ wait_for "A flow is running"
 t send-keys -t w C-c
 i=0; while [ ! -s "$tmp/rc" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done
 [ "$(cat "$tmp/rc")" = 6 ] || fail "Ctrl-C twice: exit code $(cat "$tmp/rc"), wanted 6"
+# endwin ran: the alternate screen is gone and the terminal is back in cooked mode.
+sleep 0.2
+t capture-pane -p -t w | grep -q "A flow is running" && fail "screen not restored after Ctrl-C"
+t capture-pane -p -t w | grep -q "Back up root-of-trust" && fail "screen not restored after Ctrl-C"
 t kill-server
 
 rm -f "$tmp/rc"
