@@ -124,16 +124,22 @@ enum dialog_result dialog_key(struct dialog *d, enum key_action a, wint_t ch)
         }
         return DLG_CONTINUE;
     case KA_UP:
-        if (has_list(d) && d->focus == 0 && d->sel > 0)
+        if (has_list(d) && d->focus == 0 && d->sel > 0) {
             d->sel--;
-        else if (!has_list(d) && d->body_scroll > 0)
+            if (d->ops->on_select)
+                d->ops->on_select(d);
+        } else if (!has_list(d) && d->body_scroll > 0) {
             d->body_scroll--;
+        }
         return DLG_CONTINUE;
     case KA_DOWN:
-        if (has_list(d) && d->focus == 0 && d->sel + 1 < d->choice_count)
+        if (has_list(d) && d->focus == 0 && d->sel + 1 < d->choice_count) {
             d->sel++;
-        else if (!has_list(d))
+            if (d->ops->on_select)
+                d->ops->on_select(d);
+        } else if (!has_list(d)) {
             d->body_scroll++;
+        }
         return DLG_CONTINUE;
     case KA_BACKSPACE:
         if (f)

@@ -7,7 +7,10 @@ command -v tmux >/dev/null || { echo "tmux missing: skipped"; exit 77; }
 tmp=$(mktemp -d)
 sock="$tmp/sock"
 t() { tmux -S "$sock" "$@"; }
-fail() { echo "FAIL: $*"; t capture-pane -p -t w 2>/dev/null; t kill-server 2>/dev/null; rm -rf "$tmp"; exit 1; }
+fail() {
+  echo "FAIL: $*"; t capture-pane -p -t w 2>/dev/null; t kill-server 2>/dev/null
+  rm -rf "$tmp"; exit 1
+}
 # Waits (generously) until the screen shows TEXT.
 wait_for() {
   i=0
