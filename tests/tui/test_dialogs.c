@@ -374,7 +374,10 @@ static void test_back_key(void **state)
 {
     struct fixture *f = *state;
     assert_true(f->app.ui.steps[f->app.ui.current_step].can_go_back);
+    sd_resize(40, 120);
+    app_resize(&f->app, 40, 120);
     app_draw(&f->app, stdscr);
+    assert_non_null(strstr(sd_row(stdscr, 39), "b Back"));
     int y, x;
     assert_true(sd_find(stdscr, "b: Back", &y, &x));
     app_key(&f->app, 'b', false);
