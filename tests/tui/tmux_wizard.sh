@@ -5,7 +5,9 @@
 demo=$1
 command -v tmux >/dev/null || { echo "tmux missing: skipped"; exit 77; }
 tmp=$(mktemp -d)
-sock="$tmp/sock"
+# One server per session: a new server on a socket whose server is still exiting can fail.
+n=0
+sock="$tmp/sock0"
 t() { tmux -S "$sock" "$@"; }
 fail() {
   echo "FAIL: $*"; t capture-pane -p -t w 2>/dev/null; t kill-server 2>/dev/null
@@ -14,15 +16,16 @@ fail() {
 # Waits (generously) until the screen shows TEXT.
 wait_for() {
   i=0
-  while [ $i -lt 200 ]; do
+  while [ $i -lt 600 ]; do
     t capture-pane -p -t w 2>/dev/null | grep -qF -- "$1" && return 0
     sleep 0.05; i=$((i+1))
   done
   fail "screen never showed: $1"
 }
 start() {
+  n=$((n+1)); sock="$tmp/sock$n"
   t -f /dev/null new-session -d -s w -x 100 -y 30 \
-    "TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 $demo $1; echo \$? > $tmp/rc; sleep 30"
+    "TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 $demo $1; echo \$? > $tmp/rc; sleep 60"
 }
 
 start wizard
@@ -56,7 +59,7 @@ wait_for "Finished"
 t send-keys -t w Enter
 wait_for "Choose the task"
 t send-keys -t w q
-i=0; while [ ! -s "$tmp/rc" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done
+i=0; while [ ! -s "$tmp/rc" ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i+1)); done
 [ "$(cat "$tmp/rc")" = 0 ] || fail "exit code $(cat "$tmp/rc"), wanted 0"
 t kill-server
 
@@ -68,7 +71,7 @@ wait_for "Who runs this ceremony?"
 t send-keys -t w C-c
 wait_for "A flow is running"
 t send-keys -t w C-c
-i=0; while [ ! -s "$tmp/rc" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done
+i=0; while [ ! -s "$tmp/rc" ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i+1)); done
 [ "$(cat "$tmp/rc")" = 6 ] || fail "Ctrl-C twice: exit code $(cat "$tmp/rc"), wanted 6"
 # endwin ran: the alternate screen is gone and the terminal is back in cooked mode.
 sleep 0.2
@@ -83,7 +86,7 @@ wait_for "slot list"
 t send-keys -t w r
 wait_for "slot list"
 t send-keys -t w q
-i=0; while [ ! -s "$tmp/rc" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done
+i=0; while [ ! -s "$tmp/rc" ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i+1)); done
 [ "$(cat "$tmp/rc")" = 0 ] || fail "topology: exit code $(cat "$tmp/rc"), wanted 0"
 t kill-server
 rm -rf "$tmp"
