@@ -368,7 +368,13 @@ static void main_key(struct app *app, enum key_action a)
             set_screen(app, SCR_START);
         return;
     case KA_BACK:
-        /* runner.h has no "go back" request yet; the Steps pane shows where it would apply. */
+        /* runner.h has no "go back" request yet: say so rather than ignore the key. */
+        if (app->ui.step_count && app->ui.current_step < app->ui.step_count &&
+            app->ui.steps[app->ui.current_step].can_go_back) {
+            snprintf(app->ui.notice, sizeof(app->ui.notice),
+                     "Going back is not available yet: cancel the flow (q) and start again.");
+            app->ui.notice_warning = true;
+        }
         return;
     default: {
         struct pane *p = app->panes[app->focus];

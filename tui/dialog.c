@@ -124,16 +124,22 @@ enum dialog_result dialog_key(struct dialog *d, enum key_action a, wint_t ch)
         }
         return DLG_CONTINUE;
     case KA_UP:
-        if (has_list(d) && d->focus == 0 && d->sel > 0)
+        if (has_list(d) && d->focus == 0 && d->sel > 0) {
             d->sel--;
-        else if (!has_list(d) && d->body_scroll > 0)
+            if (d->ops->on_select)
+                d->ops->on_select(d);
+        } else if (!has_list(d) && d->body_scroll > 0) {
             d->body_scroll--;
+        }
         return DLG_CONTINUE;
     case KA_DOWN:
-        if (has_list(d) && d->focus == 0 && d->sel + 1 < d->choice_count)
+        if (has_list(d) && d->focus == 0 && d->sel + 1 < d->choice_count) {
             d->sel++;
-        else if (!has_list(d))
+            if (d->ops->on_select)
+                d->ops->on_select(d);
+        } else if (!has_list(d)) {
             d->body_scroll++;
+        }
         return DLG_CONTINUE;
     case KA_BACKSPACE:
         if (f)
@@ -200,10 +206,10 @@ void dialog_draw(struct dialog *d, WINDOW *w, int rows, int cols)
     int body = cv_lines(&m);
     int extra = (has_list(d) ? (int)d->choice_count + 1 : 0) + d->field_count * 2 +
                 (d->status[0] ? 2 : 0) + 2;
-    int height = body + extra + 3;
+    int height = body + extra + 2;
     if (height > rows - 2)
         height = rows - 2;
-    int body_h = height - extra - 3;
+    int body_h = height - extra - 2;
     if (body_h < 1)
         body_h = 1;
     if (d->body_scroll > body - body_h)

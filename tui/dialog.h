@@ -36,6 +36,8 @@ struct dialog_ops {
     void (*draw_body)(const struct dialog *d, struct canvas *cv);
     /* Whether the OK button may be pressed now (NULL: always). */
     bool (*ok_enabled)(const struct dialog *d);
+    /* The list selection changed (NULL: nothing to do). */
+    void (*on_select)(struct dialog *d);
 };
 
 struct dialog {

@@ -11,6 +11,7 @@ static void prompt_body(const struct dialog *d, struct canvas *cv)
 static const struct dialog_ops choice_ops = {
     .draw_body = prompt_body,
     .ok_enabled = NULL,
+    .on_select = NULL,
 };
 
 void dialog_open_choice(struct dialog *d, const char *title, const char *prompt,
@@ -32,6 +33,7 @@ void dialog_open_choice(struct dialog *d, const char *title, const char *prompt,
 static const struct dialog_ops text_ops = {
     .draw_body = prompt_body,
     .ok_enabled = NULL,
+    .on_select = NULL,
 };
 
 void dialog_open_text(struct dialog *d, const char *title, const char *prompt,

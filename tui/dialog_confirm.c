@@ -27,6 +27,7 @@ static bool typed_ok(const struct dialog *d)
 static const struct dialog_ops typed_ops = {
     .draw_body = typed_body,
     .ok_enabled = typed_ok,
+    .on_select = NULL,
 };
 
 void dialog_open_typed_confirm(struct dialog *d, const struct core_ask *q)
@@ -50,6 +51,7 @@ static void yesno_body(const struct dialog *d, struct canvas *cv)
 static const struct dialog_ops yesno_ops = {
     .draw_body = yesno_body,
     .ok_enabled = NULL,
+    .on_select = NULL,
 };
 
 void dialog_open_yesno(struct dialog *d, const char *title, const char *prompt,

@@ -19,6 +19,7 @@ static void error_body(const struct dialog *d, struct canvas *cv)
 static const struct dialog_ops error_ops = {
     .draw_body = error_body,
     .ok_enabled = NULL,
+    .on_select = NULL,
 };
 
 void dialog_open_error(struct dialog *d, const char *cause, const char *fix,

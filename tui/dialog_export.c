@@ -2,6 +2,7 @@
 #include "dialog.h"
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static const char *const export_formats[] = {"text", "jsonl", "cast"};
 
@@ -18,9 +19,26 @@ static bool export_ok(const struct dialog *d)
     return d->fields[0].len > 0 && d->fields[1].len > 0;
 }
 
+static const char *const export_names[] = {"rotwiz-session.txt", "rotwiz-session.jsonl",
+                                           "rotwiz-session.cast"};
+
+/* While the file name is still one we proposed, it follows the chosen format. */
+static void export_select(struct dialog *d)
+{
+    struct dialog_field *f = &d->fields[1];
+    for (size_t i = 0; i < 3; i++) {
+        if (strcmp(f->buf, export_names[i]) == 0) {
+            int n = snprintf(f->buf, sizeof(f->buf), "%s", export_names[d->sel % 3]);
+            f->len = (size_t)n;
+            return;
+        }
+    }
+}
+
 static const struct dialog_ops export_ops = {
     .draw_body = export_body,
     .ok_enabled = export_ok,
+    .on_select = export_select,
 };
 
 void dialog_open_export(struct dialog *d, const char *session_dir)
@@ -38,7 +56,7 @@ void dialog_open_export(struct dialog *d, const char *session_dir)
     int n = snprintf(d->fields[0].buf, sizeof(d->fields[0].buf), "%s",
                      session_dir ? session_dir : "");
     d->fields[0].len = n > 0 && (size_t)n < sizeof(d->fields[0].buf) ? (size_t)n : 0;
-    n = snprintf(d->fields[1].buf, sizeof(d->fields[1].buf), "rotwiz-session.txt");
+    n = snprintf(d->fields[1].buf, sizeof(d->fields[1].buf), "%s", export_names[0]);
     d->fields[1].len = (size_t)n;
     d->buttons[0] = "Export";
     d->buttons[1] = "Cancel";

@@ -21,6 +21,7 @@ static void hostkey_body(const struct dialog *d, struct canvas *cv)
 static const struct dialog_ops hostkey_ops = {
     .draw_body = hostkey_body,
     .ok_enabled = NULL,
+    .on_select = NULL,
 };
 
 void dialog_open_host_key(struct dialog *d, const struct core_ask *q)

@@ -22,6 +22,7 @@ static bool secret_ok(const struct dialog *d)
 static const struct dialog_ops secret_ops = {
     .draw_body = secret_body,
     .ok_enabled = secret_ok,
+    .on_select = NULL,
 };
 
 void dialog_open_secret(struct dialog *d, const struct core_ask *q)

@@ -6,7 +6,8 @@
 #define CTRL(c) ((c) & 0x1f)
 
 const struct key_def keys_table[] = {
-    {KEY_F(1), true, "F1", KA_HELP, KC_START | ALL_MAIN | KC_HELP, "Help", "show this help"},
+    {KEY_F(1), true, "F1", KA_HELP, KC_START | ALL_MAIN, "Help", "show this help"},
+    {KEY_F(1), true, "F1", KA_HELP, KC_HELP, NULL, "close the help"},
     {'?', false, "?", KA_HELP, KC_START | ALL_MAIN, NULL, "show this help"},
     {KEY_UP, true, "Up", KA_UP, KC_START | ALL_MAIN | KC_DIALOG | KC_HELP, NULL,
      "move up / scroll the focused pane up"},
@@ -28,8 +29,9 @@ const struct key_def keys_table[] = {
      "start the chosen task / do what the Steps pane says / press the focused button"},
     {'\r', false, "Enter", KA_ENTER, KC_START | KC_WIZARD | KC_DIALOG, NULL, NULL},
     {KEY_ENTER, true, "Enter", KA_ENTER, KC_START | KC_WIZARD | KC_DIALOG, NULL, NULL},
-    {27, false, "Esc", KA_CANCEL, KC_DIALOG | KC_HELP, "Cancel",
-     "cancel the dialog (a question is answered 'cancel') / close help"},
+    {27, false, "Esc", KA_CANCEL, KC_DIALOG, "Cancel",
+     "cancel the dialog (a question is answered 'cancel')"},
+    {27, false, "Esc", KA_CANCEL, KC_HELP, "Close", "close the help"},
     {KEY_BACKSPACE, true, "Bksp", KA_BACKSPACE, KC_DIALOG, NULL, "delete the last character"},
     {127, false, "Bksp", KA_BACKSPACE, KC_DIALOG, NULL, NULL},
     {CTRL('h'), false, "Bksp", KA_BACKSPACE, KC_DIALOG, NULL, NULL},
@@ -48,9 +50,11 @@ const struct key_def keys_table[] = {
     {'P', false, "P", KA_TASK_PREPARE, KC_START, NULL, "start: prepare a target k570"},
     {'T', false, "T", KA_TASK_TOPOLOGY, KC_START, NULL, "start: view the topology"},
     {'E', false, "E", KA_TASK_EXPORT, KC_START, NULL, "start: export a recorded session"},
-    {'q', false, "q", KA_QUIT, KC_START | ALL_MAIN | KC_HELP, "Quit",
-     "quit (asks first while a flow runs) / close help"},
-    {KEY_F(10), true, "F10", KA_QUIT, KC_START | ALL_MAIN | KC_HELP, NULL, "quit"},
+    {'q', false, "q", KA_QUIT, KC_START | ALL_MAIN, "Quit",
+     "quit (asks first while a flow runs; the topology view opened from the start screen "
+     "goes back to it)"},
+    {'q', false, "q", KA_QUIT, KC_HELP, NULL, "close the help"},
+    {KEY_F(10), true, "F10", KA_QUIT, KC_START | ALL_MAIN, NULL, "quit"},
 };
 const size_t keys_count = sizeof(keys_table) / sizeof(keys_table[0]);
 

@@ -78,7 +78,7 @@ static void install_signals(bool on)
     memset(&sa, 0, sizeof(sa));
     sa.sa_handler = on ? on_signal : SIG_DFL;
     sigemptyset(&sa.sa_mask);
-    int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGWINCH};
+    int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH};
     for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
         sigaction(sigs[i], &sa, NULL);
 }
@@ -127,7 +127,7 @@ static void read_signals(struct app *app)
             } else if (buf[i] == SIGINT) {
                 app_interrupt(app);
             } else {
-                /* SIGTERM / SIGHUP: stop the flow and leave. */
+                /* SIGTERM / SIGHUP / SIGQUIT: stop the flow and leave. */
                 if (app->be.cancel)
                     app->be.cancel(app->be.ud);
                 if (app->flow_active)
@@ -159,7 +159,9 @@ static int run(const struct tui_options *o, enum app_screen first)
     if (!scr)
         goto out_app;
     curses_on = true;
-    atexit(restore_terminal);
+    static bool atexit_done;
+    if (!atexit_done)
+        atexit_done = atexit(restore_terminal) == 0;
     /* After newterm: ours replaces ncurses' SIGWINCH handler; we resize from the pipe. */
     install_signals(true);
     cbreak();

@@ -91,14 +91,16 @@ static void steps_draw(struct pane *p, WINDOW *w, const struct pane_ctx *c)
         }
         if (ui->flow_finished) {
             current_line = cv.line;
-            block_end = cv.line + 2;
             cv_put(&cv, ui->exit_code == 0 ? CR_LINK_UP : CR_ERROR,
                    ui->exit_code == 0 ? "Finished" : "Stopped");
-            cv_printf(&cv, CR_NORMAL, " (exit %d): %s", ui->exit_code, ui->finished_msg);
+            cv_printf(&cv, CR_NORMAL, " (exit %d)", ui->exit_code);
             cv_nl(&cv);
+            if (ui->finished_msg[0])
+                cv_wrap(&cv, CR_NORMAL, 2, ui->finished_msg);
             cv_put(&cv, CR_KEYBAR_KEY, "Enter");
             cv_put(&cv, CR_NORMAL, ": back to the start screen");
             cv_nl(&cv);
+            block_end = cv.line;
         }
         if (ui->notice[0])
             cv_wrap(&cv, ui->notice_warning ? CR_WARNING : CR_DIM, 0, ui->notice);

@@ -25,9 +25,8 @@ void screen_help_draw(struct app *app, WINDOW *w)
             char name[16];
             snprintf(name, sizeof(name), "  %-7s", k->name);
             cv_put(&cv, CR_KEYBAR_KEY, name);
-            cv_put(&cv, CR_NORMAL, " ");
-            cv_put(&cv, CR_NORMAL, k->help);
-            cv_nl(&cv);
+            /* The text wraps under itself, right of the key column. */
+            cv_wrap(&cv, CR_NORMAL, 10, k->help);
         }
         cv_nl(&cv);
     }

@@ -12,8 +12,10 @@ static char *dup_or_empty(const char *s)
 int ui_state_init(struct ui_state *ui, size_t tx_cap)
 {
     memset(ui, 0, sizeof(*ui));
-    for (int r = 0; r < MODEL_ROLES; r++)
+    for (int r = 0; r < MODEL_ROLES; r++) {
         ui->topo.appliances[r].role = (enum appliance_role)r;
+        ui->topo.appliances[r].selected_slot = -1;   /* none until the core says so */
+    }
     return ui_tx_init(&ui->tx, tx_cap);
 }
 

@@ -300,6 +300,7 @@ static void test_export_dialog(void **state)
     app_key(&f->app, 'e', false);
     assert_int_equal(f->app.dlg.kind, DLG_EXPORT);
     app_key(&f->app, KEY_DOWN, true);       /* jsonl */
+    assert_string_equal(f->app.dlg.fields[1].buf, "rotwiz-session.jsonl");
     app_key(&f->app, '\t', false);          /* session folder (prefilled) */
     app_key(&f->app, '\t', false);          /* output path */
     for (int i = 0; i < 30; i++)
@@ -368,6 +369,22 @@ static void test_mouse(void **state)
     assert_true(pane_transcript_following(f->app.panes[PANE_TRANSCRIPT]));
 }
 
+/* Back is offered where the step allows it; with no runner request for it yet, it says so. */
+static void test_back_key(void **state)
+{
+    struct fixture *f = *state;
+    assert_true(f->app.ui.steps[f->app.ui.current_step].can_go_back);
+    sd_resize(40, 120);
+    app_resize(&f->app, 40, 120);
+    app_draw(&f->app, stdscr);
+    assert_non_null(strstr(sd_row(stdscr, 39), "b Back"));
+    int y, x;
+    assert_true(sd_find(stdscr, "b: Back", &y, &x));
+    app_key(&f->app, 'b', false);
+    assert_non_null(strstr(f->app.ui.notice, "not available"));
+    assert_int_equal(f->fb.answers, 0);
+}
+
 int main(void)
 {
     setlocale(LC_ALL, "C.UTF-8");
@@ -388,6 +405,7 @@ int main(void)
         T(test_export_dialog),
         T(test_search_and_filter),
         T(test_mouse),
+        T(test_back_key),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

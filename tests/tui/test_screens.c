@@ -136,6 +136,105 @@ static void test_too_small(void **state)
     }
 }
 
+
+/* Attributes of the first cell of TEXT on screen. */
+static void attr_of(const char *text, attr_t *a, short *pair)
+{
+    int y, x;
+    if (!sd_find(stdscr, text, &y, &x))
+        fail_msg("not on screen: %s", text);
+    sd_cell(stdscr, y, x, a, pair);
+}
+
+/* Draws scene NAME at 120x40 on TERM and leaves it on stdscr (caller sd_close()s). */
+static void show(const char *name, const char *term, struct app *app, struct fake_backend *fb)
+{
+    struct app_backend be;
+    sd_open(term, 40, 120);
+    colors_init(false);
+    fake_backend_init(fb, &be);
+    assert_int_equal(app_init(app, &scene_opts, &be, SCR_START), 0);
+    app_resize(app, 40, 120);
+    for (size_t i = 0; i < scene_count; i++)
+        if (strcmp(scenes[i].name, name) == 0)
+            scenes[i].setup(app, fb);
+    app_resize(app, 40, 120);
+    app_draw(app, stdscr);
+}
+
+/* On a monochrome terminal bold, reverse and underline carry the meaning. */
+static void test_mono_meaning(void **state)
+{
+    (void)state;
+    struct app app;
+    struct fake_backend fb;
+    attr_t a;
+    short pair;
+    show("wizard-ped", "xterm-mono", &app, &fb);
+    assert_true(colors_mono());
+    attr_of("down", &a, &pair);
+    assert_int_equal(pair, 0);
+    assert_true(a & A_REVERSE);                       /* link down: reverse */
+    attr_of("up  vtl", &a, &pair);
+    assert_true(a & A_BOLD);                          /* link up: bold */
+    assert_false(a & A_REVERSE);
+    attr_of("current", &a, &pair);
+    assert_true(a & A_REVERSE);                       /* current step */
+    attr_of("HSM Security Officer  <- insert now", &a, &pair);
+    assert_true((a & A_REVERSE) && (a & A_BOLD));     /* the wanted PED key */
+    attr_of("Crypto Officer", &a, &pair);
+    attr_of("> User ", &a, &pair);
+    assert_true(a & A_REVERSE);                       /* selected slot */
+    app_free(&app);
+    sd_close();
+}
+
+/* In colour the same things carry their colour roles. */
+static void test_colour_roles(void **state)
+{
+    (void)state;
+    struct app app;
+    struct fake_backend fb;
+    attr_t a;
+    short pair;
+    int y, x;
+    show("wizard-ped", "xterm-256color", &app, &fb);
+    assert_false(colors_mono());
+    attr_of("down", &a, &pair);
+    assert_int_equal(pair, CR_LINK_DOWN);
+    attr_of("up  vtl", &a, &pair);
+    assert_int_equal(pair, CR_LINK_UP);
+    attr_of("unknown", &a, &pair);
+    assert_int_equal(pair, CR_LINK_UNKNOWN);
+    assert_true(sd_find(stdscr, " blue ", &y, &x));
+    sd_cell(stdscr, y, x, &a, &pair);
+    assert_int_equal(pair, CR_PED_BLUE);
+    assert_true(sd_find(stdscr, " orange ", &y, &x));
+    sd_cell(stdscr, y, x, &a, &pair);
+    assert_int_equal(pair, CR_PED_ORANGE);
+    assert_true(sd_find(stdscr, " red ", &y, &x));
+    sd_cell(stdscr, y, x, &a, &pair);
+    assert_int_equal(pair, CR_PED_RED);
+    assert_true(sd_find(stdscr, " black ", &y, &x));
+    sd_cell(stdscr, y, x, &a, &pair);
+    assert_int_equal(pair, CR_PED_BLACK);
+    assert_true(sd_find(stdscr, "Timeout in 42 s", &y, &x));
+    app.now.tv_sec = 1030;                            /* the countdown follows the clock */
+    app_draw(&app, stdscr);
+    assert_true(sd_find(stdscr, "Timeout in 12 s", &y, &x));
+    app_free(&app);
+    sd_close();
+}
+
+static void test_locale_detection(void **state)
+{
+    (void)state;
+    setlocale(LC_ALL, "C");
+    assert_false(draw_locale_is_utf8());
+    setlocale(LC_ALL, "C.UTF-8");
+    assert_true(draw_locale_is_utf8());
+}
+
 int main(void)
 {
     setlocale(LC_ALL, "C.UTF-8");
@@ -147,6 +246,9 @@ int main(void)
         cmocka_unit_test(test_no_color_env),
         cmocka_unit_test(test_ascii_fallback),
         cmocka_unit_test(test_too_small),
+        cmocka_unit_test(test_mono_meaning),
+        cmocka_unit_test(test_colour_roles),
+        cmocka_unit_test(test_locale_detection),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -114,6 +114,8 @@ static void test_topology_copies_slots(void **state)
     (void)state;
     struct ui_state ui;
     assert_int_equal(ui_state_init(&ui, 4), 0);
+    assert_int_equal(ui.topo.appliances[ROLE_SOURCE].selected_slot, -1);
+    assert_int_equal(ui.topo.appliances[ROLE_TARGET].selected_slot, -1);
     struct topology t;
     memset(&t, 0, sizeof(t));
     t.appliances[ROLE_SOURCE].slots.count = 1;
