@@ -45,7 +45,7 @@ static void draw_role(struct canvas *cv, const struct pane_ctx *c, int role)
         attr_t base = sel ? colors_attr(CR_SELECTED) : colors_attr(CR_NORMAL);
         cv_put_attr(cv, base, sel ? "  > " : "    ");
         cv_put_attr(cv, sel ? base : colors_attr(CR_MARK), kind_mark(s->kind));
-        char buf[400];
+        char buf[4 * MODEL_TEXT + 64];
         if (wide) {
             snprintf(buf, sizeof(buf), " %3ld %-22.22s %-16.16s %-10.10s %-8.8s %s", s->id,
                      s->description, s->label, s->serial, s->model, s->firmware);
