@@ -450,8 +450,11 @@ static int open_record(struct flow_ctx *fx)
 static int record_people(struct flow_ctx *fx)
 {
     const struct flow_request *req = fx->req;
-    if (req->operator_name) {
-        journal_operator(fx->journal, req->operator_name);
+    bool ceremony = req->kind != FLOW_TOPOLOGY; /* the read-only view asks nobody's name */
+    if (req->operator_name || !ceremony) {
+        const char *login = getenv("USER");
+        journal_operator(fx->journal, req->operator_name ? req->operator_name
+                                                         : login ? login : "unknown");
     } else {
         struct core_ask q = {.type = ASK_TEXT, .title = "Operator",
                              .prompt = "Name of the operator running this ceremony"};
@@ -464,7 +467,7 @@ static int record_people(struct flow_ctx *fx)
     }
     for (size_t i = 0; i < req->witness_count; i++)
         journal_witness(fx->journal, req->witnesses[i]);
-    if (!req->batch && req->witness_count == 0) {
+    if (!req->batch && ceremony && req->witness_count == 0) {
         struct core_ask q = {.type = ASK_TEXT, .title = "Witness",
                              .prompt = "Name of a witness (leave empty when none)"};
         struct core_answer a = {0};

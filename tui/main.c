@@ -271,6 +271,12 @@ static const char *latest_session(void *ud)
 
 static int run_wizard(const struct cli *c, bool topology_only, const char *lab_dir)
 {
+    if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+        fprintf(stderr, "rotwiz: the wizard needs a terminal; for scripts use the batch "
+                        "commands (backup|restore|prepare-target --batch) or topology "
+                        "--json|--plain\n");
+        return EXIT_USAGE;
+    }
     struct tui_options o = {
         .config_path = c->config, .secrets_path = c->secrets, .auth = c->auth,
         .auth_override = c->auth, .state_dir = c->state_dir, .operator_name = c->operator_name,
