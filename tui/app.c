@@ -163,6 +163,29 @@ static void answer_ask(struct app *app, enum dialog_result res)
     app->ask_open = false;
 }
 
+/* True when the flow has an earlier step it is safe to go back to (step_view.can_go_back). */
+static bool can_go_back(const struct app *app)
+{
+    for (size_t i = 0; i < app->ui.current_step && i < app->ui.step_count; i++)
+        if (app->ui.steps[i].can_go_back)
+            return true;
+    return false;
+}
+
+/* Back from a hand step: the flow returns to the nearest earlier step marked safe to redo
+ * (the answer "not done, choice 1" means back; see core/flow.c). */
+static void answer_back(struct app *app)
+{
+    struct core_answer ans;
+    memset(&ans, 0, sizeof(ans));
+    ans.yes = false;
+    ans.choice = 1;
+    if (app->be.answer)
+        app->be.answer(app->be.ud, ASK_ANSWERED, &ans);
+    app->ask_open = false;
+    dialog_close(&app->dlg);
+}
+
 static void finish_export(struct app *app)
 {
     struct dialog *d = &app->dlg;
@@ -271,10 +294,14 @@ static void open_ask(struct app *app, const struct core_ask *q)
     case ASK_TEXT:
         dialog_open_text(&app->dlg, q->title, q->prompt, "Name", "");
         break;
-    case ASK_HAND_STEP:
-        dialog_open_yesno(&app->dlg, q->title && *q->title ? q->title : "Your turn",
-                          q->prompt, "Done", "Cancel flow");
+    case ASK_HAND_STEP: {
+        char body[2048];
+        snprintf(body, sizeof(body), "%s%s", q->prompt ? q->prompt : "",
+                 can_go_back(app) ? "\n\n(b: back to the previous step)" : "");
+        dialog_open_yesno(&app->dlg, q->title && *q->title ? q->title : "Your turn", body,
+                          "Done", "Cancel flow");
         break;
+    }
     }
     app->dlg.purpose = DP_ASK;
     app->ask_type = q->type;
@@ -368,12 +395,12 @@ static void main_key(struct app *app, enum key_action a)
             set_screen(app, SCR_START);
         return;
     case KA_BACK:
-        /* runner.h has no "go back" request yet: say so rather than ignore the key. */
-        if (app->ui.step_count && app->ui.current_step < app->ui.step_count &&
-            app->ui.steps[app->ui.current_step].can_go_back) {
+        /* Going back happens at a hand step's question (its dialog takes 'b'); between
+         * questions a command may be running on an HSM, which is never interrupted. */
+        if (app->flow_active) {
             snprintf(app->ui.notice, sizeof(app->ui.notice),
-                     "Going back is not available yet: cancel the flow (q) and start again.");
-            app->ui.notice_warning = true;
+                     "Back is offered when the wizard waits for you at a hand step.");
+            app->ui.notice_warning = false;
         }
         return;
     default: {
@@ -393,6 +420,12 @@ void app_key(struct app *app, wint_t ch, bool fkey)
     enum key_action a = keys_lookup(ctx, (int)ch, fkey);
     if (a == KA_REDRAW) {
         app->redraw_all = true;
+        return;
+    }
+    if (ctx == KC_DIALOG && !fkey && ch == 'b' && app->dlg.purpose == DP_ASK && app->ask_open &&
+        app->ask_type == ASK_HAND_STEP && can_go_back(app)) {
+        answer_back(app);
+        app_sync(app);
         return;
     }
     if (ctx == KC_DIALOG) {

@@ -370,6 +370,8 @@ static void test_mouse(void **state)
 }
 
 /* Back is offered where the step allows it; with no runner request for it yet, it says so. */
+/* Back: between questions only a note (a command may be running on an HSM); at a hand
+ * step's question, 'b' answers "back" when an earlier step is safe to redo. */
 static void test_back_key(void **state)
 {
     struct fixture *f = *state;
@@ -381,8 +383,21 @@ static void test_back_key(void **state)
     int y, x;
     assert_true(sd_find(stdscr, "b: Back", &y, &x));
     app_key(&f->app, 'b', false);
-    assert_non_null(strstr(f->app.ui.notice, "not available"));
+    assert_non_null(strstr(f->app.ui.notice, "hand step"));
     assert_int_equal(f->fb.answers, 0);
+
+    assert_true(f->app.ui.current_step > 0);
+    f->app.ui.steps[0].can_go_back = true;
+    struct core_ask hand = {.type = ASK_HAND_STEP, .title = "Move the PED",
+                            .prompt = "Plug the PED in."};
+    ask(f, &hand);
+    app_draw(&f->app, stdscr);
+    assert_true(sd_find(stdscr, "b: back to the previous step", &y, &x));
+    app_key(&f->app, 'b', false);
+    assert_int_equal(f->fb.answers, 1);
+    assert_false(f->fb.last.yes);
+    assert_int_equal(f->fb.last.choice, 1);
+    assert_false(dialog_open(&f->app.dlg));
 }
 
 int main(void)
