@@ -167,9 +167,9 @@ int act_rbs_config(struct flow_ctx *fx, const struct flow_step_def *step)
         rc = flow_fail_conv(fx, conv, e);
         goto out;
     }
-    /* The menu's wording is not known: the choice is the Backup HSM's number in it. Batch
-     * answers only when the workstation sees exactly one Backup HSM (read before). */
-    if (fx->req->batch || fx->wsn.backup_hsms == 1) {
+    /* The menu's wording is not known: the operator reads it and answers. Batch answers only
+     * when the workstation sees exactly one Backup HSM (read before): its number, 1. */
+    if (fx->req->batch) {
         if (fx->wsn.backup_hsms != 1) {
             rc = flow_fail(fx, EXIT_PRECONDITION, "Attach exactly one Backup HSM, or run the "
                            "wizard to choose.", "The workstation sees %zu Backup HSMs; batch "
@@ -178,9 +178,10 @@ int act_rbs_config(struct flow_ctx *fx, const struct flow_step_def *step)
             goto out;
         }
     } else {
-        struct core_ask q = {.type = ASK_TEXT, .title = "rbs --config",
-                             .prompt = "Type the number of the Backup HSM in the RBS menu "
-                                       "(shown in the transcript)"};
+        char prompt[2048];
+        snprintf(prompt, sizeof prompt, "%s\n\nType what selects the Backup HSM in this menu "
+                 "(rotwiz then saves with X):", r.output);
+        struct core_ask q = {.type = ASK_TEXT, .title = "rbs --config", .prompt = prompt};
         struct core_answer a = {0};
         if (core_ask(fx->sink, &q, &a) != ASK_ANSWERED) {
             rc = flow_fail(fx, EXIT_CANCELLED, NULL, "Cancelled by the operator.");
