@@ -17,6 +17,10 @@
 #define CONV_SCRUB_MIN 4
 /* A partial line (a prompt) that stays unterminated this long is shown in the transcript. */
 #define CONV_PARTIAL_FLUSH_MS 300
+/* A password is typed only after its prompt has been quiet this long: programs print the
+ * prompt before they turn the terminal's echo off, and a password typed in between would be
+ * echoed in clear (it would still be masked in the transcript, but better not at all). */
+#define CONV_SECRET_SETTLE_MS 150
 /* A background conversation keeps at most this much text before dropping finished lines. */
 #define CONV_MAX_IDLE_TEXT (1u << 20)
 
@@ -511,7 +515,8 @@ static bool conv_wait_pred(void *ud)
                 w->err = e;
                 return true;
             }
-        } else if (luna_ends_with_password_prompt(text)) {
+        } else if (luna_ends_with_password_prompt(text) &&
+                   waitset_ms_until(&c->last_rx) <= -CONV_SECRET_SETTLE_MS) {
             if (conv_answer_password(w))
                 return true;
         }

@@ -145,6 +145,10 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct fixture *f = *state;
+    if (getenv("CONV_DUMP"))     /* for reading the transcript by eye */
+        for (size_t i = 0; i < f->nlines; i++)
+            printf("%-6s %c |%s|\n", f->lines[i].host, "><-"[f->lines[i].dir],
+                   f->lines[i].text);
     conv_free(f->conv);
     job_free(f->job);
     waitset_free(f->ws);

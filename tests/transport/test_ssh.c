@@ -39,6 +39,7 @@ static struct lab lab;
 
 struct ask_sink {
     int policy;              /* ASK_ANSWERED with yes, -1 = answered no, ASK_UNAVAILABLE */
+    unsigned slow_s;         /* think this long before answering */
     int asks;
     char fingerprint[128];
     char host[128];
@@ -54,6 +55,8 @@ static int sink_ask(void *ud, const struct core_ask *q, struct core_answer *a)
     }
     if (s->policy == ASK_UNAVAILABLE)
         return ASK_UNAVAILABLE;
+    if (s->slow_s)
+        sleep(s->slow_s);
     a->yes = s->policy == ASK_ANSWERED;
     return ASK_ANSWERED;
 }
@@ -151,7 +154,7 @@ static int group_setup(void **state)
              "ListenAddress 127.0.0.1\nPort %d\nHostKey %s\nAuthorizedKeysFile %s\n"
              "StrictModes no\nUsePAM no\nPidFile %s/sshd.pid\nPasswordAuthentication no\n"
              "KbdInteractiveAuthentication no\nPubkeyAuthentication yes\nPermitRootLogin yes\n"
-             "PrintMotd no\nLogLevel ERROR\n",
+             "PrintMotd no\nLogLevel INFO\nLoginGraceTime 2\n",
              lab.port, lab.path[P_HOSTKEY], lab.path[P_AUTH], lab.dir);
     write_text(lab.path[P_CONFIG], conf);
     /* sshd refuses to start without its privilege separation directory. */
@@ -272,6 +275,24 @@ static void test_unknown_host_accepted_is_recorded(void **state)
     struct ask_sink again = {.policy = -1};
     c = open_ok(ws, &again);
     assert_int_equal(again.asks, 0);
+    ssh_conn_close(c);
+    waitset_free(ws);
+}
+
+/* The server drops a login that waits longer than LoginGraceTime (2 s here) while the
+ * operator compares fingerprints: the connection is made again once the key is accepted. */
+static void test_slow_host_key_answer_reconnects(void **state)
+{
+    (void)state;
+    struct waitset *ws = waitset_new(-1);
+    struct ask_sink as = {.policy = ASK_ANSWERED, .slow_s = 4};
+    struct ssh_conn *c = open_ok(ws, &as);
+    assert_int_equal(as.asks, 1);
+    char out[64];
+    int status;
+    struct ssh_conn_error err;
+    assert_int_equal(ssh_conn_exec(c, "echo still-here", out, sizeof(out), &status, 0, &err), 0);
+    assert_string_equal(out, "still-here\n");
     ssh_conn_close(c);
     waitset_free(ws);
 }
@@ -434,6 +455,7 @@ int main(void)
         cmocka_unit_test_setup(test_known_host_connects_and_exec, test_setup),
         cmocka_unit_test_setup(test_unknown_host_refused_by_operator, test_setup),
         cmocka_unit_test_setup(test_unknown_host_accepted_is_recorded, test_setup),
+        cmocka_unit_test_setup(test_slow_host_key_answer_reconnects, test_setup),
         cmocka_unit_test_setup(test_unknown_host_in_batch_says_how, test_setup),
         cmocka_unit_test_setup(test_changed_host_key_always_refused, test_setup),
         cmocka_unit_test_setup(test_wrong_identity_is_auth_error, test_setup),
