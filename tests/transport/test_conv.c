@@ -375,6 +375,38 @@ static void test_shell_marker_and_exit(void **state)
     job_free(j);
 }
 
+/* The rbs pattern: a helper asks for a password, gets it, then serves in the background. */
+static void test_helper_password_then_quiet(void **state)
+{
+    struct fixture *f = *state;
+    const char *argv[] = {"/bin/sh", "-c",
+                          "printf 'Enter the RBS password: '; stty -echo; read p; stty echo; "
+                          "echo; echo \"got ${#p} characters\"; printf 'serving> '; sleep 30",
+                          NULL};
+    struct job_spec spec = {.argv = argv};
+    char err[256];
+    struct job *j = job_start(&spec, err, sizeof(err));
+    assert_non_null(j);
+    struct conv *c = start_conv(f, j, "rbs");
+    struct conv_result r;
+    struct conv_opts o = {.end = CONV_END_SECRETS_TYPED, .secret_keys = {"co_password"}};
+    assert_int_equal(conv_command(c, NULL, &o, &r), CONV_OK);
+    assert_int_equal(r.secrets_typed, 1);
+    conv_result_free(&r);
+    struct conv_opts q = {.end = CONV_END_QUIET};
+    assert_int_equal(conv_command(c, NULL, &q, &r), CONV_OK);
+    if (!strstr(r.output, "got 11 characters\n"))
+        fail_msg("output: [%s]", r.output);
+    assert_non_null(strstr(r.output, "serving> "));          /* the partial line is kept */
+    conv_result_free(&r);
+    assert_true(find_line(f, 0, "rbs", TX_RECEIVED, "Enter the RBS password:") >= 0);
+    assert_true(find_line(f, 0, "rbs", TX_RECEIVED, "serving> ") >= 0);
+    assert_true(find_line(f, 0, "rbs", TX_SENT, "********") >= 0);
+    assert_false(transcript_contains(f, PASSWORD));
+    conv_free(c);
+    job_free(j);
+}
+
 static void test_missing_program_exits_127(void **state)
 {
     (void)state;
@@ -406,6 +438,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_timeout_names_wait_and_host, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cancel_fd_aborts_wait, setup, teardown),
         cmocka_unit_test_setup_teardown(test_shell_marker_and_exit, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_helper_password_then_quiet, setup, teardown),
         cmocka_unit_test(test_missing_program_exits_127),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
