@@ -257,9 +257,9 @@ static void test_wrong_password_not_retried(void **state)
     assert_int_equal(r.secrets_typed, 1);
     assert_int_equal(f->secret_calls, 1);
     conv_result_free(&r);
-    /* Give the fake every chance to see a second attempt: run another wait first. */
-    struct conv_opts q = {.end = CONV_END_QUIET};
-    conv_command(f->conv, NULL, &q, &r);
+    /* Nothing more is typed, so the fake stays silent at its second prompt. */
+    struct conv_opts q = {.end = CONV_END_QUIET, .timeout_ms = 500};
+    assert_int_equal(conv_command(f->conv, NULL, &q, &r), CONV_E_TIMEOUT);
     conv_result_free(&r);
     const char *log = read_file(f->log);
     assert_non_null(strstr(log, "password-attempt:1"));
