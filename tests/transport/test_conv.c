@@ -209,7 +209,8 @@ static void test_confirm_quit_unless_confirmed(void **state)
     assert_true(r.luna.ok);
     assert_non_null(strstr(r.output, "Partition cleared."));
     conv_result_free(&r);
-    assert_non_null(strstr(read_file(f->log), "confirm:quit\ncmd:partition clear\nconfirm:proceed"));
+    assert_non_null(
+        strstr(read_file(f->log), "confirm:quit\ncmd:partition clear\nconfirm:proceed"));
 }
 
 static void test_password_typed_never_shown(void **state)
