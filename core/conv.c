@@ -339,6 +339,19 @@ enum conv_error conv_send_line(struct conv *c, const char *text)
     return conv_type(c, text, text);
 }
 
+enum conv_error conv_send_interrupt(struct conv *c)
+{
+    c->errmsg[0] = '\0';
+    snprintf(c->last_sent, sizeof(c->last_sent), "^C");
+    conv_report(c, TX_SENT, "^C", 2);
+    if (stream_write(c->stream, "\x03", 1, NULL) != 0) {
+        snprintf(c->errmsg, sizeof(c->errmsg), "could not type into the session on %s",
+                 c->host);
+        return CONV_E_IO;
+    }
+    return CONV_OK;
+}
+
 static void conv_remember_secret(struct conv *c, const char *secret)
 {
     char **slot = &c->secrets[c->secret_next];

@@ -312,6 +312,12 @@ static void test_timeout_names_wait_and_host(void **state)
     assert_non_null(strstr(m, "`hang`"));
     assert_non_null(strstr(m, "source"));
     conv_result_free(&r);
+    /* Ctrl-C reaches the program through the pty (the fake dies of it). */
+    assert_int_equal(conv_send_interrupt(f->conv), CONV_OK);
+    struct conv_opts x = {.end = CONV_END_CLOSED};
+    assert_int_equal(conv_command(f->conv, NULL, &x, &r), CONV_OK);
+    assert_non_null(strstr(r.output, "KeyboardInterrupt"));
+    conv_result_free(&r);
 }
 
 static void test_cancel_fd_aborts_wait(void **state)
