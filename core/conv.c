@@ -1,0 +1,714 @@
+/* conv.c: line assembly, prompts, answers and ends of commands over a stream. */
+#include "conv.h"
+
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "stream.h"
+#include "waitset.h"
+
+#define CONV_MASK "********"
+#define CONV_MARKER "__RW_DONE_"
+#define CONV_KEEP_SECRETS 8
+/* Shorter secrets are not scrubbed from received text: masking every "a" would wreck it. */
+#define CONV_SCRUB_MIN 4
+/* A partial line (a prompt) that stays unterminated this long is shown in the transcript. */
+#define CONV_PARTIAL_FLUSH_MS 300
+/* A password is typed only after its prompt has been quiet this long: programs print the
+ * prompt before they turn the terminal's echo off, and a password typed in between would be
+ * echoed in clear (it would still be masked in the transcript, but better not at all). */
+#define CONV_SECRET_SETTLE_MS 150
+/* A background conversation keeps at most this much text before dropping finished lines. */
+#define CONV_MAX_IDLE_TEXT (1u << 20)
+
+struct conv {
+    struct stream *stream;
+    struct waitset *ws;
+    int ws_id;
+    char host[64];
+    struct conv_callbacks cb;
+    struct conv_timeouts to;
+
+    char *cap;                /* received text, line ends normalised to '\n', NUL-terminated */
+    size_t len, size;
+    size_t line_start;        /* start of the current (unterminated) line in cap */
+    size_t line_reported;     /* bytes of that line already given to the line callback */
+    bool pending_cr;          /* a CR ended the input so far: LF or more CRs may follow it */
+    struct timespec last_rx;  /* when the last byte arrived */
+    struct timespec partial_since;
+    char last_sent[256];      /* last typed line, to recognise its echo */
+    bool closed;
+    size_t consumed;          /* end of what the last command took from cap */
+
+    bool active;              /* a command is running */
+    unsigned ped_lines;       /* lines asking for the PED during the running command */
+
+    char *secrets[CONV_KEEP_SECRETS];   /* typed secrets, to scrub their echo; wiped on free */
+    size_t secret_next;
+    char errmsg[512];
+};
+
+static const char *const conv_error_names[] = {
+#define CONV_ERROR_NAME(id, text) text,
+    CONV_ERRORS(CONV_ERROR_NAME)
+#undef CONV_ERROR_NAME
+};
+
+const char *conv_error_name(enum conv_error e)
+{
+    return (unsigned)e < sizeof(conv_error_names) / sizeof(conv_error_names[0])
+               ? conv_error_names[e]
+               : "?";
+}
+
+void conv_timeouts_default(struct conv_timeouts *t, double scale)
+{
+    t->start_ms = (long)(60000 * scale);
+    t->command_ms = (long)(120000 * scale);
+    t->ped_prompt_ms = (long)(200000 * scale);
+    t->ped_op_ms = (long)(920000 * scale);
+    t->quiet_ms = (long)(1500 * scale);
+}
+
+/* ---- received text ---- */
+
+/* Replaces every remembered secret in the NUL-terminated S (capacity CAP) by the mask. */
+static void conv_scrub(const struct conv *c, char *s, size_t cap)
+{
+    for (size_t i = 0; i < CONV_KEEP_SECRETS; i++) {
+        const char *sec = c->secrets[i];
+        size_t sl = sec ? strlen(sec) : 0;
+        if (sl < CONV_SCRUB_MIN)
+            continue;
+        char *p;
+        while ((p = strstr(s, sec)) != NULL) {
+            size_t ml = strlen(CONV_MASK), rest = strlen(p + sl);
+            if ((size_t)(p - s) + ml + rest + 1 > cap) {
+                memset(p, '*', sl);     /* no room to grow: mask in place */
+                continue;
+            }
+            memmove(p + ml, p + sl, rest + 1);
+            memcpy(p, CONV_MASK, ml);
+        }
+    }
+}
+
+static void conv_report(struct conv *c, enum tx_direction dir, const char *s, size_t n)
+{
+    if (!c->cb.line)
+        return;
+    size_t cap = n + 64;
+    char *buf = malloc(cap);
+    if (!buf)
+        return;
+    memcpy(buf, s, n);
+    buf[n] = '\0';
+    conv_scrub(c, buf, cap);
+    c->cb.line(c->cb.ud, c->host, dir, buf);
+    explicit_bzero(buf, cap);
+    free(buf);
+}
+
+/* Text trimmed of spaces at both ends equals the last typed line (its echo)? */
+static bool conv_is_echo(const struct conv *c, const char *s, size_t n)
+{
+    while (n > 0 && (*s == ' ' || *s == '\t')) {
+        s++;
+        n--;
+    }
+    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+        n--;
+    return n > 0 && strlen(c->last_sent) == n && memcmp(c->last_sent, s, n) == 0;
+}
+
+/* Shows the unterminated current line (a prompt) in the transcript. */
+static void conv_flush_partial(struct conv *c)
+{
+    size_t from = c->line_start + c->line_reported;
+    if (c->len > from) {
+        conv_report(c, TX_RECEIVED, c->cap + from, c->len - from);
+        c->line_reported = c->len - c->line_start;
+    }
+}
+
+static bool conv_reserve(struct conv *c, size_t more)
+{
+    if (c->len + more + 1 <= c->size)
+        return true;
+    size_t size = c->size ? c->size : 4096;
+    while (size < c->len + more + 1)
+        size *= 2;
+    char *p = realloc(c->cap, size);
+    if (!p)
+        return false;
+    c->cap = p;
+    c->size = size;
+    return true;
+}
+
+static void conv_end_line(struct conv *c)
+{
+    if (!conv_reserve(c, 1))
+        return;
+    const char *line = c->cap + c->line_start;
+    size_t n = c->len - c->line_start;
+    if (c->line_reported == 0)
+        conv_report(c, TX_RECEIVED, line, n);
+    else if (n > c->line_reported && !conv_is_echo(c, line + c->line_reported,
+                                                     n - c->line_reported))
+        conv_report(c, TX_RECEIVED, line + c->line_reported, n - c->line_reported);
+    if (c->active) {
+        char save = c->cap[c->len];
+        c->cap[c->len] = '\0';
+        if (luna_wants_ped(line))
+            c->ped_lines++;
+        c->cap[c->len] = save;
+    }
+    c->cap[c->len++] = '\n';
+    c->cap[c->len] = '\0';
+    c->line_start = c->len;
+    c->line_reported = 0;
+}
+
+static void conv_feed(struct conv *c, const char *buf, size_t n)
+{
+    if (!conv_reserve(c, n + 2))
+        return;
+    clock_gettime(CLOCK_MONOTONIC, &c->last_rx);
+    for (size_t i = 0; i < n; i++) {
+        char b = buf[i];
+        if (b == '\0')
+            continue;
+        /* CRLF, CR CR LF (a "\r\n" written through a pty with ONLCR), LF and a lone CR
+         * each end one line. */
+        if (b == '\r') {
+            c->pending_cr = true;
+            continue;
+        }
+        if (c->pending_cr || b == '\n') {
+            c->pending_cr = false;
+            conv_end_line(c);
+            if (b == '\n')
+                continue;
+        }
+        if (c->len == c->line_start + c->line_reported)
+            c->partial_since = c->last_rx;
+        c->cap[c->len++] = b;
+    }
+    c->cap[c->len] = '\0';
+    /* A conversation nobody reads (a background helper) must not grow without bound. */
+    if (!c->active && c->len > CONV_MAX_IDLE_TEXT) {
+        memmove(c->cap, c->cap + c->line_start, c->len - c->line_start + 1);
+        c->len -= c->line_start;
+        c->consumed = c->consumed > c->line_start ? c->consumed - c->line_start : 0;
+        c->line_start = 0;
+    }
+}
+
+static void conv_on_fd(void *ud, int fd, short revents)
+{
+    struct conv *c = ud;
+    char buf[4096];
+    (void)fd;
+    (void)revents;
+    if (c->closed)
+        return;
+    for (int i = 0; i < 64; i++) {
+        ssize_t n = stream_read(c->stream, buf, sizeof(buf));
+        if (n == 0)
+            break;
+        if (n < 0) {
+            c->closed = true;
+            conv_flush_partial(c);
+            /* A hung-up pty polls readable forever: stop watching it. */
+            waitset_remove(c->ws, c->ws_id);
+            c->ws_id = -1;
+            break;
+        }
+        conv_feed(c, buf, (size_t)n);
+    }
+    if (c->pending_cr && (c->closed || waitset_ms_until(&c->last_rx) < -CONV_PARTIAL_FLUSH_MS)) {
+        c->pending_cr = false;
+        conv_end_line(c);
+    }
+    if (!c->closed && c->len > c->line_start + c->line_reported) {
+        struct timespec now;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        long ms = (now.tv_sec - c->partial_since.tv_sec) * 1000L +
+                  (now.tv_nsec - c->partial_since.tv_nsec) / 1000000L;
+        if (ms >= CONV_PARTIAL_FLUSH_MS)
+            conv_flush_partial(c);
+    }
+}
+
+/* ---- life cycle ---- */
+
+struct conv *conv_new(struct stream *stream, struct waitset *ws, const char *host,
+                      const struct conv_callbacks *cb)
+{
+    struct conv *c = calloc(1, sizeof(*c));
+    if (!c)
+        return NULL;
+    c->stream = stream;
+    c->ws = ws;
+    snprintf(c->host, sizeof(c->host), "%s", host ? host : "?");
+    if (cb)
+        c->cb = *cb;
+    conv_timeouts_default(&c->to, 1.0);
+    if (!conv_reserve(c, 0)) {
+        free(c);
+        return NULL;
+    }
+    c->cap[0] = '\0';
+    c->ws_id = waitset_add(ws, stream_fd(stream), POLLIN, conv_on_fd, c);
+    if (c->ws_id < 0) {
+        free(c->cap);
+        free(c);
+        return NULL;
+    }
+    return c;
+}
+
+void conv_free(struct conv *c)
+{
+    if (!c)
+        return;
+    if (c->ws_id > 0)
+        waitset_remove(c->ws, c->ws_id);
+    for (size_t i = 0; i < CONV_KEEP_SECRETS; i++) {
+        if (c->secrets[i]) {
+            explicit_bzero(c->secrets[i], strlen(c->secrets[i]));
+            free(c->secrets[i]);
+        }
+    }
+    if (c->cap) {
+        explicit_bzero(c->cap, c->size);
+        free(c->cap);
+    }
+    free(c);
+}
+
+void conv_set_timeouts(struct conv *c, const struct conv_timeouts *t) { c->to = *t; }
+
+const char *conv_error_message(const struct conv *c) { return c->errmsg; }
+
+bool conv_closed(const struct conv *c) { return c->closed; }
+
+const char *conv_host(const struct conv *c) { return c->host; }
+
+void conv_result_free(struct conv_result *r)
+{
+    if (!r)
+        return;
+    free(r->output);
+    memset(r, 0, sizeof(*r));
+    r->shell_status = -1;
+}
+
+/* ---- typing ---- */
+
+/* Types TEXT and CR. SHOWN is what the transcript gets (the mask for a secret). */
+static enum conv_error conv_type(struct conv *c, const char *text, const char *shown)
+{
+    size_t n = strlen(text);
+    char *buf = malloc(n + 2);
+    if (!buf)
+        return CONV_E_IO;
+    memcpy(buf, text, n);
+    buf[n] = '\r';
+    buf[n + 1] = '\0';
+    int rc = stream_write(c->stream, buf, n + 1, NULL);
+    explicit_bzero(buf, n + 2);
+    free(buf);
+    snprintf(c->last_sent, sizeof(c->last_sent), "%s", shown);
+    conv_report(c, TX_SENT, shown, strlen(shown));
+    if (rc != 0) {
+        snprintf(c->errmsg, sizeof(c->errmsg), "could not type into the session on %s%s",
+                 c->host, c->closed || stream_closed(c->stream) ? ": it is closed" : "");
+        return CONV_E_IO;
+    }
+    return CONV_OK;
+}
+
+enum conv_error conv_send_line(struct conv *c, const char *text)
+{
+    c->errmsg[0] = '\0';
+    return conv_type(c, text, text);
+}
+
+enum conv_error conv_send_interrupt(struct conv *c)
+{
+    c->errmsg[0] = '\0';
+    snprintf(c->last_sent, sizeof(c->last_sent), "^C");
+    conv_report(c, TX_SENT, "^C", 2);
+    if (stream_write(c->stream, "\x03", 1, NULL) != 0) {
+        snprintf(c->errmsg, sizeof(c->errmsg), "could not type into the session on %s",
+                 c->host);
+        return CONV_E_IO;
+    }
+    return CONV_OK;
+}
+
+static void conv_remember_secret(struct conv *c, const char *secret)
+{
+    char **slot = &c->secrets[c->secret_next];
+    if (*slot) {
+        explicit_bzero(*slot, strlen(*slot));
+        free(*slot);
+    }
+    *slot = strdup(secret);
+    c->secret_next = (c->secret_next + 1) % CONV_KEEP_SECRETS;
+}
+
+/* ---- waiting for the end of a command ---- */
+
+struct conv_wait {
+    struct conv *c;
+    const struct conv_opts *o;
+    struct conv_result *r;
+    const char *cmd;
+    bool need_newline;        /* a command was typed: its own line must end first */
+    size_t answered_len;      /* text length when we last answered a question */
+    size_t start_len;         /* text length when the wait began (after typing) */
+    unsigned ped_handled;
+    bool in_ped;
+    struct timespec deadline;
+    size_t scan;              /* marker search position */
+    size_t end_at;            /* where the output ends (prompt or marker line) */
+    size_t taken;             /* where the next command's text starts */
+    bool marker_seen;
+    bool done;
+    enum conv_error err;
+    char what[160];
+};
+
+/* Ends the wait with error E and a message; FMT gets its arguments (host last, usually). */
+__attribute__((format(printf, 3, 4)))
+static bool conv_wait_fail(struct conv_wait *w, enum conv_error e, const char *fmt, ...)
+{
+    va_list ap;
+    w->err = e;
+    va_start(ap, fmt);
+    vsnprintf(w->c->errmsg, sizeof(w->c->errmsg), fmt, ap);
+    va_end(ap);
+    return true;
+}
+
+static bool conv_answer_password(struct conv_wait *w)
+{
+    struct conv *c = w->c;
+    struct conv_result *r = w->r;
+    const char *key = r->secrets_typed < CONV_MAX_SECRETS ? w->o->secret_keys[r->secrets_typed]
+                                                          : NULL;
+    conv_flush_partial(c);
+    if (!key && r->secrets_typed > 0)
+        return conv_wait_fail(w, CONV_E_REPROMPT,
+                              "%s asked for a password again on %s; it is not typed a second "
+                              "time (no automatic retry: check the password, then run the step "
+                              "again)", w->what, c->host);
+    if (!key || !c->cb.secret)
+        return conv_wait_fail(w, CONV_E_NO_SECRET,
+                              "%s asked for a password on %s, but this step has no password "
+                              "to give; nothing was typed", w->what, c->host);
+    char buf[CORE_ANSWER_MAX];
+    if (!c->cb.secret(c->cb.ud, c->host, key, buf, sizeof(buf))) {
+        explicit_bzero(buf, sizeof(buf));
+        return conv_wait_fail(w, CONV_E_NO_SECRET, "no value was given for the secret %s "
+                              "asked for on %s; nothing was typed", key,
+                              c->host);
+    }
+    buf[sizeof(buf) - 1] = '\0';
+    conv_remember_secret(c, buf);
+    enum conv_error e = conv_type(c, buf, CONV_MASK);
+    explicit_bzero(buf, sizeof(buf));
+    r->secrets_typed++;
+    w->answered_len = c->len;
+    if (e != CONV_OK) {
+        w->err = e;
+        return true;
+    }
+    return false;
+}
+
+/* Finds our marker line "...__RW_DONE_<digits>__" among the finished lines. */
+static bool conv_find_marker(struct conv_wait *w)
+{
+    struct conv *c = w->c;
+    while (w->scan < c->line_start) {
+        char *p = strstr(c->cap + w->scan, CONV_MARKER);
+        if (!p || (size_t)(p - c->cap) >= c->line_start) {
+            /* Keep the tail that could hold the start of a marker split by a read. */
+            w->scan = c->line_start;
+            return false;
+        }
+        char *d = p + strlen(CONV_MARKER), *q = d;
+        while (*q >= '0' && *q <= '9')
+            q++;
+        w->scan = (size_t)(p - c->cap) + 1;
+        if (q > d && q[0] == '_' && q[1] == '_') {
+            w->r->shell_status = atoi(d);
+            size_t ls = (size_t)(p - c->cap);
+            while (ls > 0 && c->cap[ls - 1] != '\n')
+                ls--;
+            w->end_at = ls;
+            const char *nl = strchr(p, '\n');
+            w->taken = nl ? (size_t)(nl - c->cap) + 1 : c->len;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* SECRETS_TYPED: every listed secret typed? Sets the end of the output when so. */
+static bool conv_all_typed(struct conv_wait *w)
+{
+    size_t want = 0;
+    while (want < CONV_MAX_SECRETS && w->o->secret_keys[want])
+        want++;
+    if (w->r->secrets_typed < want)
+        return false;
+    w->end_at = w->c->len;
+    return true;
+}
+
+static bool conv_wait_pred(void *ud)
+{
+    struct conv_wait *w = ud;
+    struct conv *c = w->c;
+    const struct conv_opts *o = w->o;
+
+    while (c->ped_lines > w->ped_handled) {
+        w->ped_handled++;
+        w->r->ped_seen = true;
+        if (!w->in_ped) {
+            struct timespec op = waitset_deadline_in(c->to.ped_op_ms);
+            if (waitset_ms_until(&op) > waitset_ms_until(&w->deadline))
+                w->deadline = op;
+            w->in_ped = true;
+        }
+        if (c->cb.ped) {
+            struct timespec pd = waitset_deadline_in(c->to.ped_prompt_ms);
+            c->cb.ped(c->cb.ud, c->host, (int)(c->to.ped_prompt_ms / 1000), &pd);
+        }
+    }
+    bool fresh_line = !w->need_newline || c->line_start > 0;
+    bool partial = c->len > c->line_start;
+    bool new_text = c->len > w->answered_len;
+
+    switch (o->end) {
+    case CONV_END_LUNA_PROMPT:
+        if (fresh_line && partial && luna_ends_with_prompt(c->cap + c->line_start)) {
+            w->end_at = c->line_start;
+            conv_flush_partial(c);
+            return w->done = true;
+        }
+        break;
+    case CONV_END_SHELL_MARKER:
+        /* After the marker, wait for the shell's next prompt (an unterminated line) or a
+         * quiet moment, so the next command is not typed ahead of the prompt. */
+        if (w->marker_seen || conv_find_marker(w)) {
+            w->marker_seen = true;
+            if (partial || waitset_ms_until(&c->last_rx) <= -c->to.quiet_ms) {
+                conv_flush_partial(c);
+                return w->done = true;
+            }
+        }
+        break;
+    case CONV_END_QUIET:
+        if (c->len > w->start_len && waitset_ms_until(&c->last_rx) <= -c->to.quiet_ms) {
+            w->end_at = c->len;
+            conv_flush_partial(c);
+            return w->done = true;
+        }
+        break;
+    case CONV_END_CLOSED:
+        if (c->closed) {
+            w->end_at = c->len;
+            return w->done = true;
+        }
+        break;
+    case CONV_END_SECRETS_TYPED:
+        if (conv_all_typed(w))
+            return w->done = true;
+        break;
+    }
+    if (fresh_line && partial && new_text) {
+        const char *text = c->cap + c->line_start;
+        if (luna_ends_with_confirm(text)) {
+            w->r->confirm_seen = true;
+            w->r->proceeded = o->confirmed;
+            conv_flush_partial(c);
+            w->answered_len = c->len;
+            enum conv_error e = conv_type(c, o->confirmed ? "proceed" : "quit",
+                                          o->confirmed ? "proceed" : "quit");
+            if (e != CONV_OK) {
+                w->err = e;
+                return true;
+            }
+        } else if (luna_ends_with_password_prompt(text) &&
+                   waitset_ms_until(&c->last_rx) <= -CONV_SECRET_SETTLE_MS) {
+            if (conv_answer_password(w))
+                return true;
+            /* Done right after typing: what follows belongs to the next wait. */
+            if (o->end == CONV_END_SECRETS_TYPED && conv_all_typed(w))
+                return w->done = true;
+        }
+    }
+    if (c->closed)
+        return conv_wait_fail(w, CONV_E_CLOSED, "the session closed while waiting for %s on %s",
+                              w->what, c->host);
+    return false;
+}
+
+/* Last non-empty line of the received text, for error messages. */
+static void conv_last_line(const struct conv *c, char *buf, size_t len)
+{
+    size_t e = c->len;
+    while (e > 0 && (c->cap[e - 1] == '\n' || c->cap[e - 1] == ' '))
+        e--;
+    size_t s = e;
+    while (s > 0 && c->cap[s - 1] != '\n')
+        s--;
+    snprintf(buf, len, "%.*s", (int)(e - s > 100 ? 100 : e - s), c->cap + s);
+    conv_scrub(c, buf, len);
+}
+
+static void conv_describe(struct conv_wait *w)
+{
+    static const char *const ends[] = {"the lunacm prompt", "the end of the shell command",
+                                       "the output to settle", "the program to exit",
+                                       "the password prompt"};
+    if (w->o->what)
+        snprintf(w->what, sizeof(w->what), "%s", w->o->what);
+    else if (w->cmd)
+        snprintf(w->what, sizeof(w->what), "%s after `%.80s`", ends[w->o->end], w->cmd);
+    else
+        snprintf(w->what, sizeof(w->what), "%s", ends[w->o->end]);
+}
+
+enum conv_error conv_command(struct conv *c, const char *cmd, const struct conv_opts *opts,
+                             struct conv_result *r)
+{
+    static const struct conv_opts dflt;
+    struct conv_wait w = {.c = c, .o = opts ? opts : &dflt, .r = r, .cmd = cmd};
+    memset(r, 0, sizeof(*r));
+    r->shell_status = -1;
+    c->errmsg[0] = '\0';
+    conv_describe(&w);
+
+    /* Typing a command: keep only the unterminated line (usually the prompt). Only waiting:
+     * keep everything the previous command did not take. Offsets start afresh. */
+    size_t keep = cmd || c->consumed > c->line_start ? c->line_start : c->consumed;
+    size_t fresh = cmd ? 0 : c->consumed - keep;   /* first byte not taken yet */
+    memmove(c->cap, c->cap + keep, c->len - keep + 1);
+    c->len -= keep;
+    c->line_start -= keep;
+    c->consumed = 0;
+    c->ped_lines = 0;
+    c->active = true;
+    w.answered_len = fresh;   /* text before it was answered by the previous command */
+    w.need_newline = cmd != NULL;
+    long timeout = w.o->timeout_ms > 0 ? w.o->timeout_ms : c->to.command_ms;
+    w.deadline = waitset_deadline_in(timeout);
+
+    if (cmd) {
+        char *line = NULL;
+        if (w.o->end == CONV_END_SHELL_MARKER) {
+            size_t n = strlen(cmd) + sizeof("; echo " CONV_MARKER "$?__");
+            line = malloc(n);
+            if (line)
+                snprintf(line, n, "%s; echo " CONV_MARKER "$?__", cmd);
+        } else {
+            line = strdup(cmd);
+        }
+        w.err = line ? conv_type(c, line, line) : CONV_E_IO;
+        free(line);
+        w.answered_len = c->len;
+        if (w.err != CONV_OK)
+            goto out;
+    }
+    /* QUIET needs a byte the previous command did not take (typed: one after typing). */
+    w.start_len = cmd ? c->len : fresh;
+    switch (waitset_run_until(c->ws, conv_wait_pred, &w, &w.deadline)) {
+    case WAITSET_DONE:
+        break;
+    case WAITSET_TIMEOUT: {
+        char last[128];
+        conv_last_line(c, last, sizeof(last));
+        w.err = CONV_E_TIMEOUT;
+        snprintf(c->errmsg, sizeof(c->errmsg),
+                 "timed out after %ld s waiting for %s on %s%s (last output: \"%s\")",
+                 (w.in_ped ? c->to.ped_op_ms : timeout) / 1000,
+                 w.in_ped ? "the PED operation" : w.what, c->host,
+                 w.in_ped ? " (keys were asked for on the PED)" : "", last);
+        break;
+    }
+    case WAITSET_CANCELLED:
+        w.err = CONV_E_CANCELLED;
+        snprintf(c->errmsg, sizeof(c->errmsg), "cancelled while waiting for %s on %s", w.what,
+                 c->host);
+        break;
+    case WAITSET_ERROR:
+        w.err = CONV_E_IO;
+        snprintf(c->errmsg, sizeof(c->errmsg), "internal error (poll) while waiting for %s",
+                 w.what);
+        break;
+    }
+out:
+    c->active = false;
+    if (!w.done)
+        c->consumed = c->len;
+    else if (w.o->end == CONV_END_LUNA_PROMPT)
+        c->consumed = c->line_start;
+    else if (w.o->end == CONV_END_SHELL_MARKER)
+        c->consumed = w.taken;
+    else
+        c->consumed = w.end_at;
+    {
+        size_t start = cmd ? 0 : fresh, end = w.done ? w.end_at : c->len;
+        if (cmd) {
+            /* Skip the line holding the prompt and the echo of the command. In marker mode
+             * that is the line with our literal marker template (robust to a shell that
+             * prints its prompt after echoing type-ahead). */
+            const char *echo = w.o->end == CONV_END_SHELL_MARKER
+                                   ? strstr(c->cap, CONV_MARKER "$?__") : NULL;
+            const char *nl = memchr(echo ? echo : c->cap, '\n',
+                                    c->len - (size_t)((echo ? echo : c->cap) - c->cap));
+            start = nl ? (size_t)(nl - c->cap) + 1 : c->len;
+        }
+        if (end < start)
+            end = start;
+        size_t cap = end - start + 64;
+        r->output = malloc(cap);
+        if (r->output) {
+            memcpy(r->output, c->cap + start, end - start);
+            r->output[end - start] = '\0';
+            conv_scrub(c, r->output, cap);
+            luna_parse_result(r->output, &r->luna);
+        }
+    }
+    return w.err;
+}
+
+enum conv_error conv_shell_sync(struct conv *c, long timeout_ms)
+{
+    struct conv_opts o = {.end = CONV_END_SHELL_MARKER,
+                          .timeout_ms = timeout_ms > 0 ? timeout_ms : c->to.start_ms,
+                          .what = "the shell to answer"};
+    struct conv_result r;
+    enum conv_error e = conv_command(c, "true", &o, &r);
+    conv_result_free(&r);
+    return e;
+}
+
+enum conv_error conv_start_program(struct conv *c, const char *cmdline, long timeout_ms,
+                                   struct conv_result *r)
+{
+    struct conv_opts o = {.end = CONV_END_LUNA_PROMPT,
+                          .timeout_ms = timeout_ms > 0 ? timeout_ms : c->to.start_ms,
+                          .what = "the lunacm prompt after start-up"};
+    return conv_command(c, cmdline, &o, r);
+}

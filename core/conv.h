@@ -1,0 +1,145 @@
+/* conv.h: the conversation engine: types commands into a stream (an SSH shell or a local
+ * pty), assembles what comes back into lines for the transcript, answers the proceed/quit
+ * question and password prompts the way the flow allowed, notices the PED, and knows when a
+ * command is over.
+ *
+ * Each conversation registers its stream in the flow's waitset, so its lines reach the
+ * transcript during every wait of the flow, not only during its own commands. Waits end on a
+ * structure (the lunacm prompt, our own shell marker, a quiet period, the stream closing),
+ * never on Luna wording beyond what luna_parse.h recognises.
+ *
+ * Secrets: a password is asked from the secret callback only when a password prompt appears
+ * and the command's options name a secret for it; it is typed once and never re-sent (a
+ * second prompt after a failed login ends the command with an error, no automatic retry). It
+ * is never passed to the line callback: the typed line is reported as "********", and any
+ * echo of it in received text is replaced by "********" too. */
+#ifndef ROTWIZ_CONV_H
+#define ROTWIZ_CONV_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+#include "core_event.h"
+#include "luna_parse.h"
+
+struct stream;
+struct waitset;
+struct conv;
+
+/* Error codes of a conversation, with their meaning for logs. */
+#define CONV_ERRORS(X)                                                                         \
+    X(CONV_OK, "ok")                                                                           \
+    X(CONV_E_TIMEOUT, "timed out")                                                             \
+    X(CONV_E_CANCELLED, "cancelled")                                                           \
+    X(CONV_E_CLOSED, "connection closed")                                                      \
+    X(CONV_E_NO_SECRET, "password prompt without a secret to give")                            \
+    X(CONV_E_REPROMPT, "asked for a password again (not retried)")                             \
+    X(CONV_E_IO, "write failed")
+
+enum conv_error {
+#define CONV_ERROR_ENUM(id, text) id,
+    CONV_ERRORS(CONV_ERROR_ENUM)
+#undef CONV_ERROR_ENUM
+};
+
+/* Short text for an error code ("timed out"...). */
+const char *conv_error_name(enum conv_error e);
+
+/* Where the owner hears from the conversation. Every callback may be NULL. */
+struct conv_callbacks {
+    /* One transcript line: received (complete, or a prompt waiting without newline) or sent.
+     * Never contains a secret typed by the engine. */
+    void (*line)(void *ud, const char *host, enum tx_direction dir, const char *text);
+    /* Fills BUF (LEN bytes) with the secret named KEY (a secrets-file key) for HOST. Returns
+     * true when a secret was given. The engine wipes its copies after use. */
+    bool (*secret)(void *ud, const char *host, const char *key, char *buf, size_t len);
+    /* `Please attend to the PED.` was printed: the PED wants keys now. TIMEOUT_S is the PED
+     * key prompt timeout and DEADLINE (CLOCK_MONOTONIC) when it expires. */
+    void (*ped)(void *ud, const char *host, int timeout_s, const struct timespec *deadline);
+    void *ud;
+};
+
+/* Timeouts in milliseconds (tests scale them down). */
+struct conv_timeouts {
+    long start_ms;        /* a program's start-up until its prompt (default 60 s) */
+    long command_ms;      /* a command until its end (default 120 s) */
+    long ped_prompt_ms;   /* a PED key prompt (FORMATS.md 6: 200 s) */
+    long ped_op_ms;       /* a whole PED operation (FORMATS.md 6: 920 s) */
+    long quiet_ms;        /* CONV_END_QUIET: silence that ends a command (default 1.5 s) */
+};
+
+/* Fills T with the defaults above, every value multiplied by SCALE (1.0 = real). */
+void conv_timeouts_default(struct conv_timeouts *t, double scale);
+
+/* What ends a command. */
+enum conv_end {
+    CONV_END_LUNA_PROMPT = 0, /* the lunacm prompt after the output (lunacm commands) */
+    CONV_END_SHELL_MARKER,    /* shell command: the engine appends `; echo __RW_DONE_$?__`
+                                 and waits for that marker with the exit status */
+    CONV_END_QUIET,           /* no output for quiet_ms (after at least one byte) */
+    CONV_END_CLOSED,          /* the stream closes (the program exited) */
+    CONV_END_SECRETS_TYPED    /* every secret in secret_keys has been typed */
+};
+
+#define CONV_MAX_SECRETS 4
+/* How to run one command. Zero-initialised = a lunacm command, no confirmation, no secret. */
+struct conv_opts {
+    enum conv_end end;
+    bool confirmed;           /* answer `proceed` to the proceed/quit question; else `quit` */
+    /* Secrets (secrets-file keys) to type at successive password prompts, in order. A prompt
+     * beyond the list ends the command (CONV_E_NO_SECRET, or CONV_E_REPROMPT when a password
+     * was already typed: never retried). */
+    const char *secret_keys[CONV_MAX_SECRETS];
+    long timeout_ms;          /* 0 = timeouts.command_ms */
+    const char *what;         /* for messages, e.g. "the Backup HSM login"; NULL = command */
+};
+
+/* What a command produced. Free with conv_result_free. */
+struct conv_result {
+    char *output;             /* text after the command's line up to (excluding) the end
+                                 marker or prompt; secrets replaced; never NULL after a call */
+    struct luna_result luna;  /* Command Result parsed from output (luna.found false if none) */
+    int shell_status;         /* CONV_END_SHELL_MARKER: the command's exit status, else -1 */
+    bool confirm_seen;        /* the proceed/quit question was asked */
+    bool proceeded;           /* ...and answered `proceed` */
+    bool ped_seen;            /* `Please attend to the PED.` appeared */
+    size_t secrets_typed;     /* how many passwords were typed */
+};
+
+/* A conversation over STREAM (not owned) registered in WS under the transcript tag HOST
+ * ("source", "rbs"...). Returns NULL when out of memory. */
+struct conv *conv_new(struct stream *stream, struct waitset *ws, const char *host,
+                      const struct conv_callbacks *cb);
+/* Unregisters and frees (the stream stays open). NULL is ignored. */
+void conv_free(struct conv *c);
+/* Replaces the timeouts (default: conv_timeouts_default(t, 1.0)). */
+void conv_set_timeouts(struct conv *c, const struct conv_timeouts *t);
+
+/* Types CMD (NULL: types nothing, only waits) and waits for its end as OPTS (NULL = lunacm
+ * command) say. Returns CONV_OK or an error; conv_error_message() then says what was waited
+ * for, on which host, for how long. R is filled in both cases. */
+enum conv_error conv_command(struct conv *c, const char *cmd, const struct conv_opts *opts,
+                             struct conv_result *r);
+/* Types CMDLINE into a shell (e.g. "cd /usr/safenet/lunaclient/bin && ./lunacm"; NULL when
+ * the program already runs) and waits up to TIMEOUT_MS (0 = start_ms) for the lunacm prompt;
+ * R->output is the banner and start-up text. */
+enum conv_error conv_start_program(struct conv *c, const char *cmdline, long timeout_ms,
+                                   struct conv_result *r);
+/* For a fresh shell: runs `true` in marker mode and waits (TIMEOUT_MS, 0 = start_ms) until
+ * it answered, which consumes the login banner and leaves the shell idle at its prompt, so
+ * the next command's output is not mixed with type-ahead. */
+enum conv_error conv_shell_sync(struct conv *c, long timeout_ms);
+/* Types one line as is (e.g. a menu choice) and reports it. Not for secrets. */
+enum conv_error conv_send_line(struct conv *c, const char *text);
+/* Types Ctrl-C (e.g. to leave a prompt the flow will not answer); reported as "^C". */
+enum conv_error conv_send_interrupt(struct conv *c);
+/* The message of the last error ("timed out after 120 s waiting for the lunacm prompt after
+ * `slot list` on source"). Empty after success. */
+const char *conv_error_message(const struct conv *c);
+/* True once the stream closed. */
+bool conv_closed(const struct conv *c);
+/* The transcript tag. */
+const char *conv_host(const struct conv *c);
+/* Frees R's output and clears R. */
+void conv_result_free(struct conv_result *r);
+
+#endif

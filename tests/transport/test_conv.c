@@ -1,0 +1,452 @@
+/* test_conv.c: the conversation engine over local jobs (no SSH): a fake lunacm and /bin/sh. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "conv.h"
+#include "job.h"
+#include "stream.h"
+#include "waitset.h"
+
+#define PASSWORD "S3cret-pass"
+#define MAX_LINES 512
+
+struct rec_line {
+    char host[16];
+    enum tx_direction dir;
+    char text[256];
+};
+
+struct fixture {
+    char dir[64];
+    char log[128];
+    char release[128];
+    struct waitset *ws;
+    struct job *job;
+    struct conv *conv;
+    struct rec_line lines[MAX_LINES];
+    size_t nlines;
+    int ped_calls;
+    int ped_timeout_s;
+    const char *secret_value;   /* what the secret callback gives */
+    int secret_calls;
+};
+
+static void on_line(void *ud, const char *host, enum tx_direction dir, const char *text)
+{
+    struct fixture *f = ud;
+    if (f->nlines == MAX_LINES)
+        return;
+    struct rec_line *l = &f->lines[f->nlines++];
+    snprintf(l->host, sizeof(l->host), "%s", host);
+    l->dir = dir;
+    snprintf(l->text, sizeof(l->text), "%s", text);
+}
+
+static bool on_secret(void *ud, const char *host, const char *key, char *buf, size_t len)
+{
+    struct fixture *f = ud;
+    (void)host;
+    f->secret_calls++;
+    if (strcmp(key, "co_password") != 0 || !f->secret_value)
+        return false;
+    snprintf(buf, len, "%s", f->secret_value);
+    return true;
+}
+
+static void on_ped(void *ud, const char *host, int timeout_s, const struct timespec *deadline)
+{
+    struct fixture *f = ud;
+    (void)host;
+    (void)deadline;
+    f->ped_calls++;
+    f->ped_timeout_s = timeout_s;
+}
+
+/* Index of the first recorded line of HOST/DIR containing NEEDLE at or after FROM, or -1. */
+static long find_line(const struct fixture *f, size_t from, const char *host,
+                      enum tx_direction dir, const char *needle)
+{
+    for (size_t i = from; i < f->nlines; i++)
+        if (strcmp(f->lines[i].host, host) == 0 && f->lines[i].dir == dir &&
+            strstr(f->lines[i].text, needle))
+            return (long)i;
+    return -1;
+}
+
+static bool transcript_contains(const struct fixture *f, const char *needle)
+{
+    for (size_t i = 0; i < f->nlines; i++)
+        if (strstr(f->lines[i].text, needle))
+            return true;
+    return false;
+}
+
+static char *read_file(const char *path)
+{
+    static char buf[4096];
+    FILE *fp = fopen(path, "r");
+    size_t n = fp ? fread(buf, 1, sizeof(buf) - 1, fp) : 0;
+    buf[n] = '\0';
+    if (fp)
+        fclose(fp);
+    return buf;
+}
+
+static struct conv *start_conv(struct fixture *f, struct job *job, const char *host)
+{
+    struct conv_callbacks cb = {on_line, on_secret, on_ped, f};
+    struct conv *c = conv_new(job_stream(job), f->ws, host, &cb);
+    assert_non_null(c);
+    struct conv_timeouts t;
+    conv_timeouts_default(&t, 1.0 / 20);   /* 3 s start, 6 s command, 10 s PED prompt */
+    conv_set_timeouts(c, &t);
+    return c;
+}
+
+static int setup(void **state)
+{
+    struct fixture *f = calloc(1, sizeof(*f));
+    snprintf(f->dir, sizeof(f->dir), "/tmp/rw-conv-XXXXXX");
+    assert_non_null(mkdtemp(f->dir));
+    snprintf(f->log, sizeof(f->log), "%s/log", f->dir);
+    snprintf(f->release, sizeof(f->release), "%s/release", f->dir);
+    f->secret_value = PASSWORD;
+    f->ws = waitset_new(-1);
+    char env_log[160], env_rel[160];
+    snprintf(env_log, sizeof(env_log), "FAKE_LOG=%s", f->log);
+    snprintf(env_rel, sizeof(env_rel), "FAKE_RELEASE=%s", f->release);
+    const char *argv[] = {"python3", FIXTURE_DIR "/fake_lunacm.py", NULL};
+    const char *env[] = {env_log, env_rel, "FAKE_PASSWORD=" PASSWORD, NULL};
+    struct job_spec spec = {.argv = argv, .env = env, .cwd = f->dir};
+    char err[256];
+    f->job = job_start(&spec, err, sizeof(err));
+    assert_non_null(f->job);
+    f->conv = start_conv(f, f->job, "source");
+    struct conv_result r;
+    enum conv_error e = conv_start_program(f->conv, NULL, 0, &r);
+    assert_int_equal(e, CONV_OK);
+    assert_non_null(strstr(r.output, "Available HSMs"));
+    conv_result_free(&r);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fixture *f = *state;
+    if (getenv("CONV_DUMP"))     /* for reading the transcript by eye */
+        for (size_t i = 0; i < f->nlines; i++)
+            printf("%-6s %c |%s|\n", f->lines[i].host, "><-"[f->lines[i].dir],
+                   f->lines[i].text);
+    conv_free(f->conv);
+    job_free(f->job);
+    waitset_free(f->ws);
+    char cmd[128];
+    snprintf(cmd, sizeof(cmd), "rm -rf %s", f->dir);
+    assert_int_equal(system(cmd), 0);
+    free(f);
+    return 0;
+}
+
+static void test_startup_banner_and_prompt(void **state)
+{
+    struct fixture *f = *state;
+    assert_true(find_line(f, 0, "source", TX_RECEIVED, "lunacm (64-bit) v10.4.0-275") >= 0);
+    /* The prompt, a line without newline, reached the transcript. */
+    assert_true(find_line(f, 0, "source", TX_RECEIVED, "lunacm:>") >= 0);
+}
+
+static void test_slot_list_partial_lines_and_crlf(void **state)
+{
+    struct fixture *f = *state;
+    size_t from = f->nlines;
+    struct conv_result r;
+    assert_int_equal(conv_command(f->conv, "slot list", NULL, &r), CONV_OK);
+    assert_true(r.luna.found);
+    assert_true(r.luna.ok);
+    assert_non_null(strstr(r.output, "\tLabel ->                rotpart\n"));
+    assert_null(strstr(r.output, "lunacm:>"));      /* neither the echo line nor the prompt */
+    assert_null(strstr(r.output, "\r"));
+    assert_null(strstr(r.output, "\n\n\n"));         /* CR CR LF is one line end */
+    assert_true(find_line(f, from, "source", TX_SENT, "slot list") >= 0);
+    long l = find_line(f, from, "source", TX_RECEIVED, "rotpart");
+    assert_true(l >= 0);
+    assert_string_equal(f->lines[l].text, "\tLabel ->                rotpart");
+    l = find_line(f, from, "source", TX_RECEIVED, "Command Result");
+    assert_true(l >= 0);
+    assert_string_equal(f->lines[l].text, "Command Result : No Error");
+    conv_result_free(&r);
+}
+
+static void test_confirm_quit_unless_confirmed(void **state)
+{
+    struct fixture *f = *state;
+    struct conv_result r;
+    struct conv_opts o = {0};
+    assert_int_equal(conv_command(f->conv, "partition clear", &o, &r), CONV_OK);
+    assert_true(r.confirm_seen);
+    assert_false(r.proceeded);
+    assert_true(r.luna.found);
+    assert_false(r.luna.ok);
+    assert_int_equal(r.luna.code, 0xb);
+    conv_result_free(&r);
+
+    o.confirmed = true;
+    assert_int_equal(conv_command(f->conv, "partition clear", &o, &r), CONV_OK);
+    assert_true(r.confirm_seen);
+    assert_true(r.proceeded);
+    assert_true(r.luna.ok);
+    assert_non_null(strstr(r.output, "Partition cleared."));
+    conv_result_free(&r);
+    assert_non_null(
+        strstr(read_file(f->log), "confirm:quit\ncmd:partition clear\nconfirm:proceed"));
+}
+
+static void test_password_typed_never_shown(void **state)
+{
+    struct fixture *f = *state;
+    struct conv_result r;
+    struct conv_opts o = {.secret_keys = {"co_password"}};
+    size_t from = f->nlines;
+    assert_int_equal(conv_command(f->conv, "role login -name co", &o, &r), CONV_OK);
+    assert_int_equal(r.secrets_typed, 1);
+    assert_true(r.luna.ok);
+    assert_null(strstr(r.output, PASSWORD));
+    assert_false(transcript_contains(f, PASSWORD));
+    assert_true(find_line(f, from, "source", TX_SENT, "********") >= 0);
+    assert_true(find_line(f, from, "source", TX_RECEIVED, "Enter password:") >= 0);
+    conv_result_free(&r);
+
+    /* A program that leaves echo on: the echoed password is masked too. */
+    assert_int_equal(conv_command(f->conv, "role login echo", &o, &r), CONV_OK);
+    assert_true(r.luna.ok);
+    assert_null(strstr(r.output, PASSWORD));
+    assert_false(transcript_contains(f, PASSWORD));
+    conv_result_free(&r);
+}
+
+static void test_password_prompt_without_secret(void **state)
+{
+    struct fixture *f = *state;
+    struct conv_result r;
+    assert_int_equal(conv_command(f->conv, "role login -name co", NULL, &r), CONV_E_NO_SECRET);
+    assert_int_equal(r.secrets_typed, 0);
+    assert_int_equal(f->secret_calls, 0);
+    assert_non_null(strstr(conv_error_message(f->conv), "source"));
+    assert_null(strstr(read_file(f->log), "password-attempt"));
+    conv_result_free(&r);
+}
+
+static void test_wrong_password_not_retried(void **state)
+{
+    struct fixture *f = *state;
+    struct conv_result r;
+    struct conv_opts o = {.secret_keys = {"co_password"}};
+    f->secret_value = "wrong-password";
+    assert_int_equal(conv_command(f->conv, "role login -name co", &o, &r), CONV_E_REPROMPT);
+    assert_int_equal(r.secrets_typed, 1);
+    assert_int_equal(f->secret_calls, 1);
+    conv_result_free(&r);
+    /* Nothing more is typed, so the fake stays silent at its second prompt. */
+    struct conv_opts q = {.end = CONV_END_QUIET, .timeout_ms = 500};
+    assert_int_equal(conv_command(f->conv, NULL, &q, &r), CONV_E_TIMEOUT);
+    conv_result_free(&r);
+    const char *log = read_file(f->log);
+    assert_non_null(strstr(log, "password-attempt:1"));
+    assert_null(strstr(log, "password-attempt:2"));
+    assert_false(transcript_contains(f, "wrong-password"));
+}
+
+static void test_ped_and_background_job_drained(void **state)
+{
+    struct fixture *f = *state;
+    const char *argv[] = {"/bin/sh", FIXTURE_DIR "/ticker.sh", f->release, NULL};
+    struct job_spec spec = {.argv = argv};
+    char err[256];
+    struct job *bg = job_start(&spec, err, sizeof(err));
+    assert_non_null(bg);
+    struct conv *bgc = start_conv(f, bg, "rbs");
+    assert_int_equal(conv_send_line(bgc, "go"), CONV_OK);
+
+    struct conv_result r;
+    size_t from = f->nlines;
+    assert_int_equal(conv_command(f->conv, "ped login", NULL, &r), CONV_OK);
+    assert_true(r.ped_seen);
+    assert_true(r.luna.ok);
+    assert_int_equal(f->ped_calls, 1);
+    assert_int_equal(f->ped_timeout_s, 10);
+    conv_result_free(&r);
+    /* The helper's line reached the transcript while the PED wait ran, before its result. */
+    long tick = find_line(f, from, "rbs", TX_RECEIVED, "tick go");
+    long res = find_line(f, from, "source", TX_RECEIVED, "Command Result");
+    assert_true(tick >= 0);
+    assert_true(res > tick);
+
+    conv_free(bgc);
+    job_kill(bg, 500);
+    int st;
+    assert_true(job_exited(bg, &st));
+    assert_true(WIFSIGNALED(st));
+    job_free(bg);
+}
+
+static void test_timeout_names_wait_and_host(void **state)
+{
+    struct fixture *f = *state;
+    struct conv_result r;
+    struct conv_opts o = {.timeout_ms = 300};
+    assert_int_equal(conv_command(f->conv, "hang", &o, &r), CONV_E_TIMEOUT);
+    const char *m = conv_error_message(f->conv);
+    assert_non_null(strstr(m, "timed out"));
+    assert_non_null(strstr(m, "`hang`"));
+    assert_non_null(strstr(m, "source"));
+    conv_result_free(&r);
+    /* Ctrl-C reaches the program through the pty (the fake dies of it). */
+    assert_int_equal(conv_send_interrupt(f->conv), CONV_OK);
+    struct conv_opts x = {.end = CONV_END_CLOSED};
+    assert_int_equal(conv_command(f->conv, NULL, &x, &r), CONV_OK);
+    assert_non_null(strstr(r.output, "KeyboardInterrupt"));
+    conv_result_free(&r);
+}
+
+static void test_cancel_fd_aborts_wait(void **state)
+{
+    struct fixture *f = *state;
+    int p[2];
+    assert_int_equal(pipe(p), 0);
+    struct waitset *ws = waitset_new(p[0]);
+    const char *argv[] = {"/bin/sh", "-c", "sleep 30", NULL};
+    struct job_spec spec = {.argv = argv};
+    char err[256];
+    struct job *j = job_start(&spec, err, sizeof(err));
+    assert_non_null(j);
+    struct conv_callbacks cb = {on_line, NULL, NULL, f};
+    struct conv *c = conv_new(job_stream(j), ws, "workstation", &cb);
+    assert_int_equal(write(p[1], "x", 1), 1);
+    struct conv_result r;
+    struct conv_opts o = {.end = CONV_END_CLOSED, .timeout_ms = 60000};
+    assert_int_equal(conv_command(c, NULL, &o, &r), CONV_E_CANCELLED);
+    assert_non_null(strstr(conv_error_message(c), "cancelled"));
+    conv_result_free(&r);
+    conv_free(c);
+    job_free(j);
+    waitset_free(ws);
+    close(p[0]);
+    close(p[1]);
+}
+
+static void test_shell_marker_and_exit(void **state)
+{
+    struct fixture *f = *state;
+    const char *argv[] = {"/bin/sh", NULL};
+    const char *env[] = {"PS1=$ ", NULL};
+    struct job_spec spec = {.argv = argv, .env = env};
+    char err[256];
+    struct job *j = job_start(&spec, err, sizeof(err));
+    assert_non_null(j);
+    struct conv *c = start_conv(f, j, "workstation");
+    struct conv_result r;
+    assert_int_equal(conv_shell_sync(c, 0), CONV_OK);
+    struct conv_opts o = {.end = CONV_END_SHELL_MARKER};
+    assert_int_equal(conv_command(c, "echo hello; false", &o, &r), CONV_OK);
+    assert_int_equal(r.shell_status, 1);
+    assert_string_equal(r.output, "hello\n");
+    conv_result_free(&r);
+    assert_int_equal(conv_command(c, "printf 'a\\r\\nb\\n'", &o, &r), CONV_OK);
+    assert_int_equal(r.shell_status, 0);
+    assert_string_equal(r.output, "a\nb\n");
+    conv_result_free(&r);
+
+    struct conv_opts x = {.end = CONV_END_CLOSED};
+    assert_int_equal(conv_command(c, "exit 3", &x, &r), CONV_OK);
+    assert_true(conv_closed(c));
+    conv_result_free(&r);
+    int st = 0;
+    struct timespec dl = waitset_deadline_in(5000);
+    while (!job_exited(j, &st) && waitset_ms_until(&dl) > 0)
+        usleep(10000);
+    assert_true(WIFEXITED(st));
+    assert_int_equal(WEXITSTATUS(st), 3);
+    conv_free(c);
+    job_free(j);
+}
+
+/* The rbs pattern: a helper asks for a password, gets it, then serves in the background. */
+static void test_helper_password_then_quiet(void **state)
+{
+    struct fixture *f = *state;
+    const char *argv[] = {"/bin/sh", "-c",
+                          "printf 'Enter the RBS password: '; stty -echo; read p; stty echo; "
+                          "echo; echo \"got ${#p} characters\"; printf 'serving> '; sleep 30",
+                          NULL};
+    struct job_spec spec = {.argv = argv};
+    char err[256];
+    struct job *j = job_start(&spec, err, sizeof(err));
+    assert_non_null(j);
+    struct conv *c = start_conv(f, j, "rbs");
+    struct conv_result r;
+    struct conv_opts o = {.end = CONV_END_SECRETS_TYPED, .secret_keys = {"co_password"}};
+    assert_int_equal(conv_command(c, NULL, &o, &r), CONV_OK);
+    assert_int_equal(r.secrets_typed, 1);
+    conv_result_free(&r);
+    struct conv_opts q = {.end = CONV_END_QUIET};
+    assert_int_equal(conv_command(c, NULL, &q, &r), CONV_OK);
+    if (!strstr(r.output, "got 11 characters\n"))
+        fail_msg("output: [%s]", r.output);
+    assert_non_null(strstr(r.output, "serving> "));          /* the partial line is kept */
+    conv_result_free(&r);
+    assert_true(find_line(f, 0, "rbs", TX_RECEIVED, "Enter the RBS password:") >= 0);
+    assert_true(find_line(f, 0, "rbs", TX_RECEIVED, "serving> ") >= 0);
+    assert_true(find_line(f, 0, "rbs", TX_SENT, "********") >= 0);
+    assert_false(transcript_contains(f, PASSWORD));
+    conv_free(c);
+    job_free(j);
+}
+
+static void test_missing_program_exits_127(void **state)
+{
+    (void)state;
+    const char *argv[] = {"/nonexistent/rbs", NULL};
+    struct job_spec spec = {.argv = argv};
+    char err[256];
+    struct job *j = job_start(&spec, err, sizeof(err));
+    assert_non_null(j);
+    int st = 0;
+    struct timespec dl = waitset_deadline_in(5000);
+    while (!job_exited(j, &st) && waitset_ms_until(&dl) > 0)
+        usleep(10000);
+    assert_true(WIFEXITED(st));
+    assert_int_equal(WEXITSTATUS(st), 127);
+    job_free(j);
+}
+
+int main(void)
+{
+    signal(SIGPIPE, SIG_IGN);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_startup_banner_and_prompt, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_slot_list_partial_lines_and_crlf, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_confirm_quit_unless_confirmed, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_password_typed_never_shown, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_password_prompt_without_secret, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_wrong_password_not_retried, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_ped_and_background_job_drained, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_timeout_names_wait_and_host, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cancel_fd_aborts_wait, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_shell_marker_and_exit, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_helper_password_then_quiet, setup, teardown),
+        cmocka_unit_test(test_missing_program_exits_127),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
