@@ -17,6 +17,10 @@
 #define CONV_SCRUB_MIN 4
 /* A partial line (a prompt) that stays unterminated this long is shown in the transcript. */
 #define CONV_PARTIAL_FLUSH_MS 300
+/* A password is typed only after its prompt has been quiet this long: programs print the
+ * prompt before they turn the terminal's echo off, and a password typed in between would be
+ * echoed in clear (it would still be masked in the transcript, but better not at all). */
+#define CONV_SECRET_SETTLE_MS 150
 /* A background conversation keeps at most this much text before dropping finished lines. */
 #define CONV_MAX_IDLE_TEXT (1u << 20)
 
@@ -37,6 +41,7 @@ struct conv {
     struct timespec partial_since;
     char last_sent[256];      /* last typed line, to recognise its echo */
     bool closed;
+    size_t consumed;          /* end of what the last command took from cap */
 
     bool active;              /* a command is running */
     unsigned ped_lines;       /* lines asking for the PED during the running command */
@@ -198,6 +203,7 @@ static void conv_feed(struct conv *c, const char *buf, size_t n)
     if (!c->active && c->len > CONV_MAX_IDLE_TEXT) {
         memmove(c->cap, c->cap + c->line_start, c->len - c->line_start + 1);
         c->len -= c->line_start;
+        c->consumed = c->consumed > c->line_start ? c->consumed - c->line_start : 0;
         c->line_start = 0;
     }
 }
@@ -333,6 +339,19 @@ enum conv_error conv_send_line(struct conv *c, const char *text)
     return conv_type(c, text, text);
 }
 
+enum conv_error conv_send_interrupt(struct conv *c)
+{
+    c->errmsg[0] = '\0';
+    snprintf(c->last_sent, sizeof(c->last_sent), "^C");
+    conv_report(c, TX_SENT, "^C", 2);
+    if (stream_write(c->stream, "\x03", 1, NULL) != 0) {
+        snprintf(c->errmsg, sizeof(c->errmsg), "could not type into the session on %s",
+                 c->host);
+        return CONV_E_IO;
+    }
+    return CONV_OK;
+}
+
 static void conv_remember_secret(struct conv *c, const char *secret)
 {
     char **slot = &c->secrets[c->secret_next];
@@ -353,11 +372,14 @@ struct conv_wait {
     const char *cmd;
     bool need_newline;        /* a command was typed: its own line must end first */
     size_t answered_len;      /* text length when we last answered a question */
+    size_t start_len;         /* text length when the wait began (after typing) */
     unsigned ped_handled;
     bool in_ped;
     struct timespec deadline;
     size_t scan;              /* marker search position */
     size_t end_at;            /* where the output ends (prompt or marker line) */
+    size_t taken;             /* where the next command's text starts */
+    bool marker_seen;
     bool done;
     enum conv_error err;
     char what[160];
@@ -432,10 +454,24 @@ static bool conv_find_marker(struct conv_wait *w)
             while (ls > 0 && c->cap[ls - 1] != '\n')
                 ls--;
             w->end_at = ls;
+            const char *nl = strchr(p, '\n');
+            w->taken = nl ? (size_t)(nl - c->cap) + 1 : c->len;
             return true;
         }
     }
     return false;
+}
+
+/* SECRETS_TYPED: every listed secret typed? Sets the end of the output when so. */
+static bool conv_all_typed(struct conv_wait *w)
+{
+    size_t want = 0;
+    while (want < CONV_MAX_SECRETS && w->o->secret_keys[want])
+        want++;
+    if (w->r->secrets_typed < want)
+        return false;
+    w->end_at = w->c->len;
+    return true;
 }
 
 static bool conv_wait_pred(void *ud)
@@ -471,11 +507,18 @@ static bool conv_wait_pred(void *ud)
         }
         break;
     case CONV_END_SHELL_MARKER:
-        if (conv_find_marker(w))
-            return w->done = true;
+        /* After the marker, wait for the shell's next prompt (an unterminated line) or a
+         * quiet moment, so the next command is not typed ahead of the prompt. */
+        if (w->marker_seen || conv_find_marker(w)) {
+            w->marker_seen = true;
+            if (partial || waitset_ms_until(&c->last_rx) <= -c->to.quiet_ms) {
+                conv_flush_partial(c);
+                return w->done = true;
+            }
+        }
         break;
     case CONV_END_QUIET:
-        if (c->len > 0 && waitset_ms_until(&c->last_rx) <= -c->to.quiet_ms && new_text) {
+        if (c->len > w->start_len && waitset_ms_until(&c->last_rx) <= -c->to.quiet_ms) {
             w->end_at = c->len;
             conv_flush_partial(c);
             return w->done = true;
@@ -487,16 +530,10 @@ static bool conv_wait_pred(void *ud)
             return w->done = true;
         }
         break;
-    case CONV_END_SECRETS_TYPED: {
-        size_t want = 0;
-        while (want < CONV_MAX_SECRETS && o->secret_keys[want])
-            want++;
-        if (w->r->secrets_typed >= want) {
-            w->end_at = c->len;
+    case CONV_END_SECRETS_TYPED:
+        if (conv_all_typed(w))
             return w->done = true;
-        }
         break;
-    }
     }
     if (fresh_line && partial && new_text) {
         const char *text = c->cap + c->line_start;
@@ -511,9 +548,13 @@ static bool conv_wait_pred(void *ud)
                 w->err = e;
                 return true;
             }
-        } else if (luna_ends_with_password_prompt(text)) {
+        } else if (luna_ends_with_password_prompt(text) &&
+                   waitset_ms_until(&c->last_rx) <= -CONV_SECRET_SETTLE_MS) {
             if (conv_answer_password(w))
                 return true;
+            /* Done right after typing: what follows belongs to the next wait. */
+            if (o->end == CONV_END_SECRETS_TYPED && conv_all_typed(w))
+                return w->done = true;
         }
     }
     if (c->closed)
@@ -558,13 +599,17 @@ enum conv_error conv_command(struct conv *c, const char *cmd, const struct conv_
     c->errmsg[0] = '\0';
     conv_describe(&w);
 
-    /* Keep only the unterminated line (usually the prompt): offsets start afresh. */
-    memmove(c->cap, c->cap + c->line_start, c->len - c->line_start + 1);
-    c->len -= c->line_start;
-    c->line_start = 0;
+    /* Typing a command: keep only the unterminated line (usually the prompt). Only waiting:
+     * keep everything the previous command did not take. Offsets start afresh. */
+    size_t keep = cmd || c->consumed > c->line_start ? c->line_start : c->consumed;
+    size_t fresh = cmd ? 0 : c->consumed - keep;   /* first byte not taken yet */
+    memmove(c->cap, c->cap + keep, c->len - keep + 1);
+    c->len -= keep;
+    c->line_start -= keep;
+    c->consumed = 0;
     c->ped_lines = 0;
     c->active = true;
-    w.answered_len = 0;
+    w.answered_len = fresh;   /* text before it was answered by the previous command */
     w.need_newline = cmd != NULL;
     long timeout = w.o->timeout_ms > 0 ? w.o->timeout_ms : c->to.command_ms;
     w.deadline = waitset_deadline_in(timeout);
@@ -585,6 +630,8 @@ enum conv_error conv_command(struct conv *c, const char *cmd, const struct conv_
         if (w.err != CONV_OK)
             goto out;
     }
+    /* QUIET needs a byte the previous command did not take (typed: one after typing). */
+    w.start_len = cmd ? c->len : fresh;
     switch (waitset_run_until(c->ws, conv_wait_pred, &w, &w.deadline)) {
     case WAITSET_DONE:
         break;
@@ -612,8 +659,16 @@ enum conv_error conv_command(struct conv *c, const char *cmd, const struct conv_
     }
 out:
     c->active = false;
+    if (!w.done)
+        c->consumed = c->len;
+    else if (w.o->end == CONV_END_LUNA_PROMPT)
+        c->consumed = c->line_start;
+    else if (w.o->end == CONV_END_SHELL_MARKER)
+        c->consumed = w.taken;
+    else
+        c->consumed = w.end_at;
     {
-        size_t start = 0, end = w.done ? w.end_at : c->len;
+        size_t start = cmd ? 0 : fresh, end = w.done ? w.end_at : c->len;
         if (cmd) {
             /* Skip the line holding the prompt and the echo of the command. In marker mode
              * that is the line with our literal marker template (robust to a shell that

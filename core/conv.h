@@ -130,6 +130,8 @@ enum conv_error conv_start_program(struct conv *c, const char *cmdline, long tim
 enum conv_error conv_shell_sync(struct conv *c, long timeout_ms);
 /* Types one line as is (e.g. a menu choice) and reports it. Not for secrets. */
 enum conv_error conv_send_line(struct conv *c, const char *text);
+/* Types Ctrl-C (e.g. to leave a prompt the flow will not answer); reported as "^C". */
+enum conv_error conv_send_interrupt(struct conv *c);
 /* The message of the last error ("timed out after 120 s waiting for the lunacm prompt after
  * `slot list` on source"). Empty after success. */
 const char *conv_error_message(const struct conv *c);

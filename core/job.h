@@ -24,7 +24,9 @@ struct job_spec {
 /* Starts the program. Returns NULL with a message in ERR when the pty or fork fails; a program
  * that cannot be executed starts, prints why and exits 127. */
 struct job *job_start(const struct job_spec *spec, char *err, size_t errlen);
-/* The pty master as a stream (owned by the job). */
+/* The pty master as a stream (owned by the job). Give it a conversation (conv_new) for the
+ * job's whole life: that drains its output into the transcript during every wait, and a
+ * helper whose output nobody reads blocks once the pty buffer is full. */
 struct stream *job_stream(struct job *j);
 /* Process id of the program. */
 pid_t job_pid(const struct job *j);

@@ -209,8 +209,22 @@ out:
     return ok;
 }
 
-struct ssh_conn *ssh_conn_open(const struct ssh_conn_params *p, const struct core_sink *sink,
-                               struct waitset *ws, struct ssh_conn_error *err)
+/* Forwards questions to the real sink and counts them. */
+struct sc_ask_count {
+    const struct core_sink *sink;
+    int asks;
+};
+
+static int sc_count_ask(void *ud, const struct core_ask *q, struct core_answer *a)
+{
+    struct sc_ask_count *ac = ud;
+    ac->asks++;
+    return core_ask(ac->sink, q, a);
+}
+
+static struct ssh_conn *sc_open_once(const struct ssh_conn_params *p,
+                                     const struct core_sink *sink, struct waitset *ws,
+                                     struct ssh_conn_error *err)
 {
     struct ssh_conn *c = calloc(1, sizeof(*c));
     char *known_hosts = NULL;
@@ -275,6 +289,24 @@ fail:
     free(known_hosts);
     ssh_conn_close(c);
     return NULL;
+}
+
+struct ssh_conn *ssh_conn_open(const struct ssh_conn_params *p, const struct core_sink *sink,
+                               struct waitset *ws, struct ssh_conn_error *err)
+{
+    struct sc_ask_count ac = {.sink = sink};
+    struct core_sink counting = {NULL, sc_count_ask, &ac};
+    struct ssh_conn_error local;
+    if (!err)
+        err = &local;
+    struct ssh_conn *c = sc_open_once(p, &counting, ws, err);
+    /* The host key was just accepted, but the server may have given up on the login while
+     * the operator compared fingerprints (sshd's LoginGraceTime): connect once more; the key
+     * is known now. This repeats an SSH public key login, never an HSM login. */
+    if (!c && ac.asks > 0 &&
+        (err->code == SSHC_E_AUTH || err->code == SSHC_E_CONNECT || err->code == SSHC_E_TIMEOUT))
+        c = sc_open_once(p, sink, ws, err);
+    return c;
 }
 
 void ssh_conn_close(struct ssh_conn *c)

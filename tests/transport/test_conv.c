@@ -145,6 +145,10 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct fixture *f = *state;
+    if (getenv("CONV_DUMP"))     /* for reading the transcript by eye */
+        for (size_t i = 0; i < f->nlines; i++)
+            printf("%-6s %c |%s|\n", f->lines[i].host, "><-"[f->lines[i].dir],
+                   f->lines[i].text);
     conv_free(f->conv);
     job_free(f->job);
     waitset_free(f->ws);
@@ -205,7 +209,8 @@ static void test_confirm_quit_unless_confirmed(void **state)
     assert_true(r.luna.ok);
     assert_non_null(strstr(r.output, "Partition cleared."));
     conv_result_free(&r);
-    assert_non_null(strstr(read_file(f->log), "confirm:quit\ncmd:partition clear\nconfirm:proceed"));
+    assert_non_null(
+        strstr(read_file(f->log), "confirm:quit\ncmd:partition clear\nconfirm:proceed"));
 }
 
 static void test_password_typed_never_shown(void **state)
@@ -253,9 +258,9 @@ static void test_wrong_password_not_retried(void **state)
     assert_int_equal(r.secrets_typed, 1);
     assert_int_equal(f->secret_calls, 1);
     conv_result_free(&r);
-    /* Give the fake every chance to see a second attempt: run another wait first. */
-    struct conv_opts q = {.end = CONV_END_QUIET};
-    conv_command(f->conv, NULL, &q, &r);
+    /* Nothing more is typed, so the fake stays silent at its second prompt. */
+    struct conv_opts q = {.end = CONV_END_QUIET, .timeout_ms = 500};
+    assert_int_equal(conv_command(f->conv, NULL, &q, &r), CONV_E_TIMEOUT);
     conv_result_free(&r);
     const char *log = read_file(f->log);
     assert_non_null(strstr(log, "password-attempt:1"));
@@ -306,6 +311,12 @@ static void test_timeout_names_wait_and_host(void **state)
     assert_non_null(strstr(m, "timed out"));
     assert_non_null(strstr(m, "`hang`"));
     assert_non_null(strstr(m, "source"));
+    conv_result_free(&r);
+    /* Ctrl-C reaches the program through the pty (the fake dies of it). */
+    assert_int_equal(conv_send_interrupt(f->conv), CONV_OK);
+    struct conv_opts x = {.end = CONV_END_CLOSED};
+    assert_int_equal(conv_command(f->conv, NULL, &x, &r), CONV_OK);
+    assert_non_null(strstr(r.output, "KeyboardInterrupt"));
     conv_result_free(&r);
 }
 
@@ -371,6 +382,38 @@ static void test_shell_marker_and_exit(void **state)
     job_free(j);
 }
 
+/* The rbs pattern: a helper asks for a password, gets it, then serves in the background. */
+static void test_helper_password_then_quiet(void **state)
+{
+    struct fixture *f = *state;
+    const char *argv[] = {"/bin/sh", "-c",
+                          "printf 'Enter the RBS password: '; stty -echo; read p; stty echo; "
+                          "echo; echo \"got ${#p} characters\"; printf 'serving> '; sleep 30",
+                          NULL};
+    struct job_spec spec = {.argv = argv};
+    char err[256];
+    struct job *j = job_start(&spec, err, sizeof(err));
+    assert_non_null(j);
+    struct conv *c = start_conv(f, j, "rbs");
+    struct conv_result r;
+    struct conv_opts o = {.end = CONV_END_SECRETS_TYPED, .secret_keys = {"co_password"}};
+    assert_int_equal(conv_command(c, NULL, &o, &r), CONV_OK);
+    assert_int_equal(r.secrets_typed, 1);
+    conv_result_free(&r);
+    struct conv_opts q = {.end = CONV_END_QUIET};
+    assert_int_equal(conv_command(c, NULL, &q, &r), CONV_OK);
+    if (!strstr(r.output, "got 11 characters\n"))
+        fail_msg("output: [%s]", r.output);
+    assert_non_null(strstr(r.output, "serving> "));          /* the partial line is kept */
+    conv_result_free(&r);
+    assert_true(find_line(f, 0, "rbs", TX_RECEIVED, "Enter the RBS password:") >= 0);
+    assert_true(find_line(f, 0, "rbs", TX_RECEIVED, "serving> ") >= 0);
+    assert_true(find_line(f, 0, "rbs", TX_SENT, "********") >= 0);
+    assert_false(transcript_contains(f, PASSWORD));
+    conv_free(c);
+    job_free(j);
+}
+
 static void test_missing_program_exits_127(void **state)
 {
     (void)state;
@@ -402,6 +445,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_timeout_names_wait_and_host, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cancel_fd_aborts_wait, setup, teardown),
         cmocka_unit_test_setup_teardown(test_shell_marker_and_exit, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_helper_password_then_quiet, setup, teardown),
         cmocka_unit_test(test_missing_program_exits_127),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

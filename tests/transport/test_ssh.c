@@ -39,6 +39,7 @@ static struct lab lab;
 
 struct ask_sink {
     int policy;              /* ASK_ANSWERED with yes, -1 = answered no, ASK_UNAVAILABLE */
+    unsigned slow_s;         /* think this long before answering */
     int asks;
     char fingerprint[128];
     char host[128];
@@ -54,6 +55,8 @@ static int sink_ask(void *ud, const struct core_ask *q, struct core_answer *a)
     }
     if (s->policy == ASK_UNAVAILABLE)
         return ASK_UNAVAILABLE;
+    if (s->slow_s)
+        sleep(s->slow_s);
     a->yes = s->policy == ASK_ANSWERED;
     return ASK_ANSWERED;
 }
@@ -151,7 +154,7 @@ static int group_setup(void **state)
              "ListenAddress 127.0.0.1\nPort %d\nHostKey %s\nAuthorizedKeysFile %s\n"
              "StrictModes no\nUsePAM no\nPidFile %s/sshd.pid\nPasswordAuthentication no\n"
              "KbdInteractiveAuthentication no\nPubkeyAuthentication yes\nPermitRootLogin yes\n"
-             "PrintMotd no\nLogLevel ERROR\n",
+             "PrintMotd no\nLogLevel INFO\nLoginGraceTime 2\n",
              lab.port, lab.path[P_HOSTKEY], lab.path[P_AUTH], lab.dir);
     write_text(lab.path[P_CONFIG], conf);
     /* sshd refuses to start without its privilege separation directory. */
@@ -272,6 +275,24 @@ static void test_unknown_host_accepted_is_recorded(void **state)
     struct ask_sink again = {.policy = -1};
     c = open_ok(ws, &again);
     assert_int_equal(again.asks, 0);
+    ssh_conn_close(c);
+    waitset_free(ws);
+}
+
+/* The server drops a login that waits longer than LoginGraceTime (2 s here) while the
+ * operator compares fingerprints: the connection is made again once the key is accepted. */
+static void test_slow_host_key_answer_reconnects(void **state)
+{
+    (void)state;
+    struct waitset *ws = waitset_new(-1);
+    struct ask_sink as = {.policy = ASK_ANSWERED, .slow_s = 4};
+    struct ssh_conn *c = open_ok(ws, &as);
+    assert_int_equal(as.asks, 1);
+    char out[64];
+    int status;
+    struct ssh_conn_error err;
+    assert_int_equal(ssh_conn_exec(c, "echo still-here", out, sizeof(out), &status, 0, &err), 0);
+    assert_string_equal(out, "still-here\n");
     ssh_conn_close(c);
     waitset_free(ws);
 }
@@ -401,6 +422,119 @@ static void test_pty_shell_stream(void **state)
     waitset_free(ws);
 }
 
+static bool give_secret(void *ud, const char *host, const char *key, char *buf, size_t len)
+{
+    (void)ud;
+    (void)host;
+    if (strcmp(key, "co_password") != 0)
+        return false;
+    snprintf(buf, len, "Remote-S3cret");
+    return true;
+}
+
+struct seen {
+    bool secret_shown;
+    int received;
+};
+
+static void watch_line(void *ud, const char *host, enum tx_direction dir, const char *text)
+{
+    struct seen *s = ud;
+    (void)host;
+    if (strstr(text, "Remote-S3cret"))
+        s->secret_shown = true;
+    if (dir == TX_RECEIVED)
+        s->received++;
+    if (getenv("CONV_DUMP"))
+        printf("%c |%s|\n", "><-"[dir], text);
+}
+
+/* The whole shape of an appliance session: shell, start lunacm (the fake), commands with a
+ * confirmation and a password, leave lunacm, back at the shell. */
+static void test_lunacm_session_over_ssh(void **state)
+{
+    (void)state;
+    write_known();
+    struct waitset *ws = waitset_new(-1);
+    struct ask_sink as = {.policy = -1};
+    struct ssh_conn *c = open_ok(ws, &as);
+    struct ssh_conn_error err;
+    struct stream *s = ssh_conn_open_shell(c, 40, 160, &err);
+    if (!s)
+        fail_msg("%s", err.message);
+    struct seen seen = {0};
+    struct conv_callbacks cb = {.line = watch_line, .secret = give_secret, .ud = &seen};
+    struct conv *cv = conv_new(s, ws, "source", &cb);
+    struct conv_timeouts t;
+    conv_timeouts_default(&t, 0.25);
+    conv_set_timeouts(cv, &t);
+    assert_int_equal(conv_shell_sync(cv, 0), CONV_OK);
+    struct conv_result r;
+    char pwfile[200], start[600];
+    snprintf(pwfile, sizeof(pwfile), "%s/fake_password", lab.dir);
+    write_text(pwfile, "Remote-S3cret\n");
+    snprintf(start, sizeof(start), "cd %s && FAKE_PASSWORD_FILE=%s /usr/bin/python3 "
+             "fake_lunacm.py", FIXTURE_DIR, pwfile);
+    assert_int_equal(conv_start_program(cv, start, 0, &r), CONV_OK);
+    assert_non_null(strstr(r.output, "lunacm (64-bit) v10.4.0-275."));
+    conv_result_free(&r);
+    assert_int_equal(conv_command(cv, "slot list", NULL, &r), CONV_OK);
+    assert_true(r.luna.ok);
+    assert_non_null(strstr(r.output, "\tLabel ->                rotpart\n"));
+    conv_result_free(&r);
+    struct conv_opts o = {.confirmed = false};
+    assert_int_equal(conv_command(cv, "partition clear", &o, &r), CONV_OK);
+    assert_true(r.confirm_seen);
+    assert_int_equal(r.luna.code, 0xb);
+    conv_result_free(&r);
+    struct conv_opts login = {.secret_keys = {"co_password"}};
+    assert_int_equal(conv_command(cv, "role login -name co", &login, &r), CONV_OK);
+    assert_true(r.luna.ok);
+    conv_result_free(&r);
+    struct conv_opts quiet = {.end = CONV_END_QUIET};
+    assert_int_equal(conv_command(cv, "exit", &quiet, &r), CONV_OK);  /* lunacm exits... */
+    conv_result_free(&r);
+    assert_int_equal(conv_shell_sync(cv, 0), CONV_OK);               /* ...the shell answers */
+    struct conv_opts sh = {.end = CONV_END_SHELL_MARKER};
+    assert_int_equal(conv_command(cv, "pwd", &sh, &r), CONV_OK);
+    assert_int_equal(r.shell_status, 0);
+    assert_string_equal(r.output, FIXTURE_DIR "\n");
+    conv_result_free(&r);
+    assert_false(seen.secret_shown);
+    assert_true(seen.received > 10);
+    conv_free(cv);
+    stream_free(s);
+    ssh_conn_close(c);
+    waitset_free(ws);
+}
+
+static void test_exec_timeout_and_cancel(void **state)
+{
+    (void)state;
+    write_known();
+    int p[2];
+    assert_int_equal(pipe(p), 0);
+    struct waitset *ws = waitset_new(p[0]);
+    struct ask_sink as = {.policy = -1};
+    struct ssh_conn *c = open_ok(ws, &as);
+    char out[64];
+    int status;
+    struct ssh_conn_error err;
+    assert_int_equal(ssh_conn_exec(c, "sleep 20", out, sizeof(out), &status, 300, &err), -1);
+    assert_int_equal(err.code, SSHC_E_TIMEOUT);
+    assert_non_null(strstr(err.message, "sleep 20"));
+    assert_int_equal(write(p[1], "x", 1), 1);
+    assert_int_equal(ssh_conn_exec(c, "sleep 20", out, sizeof(out), &status, 0, &err), -1);
+    assert_int_equal(err.code, SSHC_E_CANCELLED);
+    ssh_conn_close(c);
+    struct ssh_conn_params prm = params();
+    assert_null(ssh_conn_open(&prm, NULL, ws, &err));
+    assert_int_equal(err.code, SSHC_E_CANCELLED);
+    waitset_free(ws);
+    close(p[0]);
+    close(p[1]);
+}
+
 static void test_upload_file(void **state)
 {
     (void)state;
@@ -434,12 +568,15 @@ int main(void)
         cmocka_unit_test_setup(test_known_host_connects_and_exec, test_setup),
         cmocka_unit_test_setup(test_unknown_host_refused_by_operator, test_setup),
         cmocka_unit_test_setup(test_unknown_host_accepted_is_recorded, test_setup),
+        cmocka_unit_test_setup(test_slow_host_key_answer_reconnects, test_setup),
         cmocka_unit_test_setup(test_unknown_host_in_batch_says_how, test_setup),
         cmocka_unit_test_setup(test_changed_host_key_always_refused, test_setup),
         cmocka_unit_test_setup(test_wrong_identity_is_auth_error, test_setup),
         cmocka_unit_test_setup(test_connect_refused_is_connect_error, test_setup),
         cmocka_unit_test_setup(test_ssh_config_honoured, test_setup),
         cmocka_unit_test_setup(test_pty_shell_stream, test_setup),
+        cmocka_unit_test_setup(test_lunacm_session_over_ssh, test_setup),
+        cmocka_unit_test_setup(test_exec_timeout_and_cancel, test_setup),
         cmocka_unit_test_setup(test_upload_file, test_setup),
     };
     if (access(SSHD, X_OK) != 0)
