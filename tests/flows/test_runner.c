@@ -79,7 +79,8 @@ static void questions_are_answered_and_cancel_ends_the_flow(void **state)
     fprintf(f, "auth = \"password\";\nworkstation = { address = \"127.0.0.1\"; };\n"
                "target = { host = \"127.0.0.1\"; port = 1; };\n");
     fclose(f);
-    struct flow_request req = {.kind = FLOW_TOPOLOGY, .config_path = conf, .state_dir = dir};
+    struct flow_request req = {.kind = FLOW_PREPARE_TARGET, .config_path = conf,
+                               .state_dir = dir};
     char err[256];
     struct runner *r = runner_start(&req, err, sizeof err);
     assert_non_null(r);
@@ -109,11 +110,41 @@ static void questions_are_answered_and_cancel_ends_the_flow(void **state)
     assert_int_equal(system(cmd), 0);
 }
 
+/* The read-only view asks no names; an unreachable k570 ends it with exit 3. */
+static void topology_asks_nothing_and_reports_unreachable(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/rotwiz-runner-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char conf[300];
+    snprintf(conf, sizeof conf, "%s/rotwiz.conf", dir);
+    FILE *f = fopen(conf, "w");
+    fprintf(f, "auth = \"password\";\nworkstation = { address = \"127.0.0.1\"; };\n"
+               "target = { host = \"127.0.0.1\"; port = 1; known_hosts = \"%s/kh\"; };\n",
+            dir);
+    fclose(f);
+    struct flow_request req = {.kind = FLOW_TOPOLOGY, .config_path = conf, .state_dir = dir};
+    char err[256];
+    struct runner *r = runner_start(&req, err, sizeof err);
+    assert_non_null(r);
+    struct seen s = {0};
+    assert_null(pump(r, &s));
+    int code = -1;
+    assert_true(runner_finished(r, &code));
+    assert_int_equal(code, EXIT_CONNECT);
+    assert_int_equal(s.exit_code, EXIT_CONNECT);
+    runner_free(r);
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(config_error_arrives_as_event_and_exit_code),
         cmocka_unit_test(questions_are_answered_and_cancel_ends_the_flow),
+        cmocka_unit_test(topology_asks_nothing_and_reports_unreachable),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
