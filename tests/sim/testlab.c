@@ -69,7 +69,7 @@ void testlab_destroy(struct testlab *t)
         fprintf(stderr, "cannot remove %s\n", t->dir);
 }
 
-char *testlab_run(struct testlab *t, const char *const *args, const char *input, int *status)
+int testlab_spawn(struct testlab *t, const char *const *args, const char *input, int *out_fd)
 {
     int in[2], out[2];
     char *argv[32];
@@ -78,8 +78,13 @@ char *testlab_run(struct testlab *t, const char *const *args, const char *input,
     for (size_t i = 0; args[i] && n < 30; i++)
         argv[n++] = (char *)(strcmp(args[i], "@DIR") == 0 ? t->dir : args[i]);
     argv[n] = NULL;
-    if (pipe(in) != 0 || pipe(out) != 0)
-        return NULL;
+    if (pipe(in) != 0)
+        return -1;
+    if (pipe(out) != 0) {
+        close(in[0]);
+        close(in[1]);
+        return -1;
+    }
     pid_t pid = fork();
     if (pid == 0) {
         dup2(in[0], 0);
@@ -96,20 +101,30 @@ char *testlab_run(struct testlab *t, const char *const *args, const char *input,
     close(in[0]);
     close(out[1]);
     signal(SIGPIPE, SIG_IGN);
-    /* Inputs are small: write all, then read all (the pipe buffer holds them). */
+    /* Inputs are small: the pipe buffer holds them. */
     if (input && write(in[1], input, strlen(input)) < 0)
         perror("write");
     close(in[1]);
+    *out_fd = out[0];
+    return pid;
+}
+
+char *testlab_run(struct testlab *t, const char *const *args, const char *input, int *status)
+{
+    int fd = -1;
+    pid_t pid = testlab_spawn(t, args, input, &fd);
+    if (pid < 0)
+        return NULL;
     size_t cap = 4096, len = 0;
     char *buf = malloc(cap);
     ssize_t r;
-    while ((r = read(out[0], buf + len, cap - len - 1)) > 0) {
+    while ((r = read(fd, buf + len, cap - len - 1)) > 0) {
         len += (size_t)r;
         if (cap - len < 1024)
             buf = realloc(buf, cap *= 2);
     }
     buf[len] = '\0';
-    close(out[0]);
+    close(fd);
     int st = 0;
     waitpid(pid, &st, 0);
     if (status)

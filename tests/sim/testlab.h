@@ -26,6 +26,9 @@ void testlab_destroy(struct testlab *t);
 /* Runs `rotwiz-sim ARGS...` (NULL-terminated; the words "@DIR" are replaced by the lab folder)
  * with INPUT on stdin; returns its stdout (malloc'd) and its exit status in *status. */
 char *testlab_run(struct testlab *t, const char *const *args, const char *input, int *status);
+/* Starts `rotwiz-sim ARGS...` in the background with INPUT on stdin (then closed); its stdout
+ * is readable on *out_fd. Returns the pid, or -1. */
+int testlab_spawn(struct testlab *t, const char *const *args, const char *input, int *out_fd);
 /* Shorthand: k570-lunacm on APPLIANCE with INPUT. */
 char *testlab_lunacm(struct testlab *t, const char *appliance, const char *input);
 /* The lab's state.json (caller frees). */
