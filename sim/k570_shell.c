@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -182,6 +183,10 @@ static int run_program(struct shell *sh, const char *mode, char **w, int n)
     }
     argv[a] = NULL;
     fflush(stdout);
+    /* Like bash: whatever the program does to the terminal (echo off at a password prompt
+     * when it is killed) is undone when it ends. */
+    struct termios saved;
+    bool have_tty = sh->tty && tcgetattr(0, &saved) == 0;
     pid_t pid = fork();
     if (pid < 0) {
         printf("bash: fork: %s\n", strerror(errno));
@@ -197,6 +202,8 @@ static int run_program(struct shell *sh, const char *mode, char **w, int n)
     int st = 0;
     while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
         ;
+    if (have_tty)
+        tcsetattr(0, TCSADRAIN, &saved);
     return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
@@ -292,8 +299,10 @@ static int run_line(struct shell *sh, char *line, bool *quit)
             *semi = '\0';
             next = semi + 1;
         }
-        if (!skip)
+        if (!skip) {
+            lab_latency(&sh->p);
             sh->status = run_simple(sh, s, quit);
+        }
         skip = and_next && sh->status != 0;
         s = next;
     }

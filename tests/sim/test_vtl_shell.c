@@ -172,7 +172,8 @@ static void test_interactive_shell_runs_lunacm(void **state)
     assert_int_equal(st, 3);
     assert_true(strncmp(out, "[ksadmin@k570-source ~]$ ", 25) == 0);
     assert_non_null(strstr(out, "[ksadmin@k570-source bin]$ lunacm (64-bit) v10.4.0-275."));
-    assert_non_null(strstr(out, "lunacm:>[ksadmin@k570-source bin]$ /usr/safenet/lunaclient/bin\n"));
+    assert_non_null(strstr(out, "lunacm:>[ksadmin@k570-source bin]$ "
+                                "/usr/safenet/lunaclient/bin\n"));
     assert_int_equal(testlab_count(out, "Available HSMs:"), 2);
     free(out);
     testlab_destroy(&t);
