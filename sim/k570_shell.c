@@ -178,9 +178,9 @@ static int run_program(struct shell *sh, const char *mode, char **w, int n)
     if (strcmp(mode, "vtl") == 0) {
         argv[a++] = (char *)"--cwd";
         argv[a++] = sh->cwd;
-        for (int i = 1; i < n; i++)
-            argv[a++] = w[i];
     }
+    for (int i = 1; i < n; i++)
+        argv[a++] = w[i];
     argv[a] = NULL;
     fflush(stdout);
     /* Like bash: whatever the program does to the terminal (echo off at a password prompt

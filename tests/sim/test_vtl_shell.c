@@ -147,6 +147,14 @@ static void test_shell_commands(void **state)
     out = shell_c(&t, "vtl listservers", &st); /* vtl is not on the PATH outside bin */
     assert_int_equal(st, 127);
     free(out);
+    out = shell_c(&t, "lunacm -c 'slot list'", &st);
+    assert_int_equal(st, 0);
+    assert_non_null(strstr(out, "\tSlot Description ->     User Token Slot\n"));
+    assert_null(strstr(out, "Copyright")); /* one command, no banner */
+    free(out);
+    out = shell_c(&t, "lunacm -c 'role logout'", &st);
+    assert_int_equal(st, 1);
+    free(out);
     out = shell_c(&t, "cd /nowhere", &st);
     assert_int_equal(st, 1);
     free(out);
