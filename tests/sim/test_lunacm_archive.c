@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "state_model.h"
+#include "state_store.h"
 #include "testlab.h"
 
 /* Source: user slot 3, Net Admin 6. Target: user slot 0, Net Admin 2. */
@@ -114,6 +115,24 @@ static void test_wrong_domain_stops_backup_at_first_object(void **state)
     assert_non_null(objs);                      /* the partition was created and left... */
     assert_int_equal(json_array_size(objs), 0); /* ...empty */
     json_decref(root);
+    free(out);
+    testlab_destroy(&t);
+}
+
+static void test_older_firmware_reports_every_object(void **state)
+{
+    (void)state;
+    struct testlab t;
+    struct state_handle h;
+    char err[256];
+    make(&t, NULL);
+    assert_int_equal(state_open(t.dir, &h, err, sizeof err), 0);
+    sm_set_str(sm_hsm(h.root, "source"), "firmware", "7.3.0");
+    size_t n = json_array_size(testlab_objects(h.root, "source", NULL));
+    assert_int_equal(state_commit(&h), 0);
+    char *out = backup(&t, "", "some-other-domain");
+    assert_int_equal(testlab_count(out, "Failed to clone object"), (int)n);
+    assert_non_null(strstr(out, "Command Result : 0x8000000b"));
     free(out);
     testlab_destroy(&t);
 }
@@ -281,6 +300,7 @@ int main(void)
         cmocka_unit_test(test_backup_copies_every_object),
         cmocka_unit_test(test_wrong_domain_stops_backup_at_first_object),
         cmocka_unit_test(test_domain_mismatch_stops_restore_at_first_object),
+        cmocka_unit_test(test_older_firmware_reports_every_object),
         cmocka_unit_test(test_existing_partition_append_replace),
         cmocka_unit_test(test_refusals_before_creating),
         cmocka_unit_test(test_wrong_backup_so_password_counts),
