@@ -283,21 +283,38 @@ static int run_simple(struct shell *sh, char *cmd, bool *quit)
     return 127;
 }
 
+/* The next unquoted ';' or "&&" in S (NULL when none); *len is its length. */
+static char *next_separator(char *s, size_t *len)
+{
+    char quote = 0;
+    for (; *s; s++) {
+        if (quote) {
+            quote = *s == quote ? 0 : quote;
+        } else if (*s == '"' || *s == '\'') {
+            quote = *s;
+        } else if (*s == ';') {
+            *len = 1;
+            return s;
+        } else if (s[0] == '&' && s[1] == '&') {
+            *len = 2;
+            return s;
+        }
+    }
+    return NULL;
+}
+
 /* Runs a command line: simple commands joined by ';' or '&&'. */
 static int run_line(struct shell *sh, char *line, bool *quit)
 {
     char *s = line;
     bool skip = false;
     while (s && *s && !*quit) {
-        char *semi = strchr(s, ';'), *amp = strstr(s, "&&"), *next = NULL;
-        bool and_next = false;
-        if (amp && (!semi || amp < semi)) {
-            *amp = '\0';
-            next = amp + 2;
-            and_next = true;
-        } else if (semi) {
-            *semi = '\0';
-            next = semi + 1;
+        size_t seplen = 0;
+        char *sep = next_separator(s, &seplen), *next = NULL;
+        bool and_next = sep && seplen == 2;
+        if (sep) {
+            *sep = '\0';
+            next = sep + seplen;
         }
         if (!skip) {
             lab_latency(&sh->p);

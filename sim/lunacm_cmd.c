@@ -125,7 +125,7 @@ static size_t word_count(const struct lcm_cmd *cmd)
  * message in c->errmsg. */
 static const struct lcm_cmd *match_command(struct lcm *c, char **tok, int ntok, int *used)
 {
-    bool alive[64];
+    bool alive[sizeof lcm_commands / sizeof lcm_commands[0]];
     size_t n = lcm_command_count;
     for (size_t i = 0; i < n; i++)
         alive[i] = cmd_available(c, &lcm_commands[i]);

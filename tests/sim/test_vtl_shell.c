@@ -152,6 +152,9 @@ static void test_shell_commands(void **state)
     assert_non_null(strstr(out, "\tSlot Description ->     User Token Slot\n"));
     assert_null(strstr(out, "Copyright")); /* one command, no banner */
     free(out);
+    out = shell_c(&t, "echo 'a;b' && echo \"c && d\"; echo e", &st);
+    assert_string_equal(out, "a;b\nc && d\ne\n");
+    free(out);
     out = shell_c(&t, "lunacm -c 'role logout'", &st);
     assert_int_equal(st, 1);
     free(out);
