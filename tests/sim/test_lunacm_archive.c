@@ -293,6 +293,26 @@ static void test_ssh_drop_leaves_partial_backup(void **state)
     testlab_destroy(&t);
 }
 
+static void test_ssh_drop_leaves_partial_restore(void **state)
+{
+    (void)state;
+    struct testlab t;
+    const char *faults[] = {"ssh-drop-during-restore", NULL};
+    make(&t, faults);
+    char *out = backup(&t, "", "k570-rot");
+    assert_non_null(strstr(out, "Backup Complete."));
+    free(out);
+    out = restore(&t);
+    assert_null(strstr(out, "Restore Complete."));
+    assert_int_equal(testlab_count(out, "Command Result : "), 2); /* cut off mid-restore */
+    json_t *root = testlab_state(&t);
+    size_t n = json_array_size(testlab_objects(root, "source", NULL));
+    assert_int_equal(json_array_size(testlab_objects(root, "target", NULL)), (n + 1) / 2);
+    json_decref(root);
+    free(out);
+    testlab_destroy(&t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -307,6 +327,7 @@ int main(void)
         cmocka_unit_test(test_restore_adds_to_what_is_there),
         cmocka_unit_test(test_restore_missing_partition_or_slot),
         cmocka_unit_test(test_ssh_drop_leaves_partial_backup),
+        cmocka_unit_test(test_ssh_drop_leaves_partial_restore),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
