@@ -90,10 +90,12 @@ static void test_backup_copies_every_object(void **state)
     free(out);
     /* archive list and contents show it */
     char input[256];
-    snprintf(input, sizeof input, "par ar list -s 6\npar ar con -s 6 -par rot-backup -pw %s\n",
-             t.s.backup_partition_password);
+    snprintf(input, sizeof input, "par ar list -s 6\nslot set -s 3\nrole login -n co -p %s\n"
+             "par ar list -s 6\npar ar con -s 6 -par rot-backup -pw %s\n",
+             t.s.source_co_password, t.s.backup_partition_password);
     out = testlab_lunacm(&t, "source", input);
-    assert_non_null(strstr(out, "\tPartition Name ->       rot-backup\n"));
+    assert_non_null(strstr(out, "Command Result : 0x101 (CKR_USER_NOT_LOGGED_IN)"));
+    assert_int_equal(testlab_count(out, "\tPartition Name ->       rot-backup\n"), 1);
     root = testlab_state(&t);
     assert_int_equal(testlab_count(out, "\tLabel:"),
                      (int)json_array_size(testlab_objects(root, "source", NULL)));
