@@ -58,14 +58,19 @@ void lcm_blank(struct lcm *c)
     fputc('\n', c->out);
 }
 
-void lcm_arrow(struct lcm *c, const char *name, const char *value)
+void lcm_arrow_w(struct lcm *c, int width, const char *name, const char *value)
 {
-    char head[40];
+    char head[64];
     snprintf(head, sizeof head, "%s ->", name);
     if (value && *value)
-        fprintf(c->out, "\t%-24s%s\n", head, value);
+        fprintf(c->out, "\t%-*s%s\n", width, head, value);
     else
         fprintf(c->out, "\t%s\n", head);
+}
+
+void lcm_arrow(struct lcm *c, const char *name, const char *value)
+{
+    lcm_arrow_w(c, 24, name, value);
 }
 
 void lcm_error(struct lcm *c, const char *fmt, ...)
