@@ -107,8 +107,7 @@ int lcm_read_secret(struct lcm *c, const char *prompt, char *buf, size_t len)
 {
     struct termios old, quiet;
     bool restore = false;
-    fprintf(c->out, "\t%s", prompt);
-    fflush(c->out);
+    /* Echo goes off before the prompt appears: whoever types at the prompt is never echoed. */
     if (c->tty && tcgetattr(fileno(c->in), &old) == 0) {
         quiet = old;
         quiet.c_lflag &= ~(tcflag_t)ECHO;
@@ -116,6 +115,8 @@ int lcm_read_secret(struct lcm *c, const char *prompt, char *buf, size_t len)
         /* TCSANOW, not TCSAFLUSH: a secret typed ahead must not be thrown away. */
         restore = tcsetattr(fileno(c->in), TCSANOW, &quiet) == 0;
     }
+    fprintf(c->out, "\t%s", prompt);
+    fflush(c->out);
     int rc = lcm_read_line(c, buf, len);
     if (restore)
         tcsetattr(fileno(c->in), TCSANOW, &old);
