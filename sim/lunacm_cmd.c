@@ -24,7 +24,8 @@ static const struct lcm_opt restore_opts[] = {
     {"slot", "s", true}, {"partition", "par", true}, {"password", "pw", true},
     {NULL, NULL, false}};
 static const struct lcm_opt archive_opts[] = {
-    {"slot", "s", true}, {"partition", "par", true}, {NULL, NULL, false}};
+    {"slot", "s", true}, {"partition", "par", true}, {"password", "pw", true},
+    {NULL, NULL, false}};
 static const struct lcm_opt ped_set_opts[] = {
     {"ip", "i", true}, {"port", "p", true}, {NULL, NULL, false}};
 static const struct lcm_opt ped_vector_opts[] = {
@@ -38,8 +39,12 @@ const struct lcm_cmd lcm_commands[] = {
     {{"role", "login"}, lcm_cmd_role_login, login_opts, true, true,
      "Log in: role login -name co|so [-password <pw>]"},
     {{"role", "logout"}, lcm_cmd_role_logout, no_opts, true, true, "Log out"},
+    {{"role", "show"}, lcm_cmd_role_show, no_opts, true, true,
+     "Show who is logged in on the current slot"},
     {{"partition", "contents"}, lcm_cmd_partition_contents, no_opts, true, false,
      "List the objects of the current partition"},
+    {{"partition", "show"}, lcm_cmd_partition_show, no_opts, true, false,
+     "Show the current partition"},
     {{"partition", "clear"}, lcm_cmd_partition_clear, clear_opts, true, false,
      "Delete every object of the current partition"},
     {{"partition", "archive", "backup"}, lcm_cmd_archive_backup, backup_opts, true, false,
@@ -50,7 +55,7 @@ const struct lcm_cmd lcm_commands[] = {
     {{"partition", "archive", "list"}, lcm_cmd_archive_list, slot_opts, true, false,
      "List the partitions of a Backup HSM: -slot <backup slot>"},
     {{"partition", "archive", "contents"}, lcm_cmd_archive_contents, archive_opts, true, false,
-     "List the objects of a backup: -slot <backup slot> -partition <name>"},
+     "List the objects of a backup: -slot <backup slot> -partition <name> [-password <pw>]"},
     {{"ped", "set"}, lcm_cmd_ped_set, ped_set_opts, true, true,
      "Set the Remote PED server: ped set -ip <address> -port <port>"},
     {{"ped", "get"}, lcm_cmd_ped_get, no_opts, true, true, "Show which PED the HSM uses"},
@@ -124,7 +129,7 @@ static size_t word_count(const struct lcm_cmd *cmd)
  * message in c->errmsg. */
 static const struct lcm_cmd *match_command(struct lcm *c, char **tok, int ntok, int *used)
 {
-    bool alive[64];
+    bool alive[sizeof lcm_commands / sizeof lcm_commands[0]];
     size_t n = lcm_command_count;
     for (size_t i = 0; i < n; i++)
         alive[i] = cmd_available(c, &lcm_commands[i]);
@@ -302,30 +307,50 @@ int lcm_init(struct lcm *c, const char *dir, const char *device, bool workstatio
     return 0;
 }
 
+static int usage(const char *mode, bool workstation)
+{
+    fprintf(stderr, "usage: rotwiz-sim %s --dir DIR%s [-c COMMAND]\n", mode,
+            workstation ? "" : " --appliance NAME");
+    return 2;
+}
+
 int lcm_main(int argc, char **argv, bool workstation)
 {
-    const char *dir = NULL, *appliance = workstation ? "backup" : NULL;
+    const char *dir = NULL, *appliance = workstation ? "backup" : NULL, *command = NULL;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--dir") == 0 && i + 1 < argc)
             dir = argv[++i];
         else if (!workstation && strcmp(argv[i], "--appliance") == 0 && i + 1 < argc)
             appliance = argv[++i];
+        else if (strcmp(argv[i], "-c") == 0 && i + 1 < argc)
+            command = argv[++i];
         else {
-            fprintf(stderr, "usage: rotwiz-sim %s --dir DIR%s\n", argv[0],
-                    workstation ? "" : " --appliance NAME");
+            /* What the operator typed after lunacm: answer like the tool, not like the lab. */
+            fprintf(stderr, "lunacm: invalid option '%s'\nUsage: lunacm [-c \"<command>\"]\n",
+                    argv[i]);
             return 2;
         }
     }
-    if (!dir || !appliance) {
-        fprintf(stderr, "usage: rotwiz-sim %s --dir DIR%s\n", argv[0],
-                workstation ? "" : " --appliance NAME");
-        return 2;
-    }
+    if (!dir || !appliance)
+        return usage(argv[0], workstation);
     struct lcm c;
     if (lcm_init(&c, dir, appliance, workstation) != 0)
         return 1;
     setvbuf(stdout, NULL, _IOFBF, 1 << 14);
     /* Byte-wise input: when the shell hands us a pipe, what follows `exit` is the shell's. */
     setvbuf(stdin, NULL, _IONBF, 0);
+    if (command) {
+        /* One command and out (invented: `lunacm -c "slot list"`), the current slot being the
+         * first one listed, as at an interactive start. */
+        struct lcm_slot slots[LCM_MAX_SLOTS];
+        char line[1024];
+        bool quit = false;
+        int n = lcm_slots(&c, slots, LCM_MAX_SLOTS);
+        c.cur_slot = n > 0 ? slots[0].id : -1;
+        snprintf(line, sizeof line, "%s", command);
+        unsigned long rc = lcm_execute(&c, line, &quit);
+        fflush(stdout);
+        return rc == LCM_OK ? 0 : 1;
+    }
     return lcm_run(&c);
 }

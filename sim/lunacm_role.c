@@ -106,10 +106,11 @@ unsigned long lcm_verify_co(struct lcm *c, const char *hsm_name, const char *par
     json_t *hsm = sm_hsm(h.root, hsm_name);
     json_t *part = sm_partition(hsm, partition);
     unsigned long rc = LCM_OK;
-    if (sm_bool(hsm, "zeroized") || !part) {
-        lcm_error(c, sm_bool(hsm, "zeroized") ? "The HSM is zeroized" : "No such partition");
+    bool zeroized = sm_bool(hsm, "zeroized");
+    if (zeroized || !part) {
+        lcm_error(c, zeroized ? "The HSM is zeroized" : "No such partition");
         state_close(&h);
-        return sm_bool(hsm, "zeroized") ? LCM_TOKEN_NOT_PRESENT : LCM_CONTAINER_INVALID;
+        return zeroized ? LCM_TOKEN_NOT_PRESENT : LCM_CONTAINER_INVALID;
     }
     if (sm_bool(part, "locked")) {
         state_close(&h);
@@ -196,5 +197,22 @@ unsigned long lcm_cmd_role_logout(struct lcm *c, const struct lcm_args *a)
         return LCM_USER_NOT_LOGGED_IN;
     c->login_slot = -1;
     c->login_role[0] = '\0';
+    return LCM_OK;
+}
+
+unsigned long lcm_cmd_role_show(struct lcm *c, const struct lcm_args *a)
+{
+    (void)a;
+    struct lcm_slot slot;
+    if (c->cur_slot < 0 || !lcm_find_slot(c, c->cur_slot, &slot)) {
+        lcm_error(c, "No current slot");
+        return LCM_SLOT_ID_INVALID;
+    }
+    bool here = c->login_slot == c->cur_slot;
+    if (slot.kind == LCM_SLOT_USER)
+        lcm_say(c, "Crypto Officer: %s", here && strcmp(c->login_role, "co") == 0
+                                             ? "logged in" : "not logged in");
+    lcm_say(c, "Security Officer: %s", here && strcmp(c->login_role, "so") == 0
+                                           ? "logged in" : "not logged in");
     return LCM_OK;
 }
