@@ -65,9 +65,18 @@ class Lab:
     def __enter__(self):
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, etype, *exc):
         self.stop()
+        try:
+            with open(self.path("lab.log"), errors="replace") as f:
+                log = f.read()
+        except OSError:
+            log = ""
         shutil.rmtree(self.tmp, ignore_errors=True)
+        # The daemon and its handlers log to lab.log: a sanitizer report there fails the test.
+        if etype is None:
+            check("Sanitizer" not in log and "runtime error" not in log,
+                  "no sanitizer report in lab.log", log[-3000:])
 
     def start(self):
         r = run([SIM, "lab", "--dir", self.dir] + self.options)
