@@ -24,7 +24,8 @@ static const struct lcm_opt restore_opts[] = {
     {"slot", "s", true}, {"partition", "par", true}, {"password", "pw", true},
     {NULL, NULL, false}};
 static const struct lcm_opt archive_opts[] = {
-    {"slot", "s", true}, {"partition", "par", true}, {NULL, NULL, false}};
+    {"slot", "s", true}, {"partition", "par", true}, {"password", "pw", true},
+    {NULL, NULL, false}};
 static const struct lcm_opt ped_set_opts[] = {
     {"ip", "i", true}, {"port", "p", true}, {NULL, NULL, false}};
 static const struct lcm_opt ped_vector_opts[] = {
@@ -50,7 +51,7 @@ const struct lcm_cmd lcm_commands[] = {
     {{"partition", "archive", "list"}, lcm_cmd_archive_list, slot_opts, true, false,
      "List the partitions of a Backup HSM: -slot <backup slot>"},
     {{"partition", "archive", "contents"}, lcm_cmd_archive_contents, archive_opts, true, false,
-     "List the objects of a backup: -slot <backup slot> -partition <name>"},
+     "List the objects of a backup: -slot <backup slot> -partition <name> [-password <pw>]"},
     {{"ped", "set"}, lcm_cmd_ped_set, ped_set_opts, true, true,
      "Set the Remote PED server: ped set -ip <address> -port <port>"},
     {{"ped", "get"}, lcm_cmd_ped_get, no_opts, true, true, "Show which PED the HSM uses"},

@@ -106,10 +106,11 @@ unsigned long lcm_verify_co(struct lcm *c, const char *hsm_name, const char *par
     json_t *hsm = sm_hsm(h.root, hsm_name);
     json_t *part = sm_partition(hsm, partition);
     unsigned long rc = LCM_OK;
-    if (sm_bool(hsm, "zeroized") || !part) {
-        lcm_error(c, sm_bool(hsm, "zeroized") ? "The HSM is zeroized" : "No such partition");
+    bool zeroized = sm_bool(hsm, "zeroized");
+    if (zeroized || !part) {
+        lcm_error(c, zeroized ? "The HSM is zeroized" : "No such partition");
         state_close(&h);
-        return sm_bool(hsm, "zeroized") ? LCM_TOKEN_NOT_PRESENT : LCM_CONTAINER_INVALID;
+        return zeroized ? LCM_TOKEN_NOT_PRESENT : LCM_CONTAINER_INVALID;
     }
     if (sm_bool(part, "locked")) {
         state_close(&h);

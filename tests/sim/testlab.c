@@ -3,6 +3,9 @@
 #include "modes.h"
 #include "state_model.h"
 #include <fcntl.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +18,7 @@ int testlab_make(struct testlab *t, const char *auth, const char *const *faults)
 {
     char err[256];
     memset(t, 0, sizeof *t);
+    t->exe = ROTWIZ_SIM_PATH;
     snprintf(t->dir, sizeof t->dir, "/tmp/rotwiz-simtest-XXXXXX");
     if (!mkdtemp(t->dir))
         return -1;
@@ -65,7 +69,7 @@ void testlab_destroy(struct testlab *t)
         fprintf(stderr, "cannot remove %s\n", t->dir);
 }
 
-char *testlab_run(struct testlab *t, const char *const *args, const char *input, int *status)
+int testlab_spawn(struct testlab *t, const char *const *args, const char *input, int *out_fd)
 {
     int in[2], out[2];
     char *argv[32];
@@ -74,8 +78,13 @@ char *testlab_run(struct testlab *t, const char *const *args, const char *input,
     for (size_t i = 0; args[i] && n < 30; i++)
         argv[n++] = (char *)(strcmp(args[i], "@DIR") == 0 ? t->dir : args[i]);
     argv[n] = NULL;
-    if (pipe(in) != 0 || pipe(out) != 0)
-        return NULL;
+    if (pipe(in) != 0)
+        return -1;
+    if (pipe(out) != 0) {
+        close(in[0]);
+        close(in[1]);
+        return -1;
+    }
     pid_t pid = fork();
     if (pid == 0) {
         dup2(in[0], 0);
@@ -84,26 +93,38 @@ char *testlab_run(struct testlab *t, const char *const *args, const char *input,
         close(in[1]);
         close(out[0]);
         close(out[1]);
-        execv(ROTWIZ_SIM_PATH, argv);
+        setenv("ROTWIZ_TEST_LAB_DIR", t->dir, 1);
+        unsetenv("ROTWIZ_SIM_CONN_PID");
+        execv(t->exe, argv);
         _exit(127);
     }
     close(in[0]);
     close(out[1]);
     signal(SIGPIPE, SIG_IGN);
-    /* Inputs are small: write all, then read all (the pipe buffer holds them). */
+    /* Inputs are small: the pipe buffer holds them. */
     if (input && write(in[1], input, strlen(input)) < 0)
         perror("write");
     close(in[1]);
+    *out_fd = out[0];
+    return pid;
+}
+
+char *testlab_run(struct testlab *t, const char *const *args, const char *input, int *status)
+{
+    int fd = -1;
+    pid_t pid = testlab_spawn(t, args, input, &fd);
+    if (pid < 0)
+        return NULL;
     size_t cap = 4096, len = 0;
     char *buf = malloc(cap);
     ssize_t r;
-    while ((r = read(out[0], buf + len, cap - len - 1)) > 0) {
+    while ((r = read(fd, buf + len, cap - len - 1)) > 0) {
         len += (size_t)r;
         if (cap - len < 1024)
             buf = realloc(buf, cap *= 2);
     }
     buf[len] = '\0';
-    close(out[0]);
+    close(fd);
     int st = 0;
     waitpid(pid, &st, 0);
     if (status)
@@ -137,4 +158,68 @@ int testlab_count(const char *hay, const char *needle)
     for (const char *s = hay; (s = strstr(s, needle)); s += strlen(needle))
         n++;
     return n;
+}
+
+/* A self-signed certificate, as `rbs --genkey` would write. */
+static int write_cert(const char *path)
+{
+    EVP_PKEY *key = EVP_EC_gen("P-256");
+    X509 *x = X509_new();
+    int rc = -1;
+    if (!key || !x)
+        goto out;
+    ASN1_INTEGER_set(X509_get_serialNumber(x), 1);
+    X509_gmtime_adj(X509_getm_notBefore(x), 0);
+    X509_gmtime_adj(X509_getm_notAfter(x), 86400L * 365);
+    X509_set_pubkey(x, key);
+    X509_NAME *name = X509_get_subject_name(x);
+    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, (const unsigned char *)"rbs-test", -1,
+                               -1, 0);
+    X509_set_issuer_name(x, name);
+    if (!X509_sign(x, key, EVP_sha256()))
+        goto out;
+    FILE *f = fopen(path, "w");
+    if (!f)
+        goto out;
+    rc = PEM_write_X509(f, x) == 1 ? 0 : -1;
+    fclose(f);
+out:
+    X509_free(x);
+    EVP_PKEY_free(key);
+    return rc;
+}
+
+int testlab_make_linked(struct testlab *t, const char *auth, const char *const *faults)
+{
+    char path[600], cmd[1400];
+    if (testlab_make(t, auth, faults) != 0)
+        return -1;
+    t->exe = ROTWIZ_SIM_FAKE_PATH;
+    snprintf(t->p.sim_path, sizeof t->p.sim_path, "%s", ROTWIZ_SIM_FAKE_PATH);
+    char err[256];
+    if (lab_params_save(&t->p, err, sizeof err) != 0)
+        return -1;
+    snprintf(path, sizeof path, "%s/lunaclient/rbs/server", t->dir);
+    snprintf(cmd, sizeof cmd, "mkdir -p '%s'", path);
+    if (system(cmd) != 0)
+        return -1;
+    strcat(path, "/server.pem");
+    if (write_cert(path) != 0)
+        return -1;
+    for (size_t i = 0; i < t->p.appliance_count; i++) {
+        snprintf(cmd, sizeof cmd, "cp '%s' '%s/appliances/%s/home/server.pem'", path, t->dir,
+                 t->p.appliances[i].name);
+        if (system(cmd) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+int testlab_add_server(struct testlab *t, const char *appliance)
+{
+    const char *args[] = {"vtl", "--dir", "@DIR", "--appliance", appliance, "addServer", "-n",
+                          t->p.ws_address, "-c", "server.pem", NULL};
+    int st = -1;
+    free(testlab_run(t, args, NULL, &st));
+    return st;
 }
