@@ -95,17 +95,19 @@ def lunacm_ok(c, command, what, secret=None, prompt=None):
     return out
 
 
-def k570_session(lab, name, pem, log):
-    """Logs into NAME, registers the workstation's RBS with vtl, starts lunacm and returns the
-    session and the slot ids, with the User Token Slot selected."""
-    r = lab.scp(pem, ":", legacy=False, name=name)       # scp server.pem ksadmin@k570:
-    check(r.returncode == 0, "scp server.pem to " + name, r.stderr)
+def k570_session(lab, name, pem, log, register=True):
+    """Logs into NAME, registers the workstation's RBS with vtl (unless already done), starts
+    lunacm and returns the session and the slot ids, with the User Token Slot selected."""
+    if register:
+        r = lab.scp(pem, ":", legacy=False, name=name)       # scp server.pem ksadmin@k570:
+        check(r.returncode == 0, "scp server.pem to " + name, r.stderr)
     c = spawn("ssh", ["-tt"] + lab.ssh_opts(name) + [lab.target(name)], log)
     c.expect(SHELL_PROMPT)
     c.sendline("cd /usr/safenet/lunaclient/bin")
     c.expect(SHELL_PROMPT)
-    c.sendline("./vtl addServer -n 127.0.0.1 -c /home/ksadmin/server.pem")
-    c.expect(SHELL_PROMPT)
+    if register:
+        c.sendline("./vtl addServer -n 127.0.0.1 -c /home/ksadmin/server.pem")
+        c.expect(SHELL_PROMPT)
     c.sendline("./vtl listservers")
     c.expect(SHELL_PROMPT)
     check("127.0.0.1" in c.before, "vtl listservers names the workstation on " + name, c.before)
@@ -187,6 +189,61 @@ def test_password_backup_restore():
               "the target holds the source's objects, fingerprint by fingerprint", (src, tgt))
         check(src == sorted((o["fingerprint"], o["label"], o["type"]) for o in source_objects),
               "the source is unchanged")
+
+
+def test_ssh_drop_during_backup():
+    """The k570 drops the SSH connection in the middle of the backup (the device kills the
+    connection handler named by ROTWIZ_SIM_CONN_PID): the client sees a lost connection, the
+    lab leaves no orphan behind, and a second attempt with -replace succeeds."""
+    import time
+    log = open(os.devnull, "w") if not os.environ.get("VERBOSE") else sys.stdout
+    with Lab("--fault", "ssh-drop-during-backup") as lab:
+        lab.start()
+        for mode in ["rbs", "shell", "k570-lunacm", "vtl", "state"]:
+            need(lab, mode)
+        sec = secrets_of(lab)
+        source_objects = rot_objects(state_json(lab), "source")
+        pem, server = workstation_rbs(lab, sec, log)
+        backup = ("partition archive backup -slot %d -partition rot-backup -domain k570-rot "
+                  "-sopassword %s -password %s")
+        try:
+            c, ids = k570_session(lab, "source", pem, log)
+            lunacm_ok(c, "role login -name co", "CO login", sec["source_co_password"],
+                      "Enter password: ")
+            c.sendline(backup % (ids["Net Admin Token Slot"], sec["backup_so_password"],
+                                 sec["backup_partition_password"]))
+            c.expect(pexpect.EOF)
+            c.close()
+            check(c.exitstatus == 255, "ssh reports the lost connection (255)", c.exitstatus)
+            check("closed by remote host" in c.before,
+                  "the client says the connection was lost", c.before)
+            for _ in range(100):
+                left = [x for x in lab_tests.procs_mentioning(lab.dir) if " shell " in x[1] or
+                        "k570-lunacm" in x[1]]
+                if not left:
+                    break
+                time.sleep(0.05)
+            check(left == [], "the dropped session leaves no shell or lunacm behind", left)
+            state = state_json(lab)
+            check("ssh-drop-during-backup" in state.get("faults_fired", []), "the fault fired")
+            parts = [p for p in state["hsms"]["backup"]["partitions"] if p["name"] == "rot-backup"]
+            check(len(parts) == 1 and 0 < len(parts[0]["objects"]) < len(source_objects),
+                  "the backup stopped half-way", parts)
+
+            c, ids = k570_session(lab, "source", pem, log, register=False)
+            lunacm_ok(c, "role login -name co", "CO login again", sec["source_co_password"],
+                      "Enter password: ")
+            lunacm_ok(c, (backup + " -replace") % (ids["Net Admin Token Slot"],
+                                                   sec["backup_so_password"],
+                                                   sec["backup_partition_password"]),
+                      "the second backup")
+            leave(c)
+        finally:
+            server.terminate(force=True)
+        parts = [p for p in state_json(lab)["hsms"]["backup"]["partitions"]
+                 if p["name"] == "rot-backup"]
+        check(sorted(o["fingerprint"] for o in parts[0]["objects"]) ==
+              sorted(o["fingerprint"] for o in source_objects), "the retry backed up everything")
 
 
 def main():
