@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -257,11 +258,19 @@ static pid_t lab_spawn(const struct sim_lab_params *p, const int *fds, char *err
     if (pid == 0) {
         close(ready[0]);
         setsid();
+        prctl(PR_SET_NAME, LAB_PROC_DAEMON_NAME);
         int null = open("/dev/null", O_RDONLY);
         if (null < 0 || dup2(null, 0) < 0 || dup2(log, 1) < 0 || dup2(log, 2) < 0)
             _exit(1);
         close(null);
         close(log);
+        /* Whatever else the caller left open (a terminal, a pipe it reads to EOF) must not be
+         * held for the lab's lifetime. */
+        int keep[SIM_MAX_APPLIANCES + 1];
+        for (size_t i = 0; i < p->appliance_count; i++)
+            keep[i] = fds[i];
+        keep[p->appliance_count] = ready[1];
+        lab_proc_close_fds_except(keep, p->appliance_count + 1);
         setvbuf(stderr, NULL, _IOLBF, 0);
         int rc = serve_run(p, fds, p->appliance_count, ready[1]);
         fflush(NULL);
@@ -413,6 +422,10 @@ int mode_stop(int argc, char **argv)
     pid_t pid = lab_proc_running(real);
     snprintf(path, sizeof path, "%s/lab.pid", real);
     if (!pid) {
+        /* A daemon that died without cleaning up may have left handlers and shells behind. */
+        pid_t old = lab_proc_read_pidfile(path);
+        if (old > 0 && lab_proc_end_group(old, 2000) > 0)
+            printf("ended what a dead lab daemon (pid %d) left behind\n", (int)old);
         unlink(path);
         printf("no lab is running in %s\n", real);
         return 0;

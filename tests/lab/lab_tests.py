@@ -208,6 +208,19 @@ def test_files():
                   in body, tool + " wrapper execs the sim", body)
 
 
+def test_no_fd_leak():
+    """The daemon must not keep the caller's descriptors (a pipe read to EOF, a terminal)."""
+    import select
+    with Lab() as lab:
+        rfd, wfd = os.pipe()
+        r = run([SIM, "lab", "--dir", lab.dir], pass_fds=(wfd,))
+        os.close(wfd)
+        check(r.returncode == 0 and r.stdout == "ready\n", "lab starts", r.stderr)
+        ready, _, _ = select.select([rfd], [], [], 5)
+        check(ready and os.read(rfd, 1) == b"", "the caller's pipe sees EOF once lab exits")
+        os.close(rfd)
+
+
 def test_options():
     tmp = tempfile.mkdtemp(prefix="rotwiz-labtest-")
     try:
@@ -462,6 +475,34 @@ def test_stop():
         check(not os.path.exists(lab.path("lab.pid")), "lab.pid is removed")
         r = lab.stop()
         check(r.returncode == 0 and "no lab is running" in r.stdout, "a second stop", r.stdout)
+
+
+def test_stop_after_crash():
+    import pexpect
+    import signal
+    with Lab() as lab:
+        lab.start()
+        sftp = pexpect.spawn("sftp", ["-P", str(lab.appliance()["port"])] +
+                             lab.ssh_opts(port_flag="-o")[:-2] + [lab.target()],
+                             encoding="utf-8", timeout=SSH_TIMEOUT)
+        sftp.expect("sftp> ")
+        daemon = int(open(lab.path("lab.pid")).read())
+        os.kill(daemon, signal.SIGKILL)
+        time.sleep(0.2)
+        left = [x for x in procs_mentioning(lab.dir) if not x[1].startswith(("/usr/bin/sftp",
+                                                                             "/usr/bin/ssh"))]
+        check(any("sftp-server" in cmd for _, cmd in left), "the session outlives the daemon",
+              left)
+        r = lab.stop()
+        check(r.returncode == 0 and "no lab is running" in r.stdout and
+              "left behind" in r.stdout, "stop cleans up after a dead daemon", r.stdout)
+        sftp.expect("Connection closed")
+        sftp.close(force=True)
+        left = procs_mentioning(lab.dir)
+        check(left == [], "nothing of the lab is left", left)
+        r = run([SIM, "lab", "--dir", lab.dir])
+        check(r.returncode == 0 and r.stdout == "ready\n", "a new lab starts in the folder",
+              r.stderr)
 
 
 def test_two_labs():
