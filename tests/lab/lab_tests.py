@@ -342,9 +342,9 @@ def test_auth():
         r = lab.ssh("exit 0", user="root")
         check(r.returncode == 255 and "Permission denied" in r.stderr,
               "another user with the lab key is refused", r.stderr)
+        methods = "PreferredAuthentications=password,keyboard-interactive"
         r = run(["ssh"] + lab.ssh_opts() + ["-v", "-o", "PubkeyAuthentication=no", "-o",
-                                            "PreferredAuthentications=password,keyboard-interactive",
-                                            lab.target(), "exit 0"])
+                                            methods, lab.target(), "exit 0"])
         check(r.returncode == 255, "no login without the key", r.stderr)
         check("Authentications that can continue: publickey\n" in r.stderr and
               "Next authentication method: password" not in r.stderr,
