@@ -540,6 +540,14 @@ def test_shell_exec():
         r = lab.ssh("pwd", extra=["-tt"])
         check(r.returncode == 0 and r.stdout.strip() == "/home/ksadmin",
               "a command in a pty", r.stdout)
+        # a shell without a terminal, its commands on stdin (ssh host < script)
+        r = run(["ssh", "-T"] + lab.ssh_opts() + [lab.target()],
+                input="cd /usr/safenet/lunaclient/bin\npwd\nexit 5\n")
+        check(r.returncode == 5 and "/usr/safenet/lunaclient/bin\n" in r.stdout,
+              "a shell reading stdin through pipes", r.stdout + r.stderr)
+        r = lab.ssh("nosuchcommand")
+        check(r.returncode == 127 and "command not found" in r.stdout + r.stderr,
+              "the message and status of a failing command", r.stdout + r.stderr)
 
 
 def test_shell_pty():
