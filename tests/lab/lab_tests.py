@@ -298,12 +298,35 @@ def test_secrets_file():
         r = run([SIM, "lab", "--dir", lab.dir, "--secrets", sec])
         check(r.returncode == 2, "a group/other-readable secrets file is refused", r.stderr)
         check("chmod 600" in r.stderr and sec in r.stderr, "message names the fix", r.stderr)
+        check(not os.path.exists(lab.path("lab.json")), "nothing written for a bad secrets file")
         os.chmod(sec, 0o600)
+        with open(sec, "a") as f:
+            f.write("rbs_password = 12;\n")
+        r = run([SIM, "lab", "--dir", lab.dir, "--secrets", sec])
+        check(r.returncode == 2 and "rbs_password" in r.stderr, "a wrong type is refused",
+              r.stderr)
+        with open(sec, "w") as f:
+            f.write('co_password = "Source-CO-1";\ntarget = { co_password = "Target-CO-2"; };\n'
+                    'backup_so_password = "Backup-SO-3";\n')
         lab.start()
         check(not os.path.exists(lab.path("secrets.conf")), "no secrets.conf with --secrets")
         log = open(lab.path("lab.log")).read() + open(lab.path("lab.json")).read()
         for s in ["Source-CO-1", "Target-CO-2", "Backup-SO-3"]:
             check(s not in log, "secrets stay out of lab.log and lab.json")
+        if "not built yet" in lab.ssh("pwd").stderr:
+            return
+        # The devices were created with these secrets: the CO logs in with them.
+        for name, pw in [("source", "Source-CO-1"), ("target", "Target-CO-2")]:
+            out = run(["ssh", "-T"] + lab.ssh_opts(name) + [lab.target(name)],
+                      input="lunacm\nslot list\nexit\n").stdout
+            m = re.search(r"Slot Id ->\s+(\d+)\n(?:.*\n){5}\s*Slot Description ->\s+User Token",
+                          out)
+            check(m, "slot list on " + name, out)
+            r = run(["ssh", "-T"] + lab.ssh_opts(name) + [lab.target(name)],
+                    input="lunacm\nslot set -slot %s\nrole login -name co -password %s\nexit\n"
+                    % (m.group(1), pw))
+            check(r.stdout.count("Command Result : No Error") == 2,
+                  "the CO of %s logs in with the secrets file's password" % name, r.stdout)
 
 
 def test_host_key():
@@ -570,6 +593,36 @@ def test_shell_pty():
         sh.expect(pexpect.EOF)
         sh.close()
         check(sh.exitstatus == 3, "the shell's exit status reaches the client", sh.exitstatus)
+
+
+def test_client_gone():
+    """A client that vanishes mid-session: its shell and lunacm are ended, the lab serves on."""
+    import pexpect
+    import signal
+    with Lab() as lab:
+        lab.start()
+        need_shell(lab)
+        sh = pexpect.spawn("ssh", ["-tt"] + lab.ssh_opts() + [lab.target()],
+                           encoding="utf-8", timeout=SSH_TIMEOUT)
+        sh.expect(r"\$ ")
+        sh.sendline("cd /usr/safenet/lunaclient/bin")
+        sh.expect(r"\$ ")
+        sh.sendline("./lunacm")
+        sh.expect("lunacm:>")
+
+        def session_procs():
+            return [x for x in procs_mentioning(lab.dir)
+                    if " shell " in x[1] or "k570-lunacm" in x[1]]
+        check(len(session_procs()) >= 2, "shell and lunacm run", session_procs())
+        os.kill(sh.pid, signal.SIGKILL)
+        sh.close(force=True)
+        for _ in range(100):
+            if not session_procs():
+                break
+            time.sleep(0.05)
+        check(session_procs() == [], "the session's processes are ended", session_procs())
+        r = lab.ssh("pwd")
+        check(r.returncode == 0, "the lab still serves", r.stderr)
 
 
 def main():
