@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -177,11 +178,15 @@ static int run_program(struct shell *sh, const char *mode, char **w, int n)
     if (strcmp(mode, "vtl") == 0) {
         argv[a++] = (char *)"--cwd";
         argv[a++] = sh->cwd;
-        for (int i = 1; i < n; i++)
-            argv[a++] = w[i];
     }
+    for (int i = 1; i < n; i++)
+        argv[a++] = w[i];
     argv[a] = NULL;
     fflush(stdout);
+    /* Like bash: whatever the program does to the terminal (echo off at a password prompt
+     * when it is killed) is undone when it ends. */
+    struct termios saved;
+    bool have_tty = sh->tty && tcgetattr(0, &saved) == 0;
     pid_t pid = fork();
     if (pid < 0) {
         printf("bash: fork: %s\n", strerror(errno));
@@ -197,6 +202,8 @@ static int run_program(struct shell *sh, const char *mode, char **w, int n)
     int st = 0;
     while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
         ;
+    if (have_tty)
+        tcsetattr(0, TCSADRAIN, &saved);
     return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
@@ -276,24 +283,43 @@ static int run_simple(struct shell *sh, char *cmd, bool *quit)
     return 127;
 }
 
+/* The next unquoted ';' or "&&" in S (NULL when none); *len is its length. */
+static char *next_separator(char *s, size_t *len)
+{
+    char quote = 0;
+    for (; *s; s++) {
+        if (quote) {
+            quote = *s == quote ? 0 : quote;
+        } else if (*s == '"' || *s == '\'') {
+            quote = *s;
+        } else if (*s == ';') {
+            *len = 1;
+            return s;
+        } else if (s[0] == '&' && s[1] == '&') {
+            *len = 2;
+            return s;
+        }
+    }
+    return NULL;
+}
+
 /* Runs a command line: simple commands joined by ';' or '&&'. */
 static int run_line(struct shell *sh, char *line, bool *quit)
 {
     char *s = line;
     bool skip = false;
     while (s && *s && !*quit) {
-        char *semi = strchr(s, ';'), *amp = strstr(s, "&&"), *next = NULL;
-        bool and_next = false;
-        if (amp && (!semi || amp < semi)) {
-            *amp = '\0';
-            next = amp + 2;
-            and_next = true;
-        } else if (semi) {
-            *semi = '\0';
-            next = semi + 1;
+        size_t seplen = 0;
+        char *sep = next_separator(s, &seplen), *next = NULL;
+        bool and_next = sep && seplen == 2;
+        if (sep) {
+            *sep = '\0';
+            next = sep + seplen;
         }
-        if (!skip)
+        if (!skip) {
+            lab_latency(&sh->p);
             sh->status = run_simple(sh, s, quit);
+        }
         skip = and_next && sh->status != 0;
         s = next;
     }

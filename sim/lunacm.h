@@ -139,7 +139,9 @@ void lcm_print_slots(struct lcm *c, const struct lcm_slot *slots, int n);
 int lcm_state_snapshot(struct lcm *c, json_t **root);
 /* Reads the -slot option into *id; false (with c->errmsg set) when absent or malformed. */
 bool lcm_slot_arg(struct lcm *c, const struct lcm_args *a, int *id);
+/* `slot list`: every visible slot. */
 unsigned long lcm_cmd_slot_list(struct lcm *c, const struct lcm_args *a);
+/* `slot set -slot N`: makes N the current slot. */
 unsigned long lcm_cmd_slot_set(struct lcm *c, const struct lcm_args *a);
 
 /* --- lunacm_role.c --- */
@@ -160,21 +162,29 @@ unsigned long lcm_verify_co(struct lcm *c, const char *hsm, const char *partitio
                             const struct lcm_cred *cred);
 /* True when HSM (state name) uses PED authentication. */
 bool lcm_hsm_is_ped(struct lcm *c, const char *hsm);
+/* `role login -name co|so [-password P]` on the current slot. */
 unsigned long lcm_cmd_role_login(struct lcm *c, const struct lcm_args *a);
+/* `role logout`. */
 unsigned long lcm_cmd_role_logout(struct lcm *c, const struct lcm_args *a);
 /* True when the Crypto Officer is logged in on the current slot. */
 bool lcm_co_logged_in(struct lcm *c);
 
 /* --- lunacm_partition.c --- */
+/* `partition contents` of the current User Token Slot. */
 unsigned long lcm_cmd_partition_contents(struct lcm *c, const struct lcm_args *a);
+/* `partition clear [-force]`: deletes every object (CO login, confirmation). */
 unsigned long lcm_cmd_partition_clear(struct lcm *c, const struct lcm_args *a);
 /* Prints OBJS in the `partition contents` layout. */
 void lcm_print_objects(struct lcm *c, json_t *objs, bool public_only);
 
 /* --- lunacm_archive.c --- */
+/* `partition archive backup`: clones the current partition to the Backup HSM. */
 unsigned long lcm_cmd_archive_backup(struct lcm *c, const struct lcm_args *a);
+/* `partition archive restore`: adds a backup's objects to the current partition. */
 unsigned long lcm_cmd_archive_restore(struct lcm *c, const struct lcm_args *a);
+/* `partition archive list -slot S`: the Backup HSM's partitions. */
 unsigned long lcm_cmd_archive_list(struct lcm *c, const struct lcm_args *a);
+/* `partition archive contents -slot S -partition P`: a backup's objects. */
 unsigned long lcm_cmd_archive_contents(struct lcm *c, const struct lcm_args *a);
 
 /* --- lunacm_ped.c --- */
@@ -183,18 +193,27 @@ unsigned long lcm_cmd_archive_contents(struct lcm *c, const struct lcm_args *a);
  * (the appliance, or the workstation for the Backup HSM). Returns LCM_OK, LCM_PIN_INCORRECT
  * (another key was presented), LCM_TIMEOUT, LCM_PED_UNPLUGGED or LCM_PED_CLIENT_NOT_RUNNING. */
 unsigned long lcm_ped_key(struct lcm *c, const char *hsm, const char *colour);
+/* `ped set -ip A [-port P]`: records the Remote PED server. */
 unsigned long lcm_cmd_ped_set(struct lcm *c, const struct lcm_args *a);
+/* `ped get`: which PED (local or remote) the HSM listens to. */
 unsigned long lcm_cmd_ped_get(struct lcm *c, const struct lcm_args *a);
+/* `ped show`: the Remote PED server configuration. */
 unsigned long lcm_cmd_ped_show(struct lcm *c, const struct lcm_args *a);
+/* `ped connect`: opens the Remote PED link (needs the RPV, orange key). */
 unsigned long lcm_cmd_ped_connect(struct lcm *c, const struct lcm_args *a);
+/* `ped disconnect`: closes the Remote PED link. */
 unsigned long lcm_cmd_ped_disconnect(struct lcm *c, const struct lcm_args *a);
+/* `ped vector init` (and `hsm ped vector init`): writes the RPV (orange key). */
 unsigned long lcm_cmd_ped_vector_init(struct lcm *c, const struct lcm_args *a);
+/* `ped vector -init`: the same. */
 unsigned long lcm_cmd_ped_vector(struct lcm *c, const struct lcm_args *a);
 
 /* --- lunacm_hsm.c --- */
+/* `hsm show`: the HSM's identity and state. */
 unsigned long lcm_cmd_hsm_show(struct lcm *c, const struct lcm_args *a);
 
 /* --- lunacm_help.c --- */
+/* `help`: the commands of this host. */
 unsigned long lcm_cmd_help(struct lcm *c, const struct lcm_args *a);
 
 #endif

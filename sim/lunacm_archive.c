@@ -32,7 +32,7 @@ static unsigned long arc_prepare(struct lcm *c, const struct lcm_args *a, bool n
     struct lcm_slot slot;
     json_t *root = NULL;
     memset(x, 0, sizeof *x);
-    if (!c->workstation && need_partition && !lcm_co_logged_in(c))
+    if (!lcm_co_logged_in(c)) /* every archive command acts for a logged-in CO */
         return LCM_USER_NOT_LOGGED_IN;
     if (!lcm_slot_arg(c, a, &x->slot))
         return LCM_ARGUMENTS_BAD;

@@ -125,7 +125,7 @@ static size_t word_count(const struct lcm_cmd *cmd)
  * message in c->errmsg. */
 static const struct lcm_cmd *match_command(struct lcm *c, char **tok, int ntok, int *used)
 {
-    bool alive[64];
+    bool alive[sizeof lcm_commands / sizeof lcm_commands[0]];
     size_t n = lcm_command_count;
     for (size_t i = 0; i < n; i++)
         alive[i] = cmd_available(c, &lcm_commands[i]);
@@ -303,30 +303,50 @@ int lcm_init(struct lcm *c, const char *dir, const char *device, bool workstatio
     return 0;
 }
 
+static int usage(const char *mode, bool workstation)
+{
+    fprintf(stderr, "usage: rotwiz-sim %s --dir DIR%s [-c COMMAND]\n", mode,
+            workstation ? "" : " --appliance NAME");
+    return 2;
+}
+
 int lcm_main(int argc, char **argv, bool workstation)
 {
-    const char *dir = NULL, *appliance = workstation ? "backup" : NULL;
+    const char *dir = NULL, *appliance = workstation ? "backup" : NULL, *command = NULL;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--dir") == 0 && i + 1 < argc)
             dir = argv[++i];
         else if (!workstation && strcmp(argv[i], "--appliance") == 0 && i + 1 < argc)
             appliance = argv[++i];
+        else if (strcmp(argv[i], "-c") == 0 && i + 1 < argc)
+            command = argv[++i];
         else {
-            fprintf(stderr, "usage: rotwiz-sim %s --dir DIR%s\n", argv[0],
-                    workstation ? "" : " --appliance NAME");
+            /* What the operator typed after lunacm: answer like the tool, not like the lab. */
+            fprintf(stderr, "lunacm: invalid option '%s'\nUsage: lunacm [-c \"<command>\"]\n",
+                    argv[i]);
             return 2;
         }
     }
-    if (!dir || !appliance) {
-        fprintf(stderr, "usage: rotwiz-sim %s --dir DIR%s\n", argv[0],
-                workstation ? "" : " --appliance NAME");
-        return 2;
-    }
+    if (!dir || !appliance)
+        return usage(argv[0], workstation);
     struct lcm c;
     if (lcm_init(&c, dir, appliance, workstation) != 0)
         return 1;
     setvbuf(stdout, NULL, _IOFBF, 1 << 14);
     /* Byte-wise input: when the shell hands us a pipe, what follows `exit` is the shell's. */
     setvbuf(stdin, NULL, _IONBF, 0);
+    if (command) {
+        /* One command and out (invented: `lunacm -c "slot list"`), the current slot being the
+         * first one listed, as at an interactive start. */
+        struct lcm_slot slots[LCM_MAX_SLOTS];
+        char line[1024];
+        bool quit = false;
+        int n = lcm_slots(&c, slots, LCM_MAX_SLOTS);
+        c.cur_slot = n > 0 ? slots[0].id : -1;
+        snprintf(line, sizeof line, "%s", command);
+        unsigned long rc = lcm_execute(&c, line, &quit);
+        fflush(stdout);
+        return rc == LCM_OK ? 0 : 1;
+    }
     return lcm_run(&c);
 }

@@ -108,11 +108,12 @@ int lcm_read_secret(struct lcm *c, const char *prompt, char *buf, size_t len)
         quiet = old;
         quiet.c_lflag &= ~(tcflag_t)ECHO;
         quiet.c_lflag &= ~(tcflag_t)ECHONL; /* we print the newline after the stars */
-        restore = tcsetattr(fileno(c->in), TCSAFLUSH, &quiet) == 0;
+        /* TCSANOW, not TCSAFLUSH: a secret typed ahead must not be thrown away. */
+        restore = tcsetattr(fileno(c->in), TCSANOW, &quiet) == 0;
     }
     int rc = lcm_read_line(c, buf, len);
     if (restore)
-        tcsetattr(fileno(c->in), TCSAFLUSH, &old);
+        tcsetattr(fileno(c->in), TCSANOW, &old);
     if (rc == 0)
         for (size_t i = 0; buf[i]; i++)
             fputc('*', c->out);

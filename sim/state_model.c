@@ -267,12 +267,13 @@ json_t *sm_initial_state(const struct sim_lab_params *p, const struct sim_secret
 {
     static const int source_ids[3] = {3, 4, 6}, target_ids[3] = {0, 1, 2};
     char other_domain[80];
-    /* domain-mismatch: the source partition was created with another cloning domain than
-     * the one the operator was given, so cloning fails at the first object. */
+    /* domain-mismatch: the target partition was created in another cloning domain than the
+     * one the operator was given, so a restore fails at the first object. (A wrong -domain at
+     * backup time gives the same failure on the way in.) */
     snprintf(other_domain, sizeof other_domain, "%s-old", p->domain);
-    const char *src_domain = lab_has_fault(p, "domain-mismatch") ? other_domain : p->domain;
-    json_t *src = k570_new(p, "source", source_ids, s->source_co_password, src_domain);
-    json_t *tgt = k570_new(p, "target", target_ids, s->target_co_password, p->domain);
+    const char *tgt_domain = lab_has_fault(p, "domain-mismatch") ? other_domain : p->domain;
+    json_t *src = k570_new(p, "source", source_ids, s->source_co_password, p->domain);
+    json_t *tgt = k570_new(p, "target", target_ids, s->target_co_password, tgt_domain);
     json_t *bak = backup_new(p, s);
     if (!src || !tgt || !bak)
         goto fail;

@@ -10,6 +10,7 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,4 +77,76 @@ int __wrap_rbs_link_query(const char *address, int port, const char *cert_sha256
     snprintf(info->firmware, sizeof info->firmware, "%s", sm_str(b, "firmware"));
     state_close(&h);
     return RBS_LINK_OK;
+}
+
+/* The PED, wrapped the same way: every request is appended to DIR/ped.log as
+ * "device WHERE DEVICE COLOUR" or "link ADDRESS:PORT DEVICE COLOUR" so tests can check which key
+ * was asked for where. Faults: ped-timeout, ped-wrong-key, pedserver-down. */
+#include "ped_device.h"
+
+int __wrap_ped_device_request(const char *dir, const char *where, const char *device,
+                              const char *colour, int timeout_ms, char *presented, size_t len);
+int __wrap_ped_link_request(const char *address, int port, const char *device,
+                            const char *colour, int timeout_ms, char *presented, size_t len);
+int __wrap_ped_link_ping(const char *address, int port, int timeout_ms);
+
+static bool fake_fault(const char *name)
+{
+    struct sim_lab_params p;
+    char err[256];
+    const char *dir = getenv("ROTWIZ_TEST_LAB_DIR");
+    return dir && lab_params_load(dir, &p, err, sizeof err) == 0 && lab_has_fault(&p, name);
+}
+
+static void ped_log(const char *kind, const char *place, const char *device, const char *colour)
+{
+    char path[600];
+    const char *dir = getenv("ROTWIZ_TEST_LAB_DIR");
+    if (!dir)
+        return;
+    snprintf(path, sizeof path, "%s/ped.log", dir);
+    FILE *f = fopen(path, "a");
+    if (f) {
+        fprintf(f, "%s %s %s %s\n", kind, place, device, colour);
+        fclose(f);
+    }
+}
+
+static int present(const char *colour, char *presented, size_t len)
+{
+    if (fake_fault("ped-timeout"))
+        return PED_TIMEOUT;
+    if (fake_fault("ped-wrong-key"))
+        colour = strcmp(colour, "red") == 0 ? "blue" : "red";
+    snprintf(presented, len, "%s", colour);
+    return PED_OK;
+}
+
+int __wrap_ped_device_request(const char *dir, const char *where, const char *device,
+                              const char *colour, int timeout_ms, char *presented, size_t len)
+{
+    (void)dir;
+    (void)timeout_ms;
+    ped_log("device", where, device, colour);
+    return present(colour, presented, len);
+}
+
+int __wrap_ped_link_request(const char *address, int port, const char *device,
+                            const char *colour, int timeout_ms, char *presented, size_t len)
+{
+    char place[128];
+    (void)timeout_ms;
+    snprintf(place, sizeof place, "%s:%d", address, port);
+    ped_log("link", place, device, colour);
+    if (fake_fault("pedserver-down"))
+        return PED_UNREACHABLE;
+    return present(colour, presented, len);
+}
+
+int __wrap_ped_link_ping(const char *address, int port, int timeout_ms)
+{
+    (void)address;
+    (void)port;
+    (void)timeout_ms;
+    return fake_fault("pedserver-down") ? 0 : 1;
 }

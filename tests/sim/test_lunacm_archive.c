@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "state_model.h"
+#include "state_store.h"
 #include "testlab.h"
 
 /* Source: user slot 3, Net Admin 6. Target: user slot 0, Net Admin 2. */
@@ -89,10 +90,12 @@ static void test_backup_copies_every_object(void **state)
     free(out);
     /* archive list and contents show it */
     char input[256];
-    snprintf(input, sizeof input, "par ar list -s 6\npar ar con -s 6 -par rot-backup -pw %s\n",
-             t.s.backup_partition_password);
+    snprintf(input, sizeof input, "par ar list -s 6\nslot set -s 3\nrole login -n co -p %s\n"
+             "par ar list -s 6\npar ar con -s 6 -par rot-backup -pw %s\n",
+             t.s.source_co_password, t.s.backup_partition_password);
     out = testlab_lunacm(&t, "source", input);
-    assert_non_null(strstr(out, "\tPartition Name ->       rot-backup\n"));
+    assert_non_null(strstr(out, "Command Result : 0x101 (CKR_USER_NOT_LOGGED_IN)"));
+    assert_int_equal(testlab_count(out, "\tPartition Name ->       rot-backup\n"), 1);
     root = testlab_state(&t);
     assert_int_equal(testlab_count(out, "\tLabel:"),
                      (int)json_array_size(testlab_objects(root, "source", NULL)));
@@ -101,24 +104,58 @@ static void test_backup_copies_every_object(void **state)
     testlab_destroy(&t);
 }
 
-static void test_domain_mismatch_stops_at_first_object(void **state)
+static void test_wrong_domain_stops_backup_at_first_object(void **state)
 {
     (void)state;
+    struct testlab t;
+    make(&t, NULL);
+    char *out = backup(&t, "", "some-other-domain");
+    assert_int_equal(testlab_count(out, "Failed to clone object"), 1);
+    assert_non_null(strstr(out, "Command Result : 0x8000000b (CKR_CERTIFICATE_INVALID)"));
+    json_t *root = testlab_state(&t);
+    json_t *objs = backup_objects(root);
+    assert_non_null(objs);                      /* the partition was created and left... */
+    assert_int_equal(json_array_size(objs), 0); /* ...empty */
+    json_decref(root);
+    free(out);
+    testlab_destroy(&t);
+}
+
+static void test_older_firmware_reports_every_object(void **state)
+{
+    (void)state;
+    struct testlab t;
+    struct state_handle h;
+    char err[256];
+    make(&t, NULL);
+    assert_int_equal(state_open(t.dir, &h, err, sizeof err), 0);
+    sm_set_str(sm_hsm(h.root, "source"), "firmware", "7.3.0");
+    size_t n = json_array_size(testlab_objects(h.root, "source", NULL));
+    assert_int_equal(state_commit(&h), 0);
+    char *out = backup(&t, "", "some-other-domain");
+    assert_int_equal(testlab_count(out, "Failed to clone object"), (int)n);
+    assert_non_null(strstr(out, "Command Result : 0x8000000b"));
+    free(out);
+    testlab_destroy(&t);
+}
+
+static void test_domain_mismatch_stops_restore_at_first_object(void **state)
+{
+    (void)state;
+    struct testlab t;
     const char *faults[] = {"domain-mismatch", NULL};
-    for (int round = 0; round < 2; round++) {
-        struct testlab t;
-        make(&t, round == 0 ? faults : NULL);
-        char *out = backup(&t, "", round == 0 ? "k570-rot" : "some-other-domain");
-        assert_int_equal(testlab_count(out, "Failed to clone object"), 1);
-        assert_non_null(strstr(out, "Command Result : 0x8000000b (CKR_CERTIFICATE_INVALID)"));
-        json_t *root = testlab_state(&t);
-        json_t *objs = backup_objects(root);
-        assert_non_null(objs); /* the partition was created and left behind... */
-        assert_int_equal(json_array_size(objs), 0); /* ...empty */
-        json_decref(root);
-        free(out);
-        testlab_destroy(&t);
-    }
+    make(&t, faults);
+    char *out = backup(&t, "", "k570-rot");
+    assert_non_null(strstr(out, "Backup Complete."));
+    free(out);
+    out = restore(&t);
+    assert_int_equal(testlab_count(out, "Failed to clone object"), 1);
+    assert_non_null(strstr(out, "Command Result : 0x8000000b (CKR_CERTIFICATE_INVALID)"));
+    json_t *root = testlab_state(&t);
+    assert_int_equal(json_array_size(testlab_objects(root, "target", NULL)), 0);
+    json_decref(root);
+    free(out);
+    testlab_destroy(&t);
 }
 
 static void test_existing_partition_append_replace(void **state)
@@ -258,18 +295,41 @@ static void test_ssh_drop_leaves_partial_backup(void **state)
     testlab_destroy(&t);
 }
 
+static void test_ssh_drop_leaves_partial_restore(void **state)
+{
+    (void)state;
+    struct testlab t;
+    const char *faults[] = {"ssh-drop-during-restore", NULL};
+    make(&t, faults);
+    char *out = backup(&t, "", "k570-rot");
+    assert_non_null(strstr(out, "Backup Complete."));
+    free(out);
+    out = restore(&t);
+    assert_null(strstr(out, "Restore Complete."));
+    assert_int_equal(testlab_count(out, "Command Result : "), 2); /* cut off mid-restore */
+    json_t *root = testlab_state(&t);
+    size_t n = json_array_size(testlab_objects(root, "source", NULL));
+    assert_int_equal(json_array_size(testlab_objects(root, "target", NULL)), (n + 1) / 2);
+    json_decref(root);
+    free(out);
+    testlab_destroy(&t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_archive_needs_co_login),
         cmocka_unit_test(test_backup_copies_every_object),
-        cmocka_unit_test(test_domain_mismatch_stops_at_first_object),
+        cmocka_unit_test(test_wrong_domain_stops_backup_at_first_object),
+        cmocka_unit_test(test_domain_mismatch_stops_restore_at_first_object),
+        cmocka_unit_test(test_older_firmware_reports_every_object),
         cmocka_unit_test(test_existing_partition_append_replace),
         cmocka_unit_test(test_refusals_before_creating),
         cmocka_unit_test(test_wrong_backup_so_password_counts),
         cmocka_unit_test(test_restore_adds_to_what_is_there),
         cmocka_unit_test(test_restore_missing_partition_or_slot),
         cmocka_unit_test(test_ssh_drop_leaves_partial_backup),
+        cmocka_unit_test(test_ssh_drop_leaves_partial_restore),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -35,7 +35,9 @@ static void test_startup_and_slot_list_format(void **state)
     assert_null(strstr(out, "Net Admin Token Slot"));
     assert_non_null(strstr(out, "\n\n\n\tCurrent Slot Id: 4\n\nlunacm:>"));
     /* Slots come in no particular order. */
-    assert_true(strstr(out, "Slot Id ->              4") < strstr(out, "Slot Id ->              3"));
+    char *four = strstr(out, "Slot Id ->              4");
+    char *three = strstr(out, "Slot Id ->              3");
+    assert_true(four && three && four < three);
     /* Every arrow value starts 24 columns after the TAB. */
     int arrows = 0;
     for (char *line = strtok(out, "\n"); line; line = strtok(NULL, "\n")) {

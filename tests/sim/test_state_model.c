@@ -90,7 +90,9 @@ static void test_faults_shape_the_devices(void **state)
     assert_non_null(old);
     assert_true(json_array_size(json_object_get(old, "objects")) > 0);
     json_t *src = sm_user_partition(sm_hsm(root, "source"));
-    assert_string_not_equal(sm_str(src, "domain"), "k570-rot");
+    assert_string_equal(sm_str(src, "domain"), "k570-rot");
+    assert_string_not_equal(sm_str(sm_user_partition(sm_hsm(root, "target")), "domain"),
+                            "k570-rot");
     assert_non_null(strstr(sm_str(src, "configuration"), "(PED)"));
     json_decref(root);
     testlab_destroy(&t);

@@ -147,6 +147,17 @@ static void test_shell_commands(void **state)
     out = shell_c(&t, "vtl listservers", &st); /* vtl is not on the PATH outside bin */
     assert_int_equal(st, 127);
     free(out);
+    out = shell_c(&t, "lunacm -c 'slot list'", &st);
+    assert_int_equal(st, 0);
+    assert_non_null(strstr(out, "\tSlot Description ->     User Token Slot\n"));
+    assert_null(strstr(out, "Copyright")); /* one command, no banner */
+    free(out);
+    out = shell_c(&t, "echo 'a;b' && echo \"c && d\"; echo e", &st);
+    assert_string_equal(out, "a;b\nc && d\ne\n");
+    free(out);
+    out = shell_c(&t, "lunacm -c 'role logout'", &st);
+    assert_int_equal(st, 1);
+    free(out);
     out = shell_c(&t, "cd /nowhere", &st);
     assert_int_equal(st, 1);
     free(out);
@@ -172,7 +183,8 @@ static void test_interactive_shell_runs_lunacm(void **state)
     assert_int_equal(st, 3);
     assert_true(strncmp(out, "[ksadmin@k570-source ~]$ ", 25) == 0);
     assert_non_null(strstr(out, "[ksadmin@k570-source bin]$ lunacm (64-bit) v10.4.0-275."));
-    assert_non_null(strstr(out, "lunacm:>[ksadmin@k570-source bin]$ /usr/safenet/lunaclient/bin\n"));
+    assert_non_null(strstr(out, "lunacm:>[ksadmin@k570-source bin]$ "
+                                "/usr/safenet/lunaclient/bin\n"));
     assert_int_equal(testlab_count(out, "Available HSMs:"), 2);
     free(out);
     testlab_destroy(&t);

@@ -223,3 +223,18 @@ int testlab_add_server(struct testlab *t, const char *appliance)
     free(testlab_run(t, args, NULL, &st));
     return st;
 }
+
+char *testlab_ped_log(struct testlab *t)
+{
+    char path[400];
+    snprintf(path, sizeof path, "%s/ped.log", t->dir);
+    FILE *f = fopen(path, "r");
+    char *buf = calloc(1, 65536);
+    if (f && buf) {
+        size_t n = fread(buf, 1, 65535, f);
+        buf[n] = '\0';
+    }
+    if (f)
+        fclose(f);
+    return buf;
+}

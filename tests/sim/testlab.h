@@ -35,6 +35,8 @@ char *testlab_lunacm(struct testlab *t, const char *appliance, const char *input
 json_t *testlab_state(struct testlab *t);
 /* The objects array of partition PART (NULL: the root-of-trust partition) of HSM in ROOT. */
 json_t *testlab_objects(json_t *root, const char *hsm, const char *part);
+/* DIR/ped.log written by the fake PED (malloc'd, "" when absent). */
+char *testlab_ped_log(struct testlab *t);
 /* Counts the occurrences of NEEDLE in HAY. */
 int testlab_count(const char *hay, const char *needle);
 
