@@ -149,6 +149,8 @@ int wsnet_write_all(int fd, const char *s, size_t len)
 {
     while (len > 0) {
         ssize_t w = send(fd, s, len, MSG_NOSIGNAL);
+        if (w < 0 && errno == ENOTSOCK) /* a pipe */
+            w = write(fd, s, len);
         if (w < 0 && errno == EINTR)
             continue;
         if (w <= 0)

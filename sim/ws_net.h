@@ -20,7 +20,7 @@ void wsnet_set_timeouts(int fd, int timeout_ms);
  * timeout, error or EOF before a newline. */
 int wsnet_read_line(int fd, char *buf, size_t len, int timeout_ms);
 
-/* Writes all of S. Returns 0 or -1. */
+/* Writes all of S to a socket (without SIGPIPE) or a pipe. Returns 0 or -1. */
 int wsnet_write_all(int fd, const char *s, size_t len);
 
 /* Handles one accepted connection in a forked child; returns the child's exit status. */
