@@ -67,6 +67,7 @@ class Lab:
 
     def __exit__(self, etype, *exc):
         self.stop()
+        left = [] if etype else procs_mentioning(self.dir)
         try:
             with open(self.path("lab.log"), errors="replace") as f:
                 log = f.read()
@@ -75,6 +76,7 @@ class Lab:
         shutil.rmtree(self.tmp, ignore_errors=True)
         # The daemon and its handlers log to lab.log: a sanitizer report there fails the test.
         if etype is None:
+            check(left == [], "stop leaves no process of the lab", left)
             check("Sanitizer" not in log and "runtime error" not in log,
                   "no sanitizer report in lab.log", log[-3000:])
 

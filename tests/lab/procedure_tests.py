@@ -191,6 +191,71 @@ def test_password_backup_restore():
               "the source is unchanged")
 
 
+def ped_session(lab, name, pem, log, pedport):
+    """Like k570_session, then the PED steps of the procedure on a PED-authenticated k570:
+    the Remote PED Vector (orange key at the PED on the k570), the link to the workstation's
+    PEDServer (orange key again, through the link)."""
+    c, ids = k570_session(lab, name, pem, log)
+    c.sendline("ped vector init")
+    c.expect("Type 'proceed' to continue, or 'quit' to quit now ->")
+    c.sendline("proceed")
+    c.expect(r"Command Result : (.*)\r?\n")
+    check(c.match.group(1).startswith("No Error") and "Please attend to the PED" in c.before,
+          "ped vector init on " + name, c.before + c.match.group(1))
+    c.expect(LUNACM_PROMPT)
+    out = lunacm_ok(c, "ped connect -ip 127.0.0.1 -port %d" % pedport, "ped connect on " + name)
+    check("Please attend to the PED" in out, "the link asks for the orange key", out)
+    lunacm_ok(c, "slot set -slot %d" % ids["User Token Slot"], "slot set on " + name)
+    out = lunacm_ok(c, "role login -name co", "CO login with the black key on " + name)
+    check("Please attend to the PED" in out, "the CO login asks for the PED", out)
+    return c, ids
+
+
+def test_ped_backup_restore():
+    """The PED flow with an automatic PED: pedserver -mode start on the workstation, then on each
+    k570 the RPV, ped connect, the CO login and the archive command, every secret a PED key."""
+    log = open(os.devnull, "w") if not os.environ.get("VERBOSE") else sys.stdout
+    with Lab("--auth", "ped", "--ped", "auto", "--ped-time-scale", "0.05",
+             "--ped-delay-ms", "20") as lab:
+        lab.start()
+        for mode in ["rbs", "pedserver", "shell", "k570-lunacm", "vtl", "state"]:
+            need(lab, mode)
+        sec = secrets_of(lab)
+        source_objects = rot_objects(state_json(lab), "source")
+        check(len(source_objects) >= 4, "the source holds objects", source_objects)
+        pem, server = workstation_rbs(lab, sec, log)
+        pedport = lab.params["workstation"]["ped_port"]
+        try:
+            c = spawn(lab.path("lunaclient", "bin", "pedserver"),
+                      ["-mode", "start", "-port", str(pedport)], log)
+            c.expect(pexpect.EOF)
+            c.close()
+            check(c.exitstatus == 0 and "Ped Server Process created" in c.before,
+                  "pedserver -mode start", c.before)
+
+            c, ids = ped_session(lab, "source", pem, log, pedport)
+            out = lunacm_ok(c, "partition archive backup -slot %d -partition rot-backup"
+                            % ids["Net Admin Token Slot"], "partition archive backup")
+            leave(c)
+            parts = [p for p in state_json(lab)["hsms"]["backup"]["partitions"]
+                     if p["name"] == "rot-backup"]
+            check(len(parts) == 1 and sorted(o["fingerprint"] for o in parts[0]["objects"]) ==
+                  sorted(o["fingerprint"] for o in source_objects), "the backup is complete",
+                  out)
+
+            c, ids = ped_session(lab, "target", pem, log, pedport)
+            lunacm_ok(c, "partition archive restore -slot %d -partition rot-backup"
+                      % ids["Net Admin Token Slot"], "partition archive restore")
+            leave(c)
+        finally:
+            server.terminate(force=True)     # pedserver is left to `stop` (DIR/run)
+        after = state_json(lab)
+        src = sorted(o["fingerprint"] for o in rot_objects(after, "source"))
+        tgt = sorted(o["fingerprint"] for o in rot_objects(after, "target"))
+        check(src == tgt and len(src) == len(source_objects),
+              "the target holds the source's objects, fingerprint by fingerprint", (src, tgt))
+
+
 def test_ssh_drop_during_backup():
     """The k570 drops the SSH connection in the middle of the backup (the device kills the
     connection handler named by ROTWIZ_SIM_CONN_PID): the client sees a lost connection, the
