@@ -415,6 +415,15 @@ def test_scp_legacy():
         log = open(lab.path("lab.log")).read()
         check("scp upload started" in log and "scp download started" in log,
               "served by the in-process scp", log)
+        # the remote path is a shell word on the remote side, as with sshd
+        f = random_file(lab.tmp, "q.bin", 99)
+        r = lab.scp(f, ":'it'\\''s here.pem'", legacy=True)
+        landed = os.path.join(lab.home(), "it's here.pem")
+        check(r.returncode == 0 and os.path.isfile(landed) and same(f, landed),
+              "a quoted remote path", r.stderr)
+        r = lab.scp(f, ":two words", legacy=True)
+        check(r.returncode != 0 and "ambiguous target" in r.stderr, "two words are refused",
+              r.stderr)
 
 
 def test_scp_sftp():
