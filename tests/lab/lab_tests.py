@@ -539,6 +539,30 @@ def test_stop_after_crash():
               r.stderr)
 
 
+def test_serve_foreground():
+    """`serve --dir DIR` (debugging) serves a stopped lab's folder on the ports of lab.json."""
+    import signal
+    with Lab() as lab:
+        lab.start()
+        check(lab.stop().returncode == 0, "stop")
+        d = subprocess.Popen([SIM, "serve", "--dir", lab.dir], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+        try:
+            f = random_file(lab.tmp, "s.bin", 500)
+            ok = False
+            for _ in range(100):
+                if lab.scp(f, ":served.bin", legacy=True).returncode == 0:
+                    ok = True
+                    break
+                time.sleep(0.05)
+            check(ok, "the foreground server serves on the recorded port")
+        finally:
+            d.send_signal(signal.SIGTERM)
+            out, err = d.communicate(timeout=10)
+        check(d.returncode == 0, "SIGTERM ends serve cleanly", err)
+        check("serve: stopping" in err, "serve logs to stderr", err)
+
+
 def test_two_labs():
     with Lab() as a, Lab() as b:
         a.start()
