@@ -295,7 +295,8 @@ int mode_lab(int argc, char **argv)
     struct lab_opts o = {0};
     char err[1024], path[PATH_MAX + 16];
     int fds[SIM_MAX_APPLIANCES] = {-1, -1, -1, -1};
-    int rc = lab_parse(argc, argv, (memset(&p, 0, sizeof p), &p), &o);
+    memset(&p, 0, sizeof p);
+    int rc = lab_parse(argc, argv, &p, &o);
     if (rc == 1) {
         lab_usage(stdout);
         return 0;
@@ -328,6 +329,7 @@ int mode_lab(int argc, char **argv)
     if (o.secrets ? lab_secrets_load(o.secrets, &secrets, err, sizeof err)
                   : lab_secrets_generate(&secrets, err, sizeof err)) {
         fprintf(stderr, "rotwiz-sim lab: %s\n", err);
+        memset(&secrets, 0, sizeof secrets);
         return o.secrets ? 2 : 1;
     }
     rc = 1;
