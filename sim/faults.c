@@ -3,19 +3,19 @@
 #include <string.h>
 
 const struct sim_fault sim_faults[] = {
-    {"rbs-down", "the Remote Backup Server on the workstation refuses connections"},
-    {"rbs-wrong-cert", "rbs serves a certificate other than the one registered with vtl"},
+    {"rbs-down", "rbs s fails to start on the workstation; its port never opens"},
+    {"rbs-wrong-cert", "rbs s serves a fresh certificate, not server.pem (vtl check fails)"},
     {"backup-hsm-missing", "no Backup HSM is attached to the workstation"},
-    {"backup-partition-exists", "the Backup HSM already holds a partition of that name"},
+    {"backup-partition-exists", "the Backup HSM already holds a rot-backup partition (3 objects)"},
     {"backup-hsm-full", "the Backup HSM has no room for another partition"},
-    {"domain-mismatch", "the target partition belongs to another cloning domain"},
-    {"old-backup-firmware", "the Backup HSM firmware is too old for the k570"},
-    {"target-not-empty", "the target's root-of-trust partition already holds objects"},
-    {"ssh-drop-during-backup", "the SSH connection to the source drops during the backup"},
-    {"ssh-drop-during-restore", "the SSH connection to the target drops during the restore"},
+    {"domain-mismatch", "the source partition has another cloning domain (cloning fails)"},
+    {"old-backup-firmware", "the Backup HSM runs firmware 7.3.0, too old for the k570"},
+    {"target-not-empty", "the target's root-of-trust partition already holds 2 objects"},
+    {"ssh-drop-during-backup", "the SSH connection to the source drops half-way (once)"},
+    {"ssh-drop-during-restore", "the SSH connection to the target drops half-way (once)"},
     {"ped-timeout", "the PED never presents the requested key"},
     {"ped-wrong-key", "the PED presents a key of another colour than requested"},
-    {"pedserver-down", "the PEDServer on the workstation refuses connections"},
+    {"pedserver-down", "pedserver -mode start says it started, but nothing listens"},
     {NULL, NULL},
 };
 

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -186,14 +187,12 @@ static bool accepts(const char *address, int port)
 }
 
 /* Writes the whole lab folder; FDS receive the appliances' listening sockets. */
-static int lab_write(struct sim_lab_params *p, const struct lab_opts *o, int *fds, char *err,
-                     size_t errlen)
+static int lab_write(struct sim_lab_params *p, const struct lab_opts *o,
+                     const struct sim_secrets *secrets, int *fds, char *err, size_t errlen)
 {
     static const char *const names[] = {"source", "target"};
     static const char *const addrs[] = {"127.0.0.2", "127.0.0.3"};
-    struct sim_secrets secrets;
     char path[SIM_TEXT + 64];
-    int rc = -1;
 
     snprintf(p->ws_address, sizeof p->ws_address, "127.0.0.1");
     snprintf(p->domain, sizeof p->domain, "k570-rot");
@@ -223,19 +222,13 @@ static int lab_write(struct sim_lab_params *p, const struct lab_opts *o, int *fd
     if (lab_params_save(p, err, errlen) != 0 || lab_keys_generate(p->dir, err, errlen) != 0 ||
         lab_keys_write_known_hosts(p, err, errlen) != 0)
         return -1;
-    if (o->secrets ? lab_secrets_load(o->secrets, &secrets, err, errlen)
-                   : lab_secrets_generate(&secrets, err, errlen))
+    if (sim_state_create(p, secrets, err, errlen) != 0)
         return -1;
-    if (sim_state_create(p, &secrets, err, errlen) != 0)
-        goto out;
-    if (!o->secrets && lab_secrets_write(p->dir, &secrets, err, errlen) != 0)
-        goto out;
+    if (!o->secrets && lab_secrets_write(p->dir, secrets, err, errlen) != 0)
+        return -1;
     if (lab_conf_write(p, err, errlen) != 0 || lab_wrappers_write(p, err, errlen) != 0)
-        goto out;
-    rc = 0;
-out:
-    memset(&secrets, 0, sizeof secrets);
-    return rc;
+        return -1;
+    return 0;
 }
 
 /* Forks the daemon (new session, output to DIR/lab.log) on the listening FDS. Returns its pid
@@ -257,11 +250,19 @@ static pid_t lab_spawn(const struct sim_lab_params *p, const int *fds, char *err
     if (pid == 0) {
         close(ready[0]);
         setsid();
+        prctl(PR_SET_NAME, LAB_PROC_DAEMON_NAME);
         int null = open("/dev/null", O_RDONLY);
         if (null < 0 || dup2(null, 0) < 0 || dup2(log, 1) < 0 || dup2(log, 2) < 0)
             _exit(1);
         close(null);
         close(log);
+        /* Whatever else the caller left open (a terminal, a pipe it reads to EOF) must not be
+         * held for the lab's lifetime. */
+        int keep[SIM_MAX_APPLIANCES + 1];
+        for (size_t i = 0; i < p->appliance_count; i++)
+            keep[i] = fds[i];
+        keep[p->appliance_count] = ready[1];
+        lab_proc_close_fds_except(keep, p->appliance_count + 1);
         setvbuf(stderr, NULL, _IOLBF, 0);
         int rc = serve_run(p, fds, p->appliance_count, ready[1]);
         fflush(NULL);
@@ -290,10 +291,12 @@ static pid_t lab_spawn(const struct sim_lab_params *p, const int *fds, char *err
 int mode_lab(int argc, char **argv)
 {
     struct sim_lab_params p;
+    struct sim_secrets secrets;
     struct lab_opts o = {0};
     char err[1024], path[PATH_MAX + 16];
     int fds[SIM_MAX_APPLIANCES] = {-1, -1, -1, -1};
-    int rc = lab_parse(argc, argv, (memset(&p, 0, sizeof p), &p), &o);
+    memset(&p, 0, sizeof p);
+    int rc = lab_parse(argc, argv, &p, &o);
     if (rc == 1) {
         lab_usage(stdout);
         return 0;
@@ -322,10 +325,16 @@ int mode_lab(int argc, char **argv)
         fprintf(stderr, "rotwiz-sim lab: cannot find my own executable\n");
         return 1;
     }
-    rc = 1;
-    if (lab_write(&p, &o, fds, err, sizeof err) != 0) {
+    /* The secrets first: a bad --secrets file leaves the folder untouched (exit 2). */
+    if (o.secrets ? lab_secrets_load(o.secrets, &secrets, err, sizeof err)
+                  : lab_secrets_generate(&secrets, err, sizeof err)) {
         fprintf(stderr, "rotwiz-sim lab: %s\n", err);
-        rc = (o.secrets && strstr(err, "secrets file")) ? 2 : 1;
+        memset(&secrets, 0, sizeof secrets);
+        return o.secrets ? 2 : 1;
+    }
+    rc = 1;
+    if (lab_write(&p, &o, &secrets, fds, err, sizeof err) != 0) {
+        fprintf(stderr, "rotwiz-sim lab: %s\n", err);
         goto out;
     }
     pid_t pid = lab_spawn(&p, fds, err, sizeof err);
@@ -352,6 +361,7 @@ int mode_lab(int argc, char **argv)
     fflush(stdout);
     rc = 0;
 out:
+    memset(&secrets, 0, sizeof secrets);
     for (size_t i = 0; i < SIM_MAX_APPLIANCES; i++)
         if (fds[i] >= 0)
             close(fds[i]);
@@ -413,6 +423,10 @@ int mode_stop(int argc, char **argv)
     pid_t pid = lab_proc_running(real);
     snprintf(path, sizeof path, "%s/lab.pid", real);
     if (!pid) {
+        /* A daemon that died without cleaning up may have left handlers and shells behind. */
+        pid_t old = lab_proc_read_pidfile(path);
+        if (old > 0 && lab_proc_end_group(old, 2000) > 0)
+            printf("ended what a dead lab daemon (pid %d) left behind\n", (int)old);
         unlink(path);
         printf("no lab is running in %s\n", real);
         return 0;

@@ -1,5 +1,6 @@
 /* lab_proc.c: pid files and ending the processes of a lab (see lab_proc.h). */
 #include "lab_proc.h"
+#include <dirent.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -66,10 +67,81 @@ static bool exe_of(const char *link, char *out, size_t len)
 
 bool lab_proc_is_sim(pid_t pid)
 {
-    char link[64], mine[PATH_MAX], theirs[PATH_MAX];
+    char link[64], mine[PATH_MAX], theirs[PATH_MAX], comm[32] = "";
     snprintf(link, sizeof link, "/proc/%d/exe", (int)pid);
-    return exe_of("/proc/self/exe", mine, sizeof mine) && exe_of(link, theirs, sizeof theirs) &&
-           strcmp(mine, theirs) == 0;
+    if (exe_of("/proc/self/exe", mine, sizeof mine) && exe_of(link, theirs, sizeof theirs) &&
+        strcmp(mine, theirs) == 0)
+        return true;
+    snprintf(link, sizeof link, "/proc/%d/comm", (int)pid);
+    FILE *f = fopen(link, "r");
+    if (f) {
+        if (!fgets(comm, sizeof comm, f))
+            comm[0] = '\0';
+        fclose(f);
+    }
+    comm[strcspn(comm, "\n")] = '\0';
+    return strcmp(comm, "rotwiz-sim") == 0 || strcmp(comm, LAB_PROC_DAEMON_NAME) == 0;
+}
+
+/* The process group of PID from /proc/PID/stat, or -1. */
+static pid_t pgrp_of(pid_t pid)
+{
+    char path[64], buf[512];
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return -1;
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    const char *paren = strrchr(buf, ')');
+    int ppid, pgrp;
+    char state;
+    if (!paren || sscanf(paren + 1, " %c %d %d", &state, &ppid, &pgrp) != 3)
+        return -1;
+    return (pid_t)pgrp;
+}
+
+int lab_proc_end_group(pid_t pgid, int timeout_ms)
+{
+    int count = 0;
+    DIR *d = opendir("/proc");
+    if (!d)
+        return 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        pid_t pid = (pid_t)atoi(e->d_name);
+        if (pid > 1 && pid != getpid() && pgrp_of(pid) == pgid && lab_proc_alive(pid) &&
+            lab_proc_is_sim(pid)) {
+            lab_proc_end(pid, timeout_ms);
+            count++;
+        }
+    }
+    closedir(d);
+    return count;
+}
+
+void lab_proc_close_fds_except(const int *keep, size_t n)
+{
+    DIR *d = opendir("/proc/self/fd");
+    int fds[1024];
+    size_t count = 0;
+    if (!d)
+        return;
+    struct dirent *e;
+    while ((e = readdir(d)) && count < sizeof fds / sizeof fds[0]) {
+        int fd = atoi(e->d_name);
+        if (e->d_name[0] >= '0' && e->d_name[0] <= '9' && fd >= 3 && fd != dirfd(d))
+            fds[count++] = fd;
+    }
+    closedir(d);
+    for (size_t i = 0; i < count; i++) {
+        bool kept = false;
+        for (size_t k = 0; k < n; k++)
+            kept = kept || keep[k] == fds[i];
+        if (!kept)
+            close(fds[i]);
+    }
 }
 
 pid_t lab_proc_running(const char *dir)

@@ -3,6 +3,7 @@
 #ifndef SIM_LAB_PROC_H
 #define SIM_LAB_PROC_H
 #include <stdbool.h>
+#include <stddef.h>
 #include <sys/types.h>
 
 /* Reads a pid file (one decimal number). Returns the pid, or 0 when absent or malformed. */
@@ -14,7 +15,11 @@ int lab_proc_write_pidfile(const char *path, pid_t pid);
 /* True when PID exists and is not a zombie. */
 bool lab_proc_alive(pid_t pid);
 
-/* True when PID runs this very executable (so a recycled pid is never mistaken for the lab). */
+/* The name the lab daemon gives itself (/proc/PID/comm), so any build of rotwiz-sim knows it. */
+#define LAB_PROC_DAEMON_NAME "rotwiz-lab"
+
+/* True when PID runs this very executable or calls itself rotwiz-sim / LAB_PROC_DAEMON_NAME
+ * (so a recycled pid is never mistaken for the lab). */
 bool lab_proc_is_sim(pid_t pid);
 
 /* The pid in DIR/lab.pid when that daemon is alive and is rotwiz-sim, else 0. */
@@ -23,5 +28,12 @@ pid_t lab_proc_running(const char *dir);
 /* Sends SIG to PID's process group (when PID leads one) and to PID; waits up to TIMEOUT_MS for
  * it to be gone, then SIGKILLs. Returns true when it is gone. */
 bool lab_proc_end(pid_t pid, int timeout_ms);
+
+/* Ends (SIGTERM, then SIGKILL after TIMEOUT_MS) every rotwiz-sim process still in process
+ * group PGID: what a daemon that died without cleaning up left behind. Returns how many. */
+int lab_proc_end_group(pid_t pgid, int timeout_ms);
+
+/* Closes every descriptor >= 3 except the N in KEEP. */
+void lab_proc_close_fds_except(const int *keep, size_t n);
 
 #endif

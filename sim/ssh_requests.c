@@ -1,6 +1,7 @@
 /* ssh_requests.c: the requests a client makes on its session channel: pty-req, window-change,
  * env, shell, exec (the k570 shell with -c, or legacy scp) and the sftp subsystem. */
 #include "ssh_conn.h"
+#include "ssh_sftp.h"
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,13 +31,12 @@ static int run_shell(void *arg)
     return 127;
 }
 
+/* In the child: sftp-server behind the relay that keeps paths inside the appliance home. */
 static int run_sftp(void *arg)
 {
     struct conn *c = arg;
     setenv("HOME", c->home, 1);
-    execl(CONN_SFTP_SERVER, "sftp-server", "-d", c->home, (char *)NULL);
-    fprintf(stderr, "cannot run %s: %s\n", CONN_SFTP_SERVER, strerror(errno));
-    return 127;
+    return sftp_relay_run(CONN_SFTP_SERVER, c->home, 0, 1);
 }
 
 static int run_scp(void *arg)

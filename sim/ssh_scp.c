@@ -44,20 +44,31 @@ bool scp_parse_command(const char *cmd, struct scp_request *req)
     }
     if (!have_mode)
         return false;
+    /* The rest is one shell word, as sshd's shell would see it: quotes and backslashes. */
+    size_t n = 0;
     while (*s == ' ')
         s++;
-    size_t n = strlen(s);
-    while (n > 0 && s[n - 1] == ' ')
-        n--;
-    /* A path the client quoted for a remote shell: 'a b' */
-    if (n >= 2 && s[0] == '\'' && s[n - 1] == '\'') {
-        s++;
-        n -= 2;
+    for (char quote = 0; *s && (quote || *s != ' '); s++) {
+        char c = *s;
+        if (!quote && (c == '\'' || c == '"')) {
+            quote = c;
+            continue;
+        }
+        if (quote && c == quote) {
+            quote = 0;
+            continue;
+        }
+        if (c == '\\' && quote != '\'' && s[1] &&
+            (!quote || strchr("\"\\$`", s[1])))
+            c = *++s;
+        if (n + 1 >= sizeof req->path)
+            return false;
+        req->path[n++] = c;
     }
-    if (n >= sizeof req->path)
-        return false;
-    memcpy(req->path, s, n);
     req->path[n] = '\0';
+    while (*s == ' ')
+        s++;
+    req->ambiguous = *s != '\0';
     return true;
 }
 
@@ -232,6 +243,10 @@ static int sink(const char *home, const struct scp_request *req, int in, int out
         send_error(out, true, "scp: %s: recursive copies are not supported here", req->path);
         return 1;
     }
+    if (req->ambiguous) {
+        send_error(out, true, "scp: ambiguous target");
+        return 1;
+    }
     if (scp_resolve(home, req->path, target, sizeof target) != 0 ||
         !scp_inside_home(home, target)) {
         send_error(out, true, "scp: %s: Permission denied (outside the home folder)", req->path);
@@ -324,6 +339,10 @@ static int source(const char *home, const struct scp_request *req, int in, int o
 
     if (read_ack(in) != 0)
         return 1;
+    if (req->ambiguous) {
+        send_error(out, false, "scp: only one file can be sent at a time here");
+        return 1;
+    }
     if (scp_resolve(home, req->path, path, sizeof path) != 0 || !scp_inside_home(home, path)) {
         send_error(out, false, "scp: %s: Permission denied (outside the home folder)",
                    req->path);

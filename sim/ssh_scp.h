@@ -12,7 +12,8 @@ struct scp_request {
     bool sink;              /* -t: the client uploads; otherwise -f: the client downloads */
     bool preserve;          /* -p: times are sent (T lines) */
     bool recursive;         /* -r: refused, the k570 home holds plain files */
-    char path[1024];        /* the path as the client wrote it */
+    bool ambiguous;         /* more than one path word followed (refused) */
+    char path[1024];        /* the path as the client wrote it, unquoted like sh would */
 };
 
 /* True when CMD is an scp server command (-t or -f); fills req. Pure. */
