@@ -202,8 +202,13 @@ static void test_serve_answers_hello(void **state)
     other[0] = other[0] == '0' ? '1' : '0';
     rc = rbs_link_query("127.0.0.1", port, other, 5000, &info, err, sizeof err);
     assert_int_equal(rc, RBS_LINK_BAD_CERT);
-    /* Several connections, one after another, keep working. */
+    /* A client that connects and says nothing does not block the others. */
+    int idle = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((unsigned short)port),
+                             .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    assert_int_equal(connect(idle, (struct sockaddr *)&sa, sizeof sa), 0);
     rc = rbs_link_query("127.0.0.1", port, fp, 5000, &info, err, sizeof err);
+    close(idle);
     assert_int_equal(rc, RBS_LINK_OK);
     assert_int_equal(wst_stop(lab, pid), 0);
     assert_int_not_equal(access(pidfile, F_OK), 0);
