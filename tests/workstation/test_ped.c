@@ -145,6 +145,10 @@ static void test_ped_command_errors(void **state)
     assert_int_equal(wst_run(l, NULL, out, sizeof out, "ped", "status", NULL), 0);
     assert_non_null(strstr(out, "PED location: target"));
     assert_non_null(strstr(out, "PED mode:     manual"));
+    assert_int_equal(wst_run(l, NULL, out, sizeof out, "ped", "mode", "sideways", NULL), 2);
+    assert_int_equal(wst_run(l, NULL, out, sizeof out, "ped", "mode", "auto", NULL), 0);
+    wst_state_str(l, "ped", "mode", where, sizeof where);
+    assert_string_equal(where, "auto");
 }
 
 /* Leaves a pending request owned by PID in the state, as a killed lunacm would. */

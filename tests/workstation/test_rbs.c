@@ -210,6 +210,15 @@ static void test_serve_answers_hello(void **state)
     rc = rbs_link_query("127.0.0.1", port, fp, 5000, &info, err, sizeof err);
     close(idle);
     assert_int_equal(rc, RBS_LINK_OK);
+    /* A second server on the same port fails clearly and leaves the first one alone. */
+    char portstr[16];
+    snprintf(portstr, sizeof portstr, "%d", port);
+    static char out2[16384];
+    assert_int_equal(wst_run(lab, PW "\n", out2, sizeof out2, "rbs", "s", "-port", portstr,
+                             NULL), 1);
+    assert_non_null(strstr(out2, "cannot listen"));
+    rc = rbs_link_query("127.0.0.1", port, fp, 5000, &info, err, sizeof err);
+    assert_int_equal(rc, RBS_LINK_OK);
     assert_int_equal(wst_stop(lab, pid), 0);
     assert_int_not_equal(access(pidfile, F_OK), 0);
     assert_int_equal(wst_state_int(lab, "rbs", "serving_pid"), 0);
