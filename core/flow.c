@@ -40,7 +40,11 @@ static void make_views(struct flow_ctx *fx)
                                                               : "Run this step";
         v->hand_step = s->hand;
         v->destructive = s->destructive;
-        v->can_go_back = s->back;
+        /* Back is offered at a hand step's question, towards an earlier step marked safe to
+         * redo (flow_step_def.back); see back_target(). */
+        v->can_go_back = false;
+        for (size_t j = 0; s->hand && j < i; j++)
+            v->can_go_back = v->can_go_back || fx->def.steps[j].back;
         v->state = STEP_PENDING;
     }
 }

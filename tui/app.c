@@ -163,13 +163,11 @@ static void answer_ask(struct app *app, enum dialog_result res)
     app->ask_open = false;
 }
 
-/* True when the flow has an earlier step it is safe to go back to (step_view.can_go_back). */
+/* True when the current step offers Back (the core sets step_view.can_go_back). */
 static bool can_go_back(const struct app *app)
 {
-    for (size_t i = 0; i < app->ui.current_step && i < app->ui.step_count; i++)
-        if (app->ui.steps[i].can_go_back)
-            return true;
-    return false;
+    return app->ui.current_step < app->ui.step_count &&
+           app->ui.steps[app->ui.current_step].can_go_back;
 }
 
 /* Back from a hand step: the flow returns to the nearest earlier step marked safe to redo
