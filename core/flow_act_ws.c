@@ -93,10 +93,11 @@ static int read_backup_hsm(struct flow_ctx *fx, struct luna_version *client)
         return rc;
     }
     struct slot_list slots;
-    memset(client, 0, sizeof *client);
-    luna_parse_banner(r.output, client);
-    luna_version_string(client, fx->topo.workstation.client_version,
-                        sizeof fx->topo.workstation.client_version);
+    /* the banner comes once, when the workstation's lunacm starts */
+    if (luna_parse_banner(r.output, &fx->wsn.client))
+        luna_version_string(&fx->wsn.client, fx->topo.workstation.client_version,
+                            sizeof fx->topo.workstation.client_version);
+    *client = fx->wsn.client;
     luna_parse_slot_list(r.output, &slots);
     conv_result_free(&r);
     fx->wsn.backup_hsms = slots.count;

@@ -40,6 +40,7 @@ struct flow_workstation {
     struct conv *rbs_conv;
     struct job *lunacm;                  /* the workstation's lunacm (Backup HSM over USB) */
     struct conv *lunacm_conv;
+    struct luna_version client;          /* the workstation's Luna client (lunacm banner) */
     long backup_slot;                    /* the Backup HSM's slot on the workstation */
     size_t backup_hsms;                  /* how many the workstation sees */
 };

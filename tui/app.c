@@ -290,7 +290,11 @@ static void open_ask(struct app *app, const struct core_ask *q)
         dialog_open_choice(&app->dlg, q->title, q->prompt, q->choices, q->choice_count);
         break;
     case ASK_TEXT:
-        dialog_open_text(&app->dlg, q->title, q->prompt, "Name", "");
+        /* operator and witness names; otherwise a plain answer (e.g. the rbs menu) */
+        dialog_open_text(&app->dlg, q->title, q->prompt,
+                         q->title && (strcmp(q->title, "Operator") == 0 ||
+                                      strcmp(q->title, "Witness") == 0) ? "Name" : "Answer",
+                         "");
         break;
     case ASK_HAND_STEP: {
         char body[2048];
