@@ -1,0 +1,178 @@
+"""wizard_e2e.py: the real rotwiz binary, full screen, under tmux, driven by keys as an operator
+would: `rotwiz --simulate` backs up and restores (password), or backs up with the automatic PED;
+the terminal is resized in the middle of a step; the lab's `state --json` proves the restore.
+
+The lab of --simulate lives in $TMPDIR/rotwiz-lab-*; the test points TMPDIR at its own folder
+to find it, and reads the lab's state before quitting (rotwiz stops the lab on exit)."""
+import glob
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+BUILD = os.environ.get("ROTWIZ_BUILD_DIR", os.path.join(os.path.dirname(__file__), "../../build"))
+ROTWIZ = os.path.join(BUILD, "rotwiz")
+SIM = os.path.join(BUILD, "rotwiz-sim")
+
+
+class Screen:
+    """A tmux session of its own (private socket) running one command."""
+
+    def __init__(self, cmd, cols, rows, env):
+        self.sock = tempfile.mktemp(prefix="rotwiz-tmux-")
+        self.tmux = ["tmux", "-S", self.sock]
+        envs = sum((["-e", "%s=%s" % kv] for kv in env.items()), [])
+        subprocess.run(self.tmux + ["-f", "/dev/null", "new-session", "-d", "-s", "w", "-x",
+                                    str(cols), "-y", str(rows), *envs, cmd], check=True)
+
+    def text(self):
+        return subprocess.run(self.tmux + ["capture-pane", "-p", "-t", "w"], capture_output=True,
+                              text=True).stdout
+
+    def keys(self, *keys):
+        subprocess.run(self.tmux + ["send-keys", "-t", "w", *keys], check=True)
+
+    def type(self, text):
+        subprocess.run(self.tmux + ["send-keys", "-t", "w", "-l", text], check=True)
+
+    def resize(self, cols, rows):
+        subprocess.run(self.tmux + ["resize-window", "-t", "w", "-x", str(cols), "-y",
+                                    str(rows)], check=True)
+
+    def alive(self):
+        return subprocess.run(self.tmux + ["has-session", "-t", "w"],
+                              capture_output=True).returncode == 0
+
+    def close(self):
+        subprocess.run(self.tmux + ["kill-server"], capture_output=True)
+        if os.path.exists(self.sock):
+            os.unlink(self.sock)
+
+
+def dialog_title(screen):
+    m = re.search(r"[╔+]═+ (.+?) ═", screen)
+    return m.group(1).strip() if m else None
+
+
+class WizardE2E(unittest.TestCase):
+    auth = "password"
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="rotwiz-e2e-")
+        self.addCleanup(shutil.rmtree, self.tmp, True)
+        self.state_dir = os.path.join(self.tmp, "state")
+        env = {"TMPDIR": self.tmp, "TERM": "xterm-256color", "LANG": "C.UTF-8"}
+        cmd = "%s --simulate --auth %s --state-dir %s; echo rotwiz-exit-$?; sleep 30" % (
+            ROTWIZ, self.auth, self.state_dir)
+        self.s = Screen(cmd, 120, 40, env)
+        self.addCleanup(self.s.close)
+        self.wait_for("Choose the task")
+        labs = glob.glob(os.path.join(self.tmp, "rotwiz-lab-*"))
+        self.assertEqual(len(labs), 1)
+        self.lab = labs[0]
+
+    def wait_for(self, text, timeout=30):
+        end = time.time() + timeout
+        while time.time() < end:
+            screen = self.s.text()
+            if text in screen:
+                return screen
+            time.sleep(0.1)
+        self.fail("timed out waiting for %r; screen:\n%s" % (text, self.s.text()))
+
+    def state(self):
+        out = subprocess.run([SIM, "state", "--dir", self.lab, "--json"], capture_output=True,
+                             text=True, check=True)
+        return json.loads(out.stdout)
+
+    def run_flow(self, key, resize_at=None, timeout=240):
+        """Starts a task from the start screen and answers every question as an operator
+        would, until the flow finishes. Returns the dialogs seen, in order."""
+        self.s.keys(key)
+        seen, end, resized = [], time.time() + timeout, False
+        while time.time() < end:
+            screen = self.s.text()
+            if "Finished (exit 0)" in screen:
+                return seen
+            if "Stopped (exit" in screen:
+                self.fail("the flow stopped:\n" + screen)
+            title = dialog_title(screen)
+            if resize_at and not resized and resize_at in screen:
+                self.s.resize(100, 30)          # in the middle of a step
+                time.sleep(0.5)
+                self.s.resize(120, 40)
+                resized = True
+                continue
+            if not title:
+                time.sleep(0.1)
+                continue
+            seen.append(title)
+            if title == "Operator":
+                self.s.type("Alice Operator")
+                self.s.keys("Enter")
+            elif title == "Witness":
+                self.s.type("Bob Witness")
+                self.s.keys("Enter")
+            elif title == "rbs --config":
+                self.s.type("1")
+                self.s.keys("Enter")
+            elif "[>Done<]" in screen:        # a hand step: done, as an operator would
+                self.s.keys("Enter")
+            else:
+                self.fail("unexpected dialog %r:\n%s" % (title, screen))
+            # wait for the dialog to go away before looking again
+            for _ in range(100):
+                if dialog_title(self.s.text()) != title:
+                    break
+                time.sleep(0.05)
+        self.fail("the flow did not finish; screen:\n" + self.s.text())
+
+    def back_to_start(self):
+        self.s.keys("Enter")
+        self.wait_for("Choose the task")
+
+    def quit(self):
+        self.s.keys("q")
+        self.wait_for("rotwiz-exit-0")
+
+
+class PasswordWizard(WizardE2E):
+    def test_backup_then_restore(self):
+        dialogs = self.run_flow("B", resize_at="Start the Remote Backup Server")
+        self.assertIn("Operator", dialogs)
+        self.assertIn("rbs --config", dialogs)
+        self.assertIn("Cable the Backup HSM to the workstation", dialogs)
+        self.back_to_start()
+        self.run_flow("R")
+        state = self.state()
+        src = sorted(o["fingerprint"] for o in state["hsms"]["source"]["partitions"][0]["objects"])
+        tgt = sorted(o["fingerprint"] for o in state["hsms"]["target"]["partitions"][0]["objects"])
+        self.assertGreater(len(src), 0)
+        self.assertEqual(src, tgt)
+        self.back_to_start()
+        self.quit()
+
+
+class PedWizard(WizardE2E):
+    auth = "ped"
+
+    def test_backup_with_the_automatic_ped(self):
+        dialogs = self.run_flow("B")
+        self.assertIn("Move the PED to the source k570", dialogs)
+        self.assertIn("Move the PED back to the workstation", dialogs)
+        parts = self.state()["hsms"]["backup"]["partitions"]
+        self.assertEqual(len(parts), 1)
+        src = self.state()["hsms"]["source"]["partitions"][0]["objects"]
+        self.assertEqual(sorted(o["fingerprint"] for o in parts[0]["objects"]),
+                         sorted(o["fingerprint"] for o in src))
+        self.back_to_start()
+        self.quit()
+
+
+if __name__ == "__main__":
+    unittest.main()
