@@ -140,11 +140,12 @@ static void test_config_select_and_save(void **state)
 {
     struct wst_lab *lab = *state;
     char serial[64];
+    assert_true(strlen(lab->backup_serial) > 0);
     assert_int_equal(wst_state_int(lab, "rbs", "configured"), 0);
     configure(lab, "1\nX\n");
-    assert_non_null(strstr(out, "700042"));
+    assert_non_null(strstr(out, lab->backup_serial));
     wst_state_str(lab, "rbs", "device_serial", serial, sizeof serial);
-    assert_string_equal(serial, "700042");
+    assert_string_equal(serial, lab->backup_serial);
     /* Selecting twice toggles the device off again. */
     configure(lab, "1\nx\n");
     wst_state_str(lab, "rbs", "device_serial", serial, sizeof serial);
@@ -189,7 +190,7 @@ static void test_serve_answers_hello(void **state)
     assert_int_equal(rbs_cert_sha256_file(cert_path, fp), 0);
     int rc = rbs_link_query("127.0.0.1", port, fp, 5000, &info, err, sizeof err);
     assert_int_equal(rc, RBS_LINK_OK);
-    assert_string_equal(info.serial, "700042");
+    assert_string_equal(info.serial, lab->backup_serial);
     assert_string_equal(info.model, "Luna Backup HSM 7");
     assert_string_equal(info.firmware, "7.7.1");
     assert_int_equal(wst_state_int(lab, "rbs", "serving_pid"), pid);
@@ -201,7 +202,21 @@ static void test_serve_answers_hello(void **state)
     other[0] = other[0] == '0' ? '1' : '0';
     rc = rbs_link_query("127.0.0.1", port, other, 5000, &info, err, sizeof err);
     assert_int_equal(rc, RBS_LINK_BAD_CERT);
-    /* Several connections, one after another, keep working. */
+    /* A client that connects and says nothing does not block the others. */
+    int idle = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((unsigned short)port),
+                             .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    assert_int_equal(connect(idle, (struct sockaddr *)&sa, sizeof sa), 0);
+    rc = rbs_link_query("127.0.0.1", port, fp, 5000, &info, err, sizeof err);
+    close(idle);
+    assert_int_equal(rc, RBS_LINK_OK);
+    /* A second server on the same port fails clearly and leaves the first one alone. */
+    char portstr[16];
+    snprintf(portstr, sizeof portstr, "%d", port);
+    static char out2[16384];
+    assert_int_equal(wst_run(lab, PW "\n", out2, sizeof out2, "rbs", "s", "-port", portstr,
+                             NULL), 1);
+    assert_non_null(strstr(out2, "cannot listen"));
     rc = rbs_link_query("127.0.0.1", port, fp, 5000, &info, err, sizeof err);
     assert_int_equal(rc, RBS_LINK_OK);
     assert_int_equal(wst_stop(lab, pid), 0);

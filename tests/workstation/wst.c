@@ -1,5 +1,6 @@
 /* wst.c: workstation test helpers. */
 #include "wst.h"
+#include "modes.h"
 #include "state_store.h"
 #include <errno.h>
 #include <fcntl.h>
@@ -53,18 +54,24 @@ int wst_lab_make(struct wst_lab *lab, const char *ped_mode, bool without_backup,
     snprintf(p->backup_partition, sizeof p->backup_partition, "rot-backup");
     if (lab_params_save(p, err, sizeof err) != 0)
         return -1;
-    json_t *hsms = json_object();
-    if (!without_backup)
-        json_object_set_new(hsms, "backup",
-                            json_pack("{s:s, s:s, s:s, s:s}", "kind", "backup", "serial",
-                                      "700042", "model", "Luna Backup HSM 7", "firmware",
-                                      "7.7.1"));
-    json_t *root = json_pack("{s:o, s:{s:s, s:s, s:n, s:n}, s:{s:b, s:i}}", "hsms", hsms,
-                             "ped", "location", "workstation", "mode", ped_mode, "pending",
-                             "inserted", "rbs", "configured", 0, "serving_pid", 0);
-    int rc = state_write_new(lab->dir, root, err, sizeof err);
-    json_decref(root);
-    return rc;
+    /* The real initial state of a lab (sim-k570's model), so the tools meet its shape. */
+    struct sim_secrets secrets;
+    memset(&secrets, 0, sizeof secrets);
+    snprintf(secrets.backup_so_password, sizeof secrets.backup_so_password, "so-pw");
+    snprintf(secrets.source_co_password, sizeof secrets.source_co_password, "co-pw");
+    snprintf(secrets.target_co_password, sizeof secrets.target_co_password, "co-pw");
+    if (sim_state_create(p, &secrets, err, sizeof err) != 0)
+        return -1;
+    struct state_handle h;
+    if (state_open(lab->dir, &h, err, sizeof err) != 0)
+        return -1;
+    json_t *hsms = json_object_get(h.root, "hsms");
+    const char *serial = json_string_value(json_object_get(json_object_get(hsms, "backup"),
+                                                           "serial"));
+    snprintf(lab->backup_serial, sizeof lab->backup_serial, "%s", serial ? serial : "");
+    if (without_backup)
+        json_object_del(hsms, "backup");
+    return state_commit(&h);
 }
 
 int wst_stop(struct wst_lab *lab, pid_t pid)

@@ -10,6 +10,7 @@
 struct wst_lab {
     char dir[SIM_TEXT];
     struct sim_lab_params p;
+    char backup_serial[64];     /* the Backup HSM's serial as sim_state_create made it */
     pid_t spawned[8];
     size_t nspawned;
 };
@@ -18,7 +19,8 @@ struct wst_lab {
 extern const char *wst_sim;
 
 /* Makes a lab folder with lab.json (free ports: 0, faults from the NULL-terminated list, PED mode
- * and fast PED times) and a minimal state.json (a Backup HSM unless without_backup). 0 or -1. */
+ * and fast PED times) and the lab's initial state.json (sim_state_create), the Backup HSM removed
+ * from it when without_backup. 0 or -1. */
 int wst_lab_make(struct wst_lab *lab, const char *ped_mode, bool without_backup,
                  const char *const *faults);
 /* Kills what the lab's tests started (spawned pids, the pedserver daemon), removes the folder. */
