@@ -114,6 +114,8 @@ void lcm_blank(struct lcm *c);
 /* Prints an arrow field of slot list: name and arrow padded so the value starts 24 columns
  * after the indent; an empty value prints only "Name ->". */
 void lcm_arrow(struct lcm *c, const char *name, const char *value);
+/* Same with the value WIDTH columns after the indent (for names longer than slot list's). */
+void lcm_arrow_w(struct lcm *c, int width, const char *name, const char *value);
 /* Prints the result line of a command (and the "Error in execution" line when set). */
 void lcm_result(struct lcm *c, unsigned long rc);
 /* The text Luna prints in parentheses for RC. */
@@ -164,6 +166,8 @@ unsigned long lcm_verify_co(struct lcm *c, const char *hsm, const char *partitio
 bool lcm_hsm_is_ped(struct lcm *c, const char *hsm);
 /* `role login -name co|so [-password P]` on the current slot. */
 unsigned long lcm_cmd_role_login(struct lcm *c, const struct lcm_args *a);
+/* `role show`: who is logged in on the current slot (output invented). */
+unsigned long lcm_cmd_role_show(struct lcm *c, const struct lcm_args *a);
 /* `role logout`. */
 unsigned long lcm_cmd_role_logout(struct lcm *c, const struct lcm_args *a);
 /* True when the Crypto Officer is logged in on the current slot. */
@@ -172,6 +176,8 @@ bool lcm_co_logged_in(struct lcm *c);
 /* --- lunacm_partition.c --- */
 /* `partition contents` of the current User Token Slot. */
 unsigned long lcm_cmd_partition_contents(struct lcm *c, const struct lcm_args *a);
+/* `partition show`: the current partition's label, serial and object count (invented). */
+unsigned long lcm_cmd_partition_show(struct lcm *c, const struct lcm_args *a);
 /* `partition clear [-force]`: deletes every object (CO login, confirmation). */
 unsigned long lcm_cmd_partition_clear(struct lcm *c, const struct lcm_args *a);
 /* Prints OBJS in the `partition contents` layout. */

@@ -58,14 +58,19 @@ void lcm_blank(struct lcm *c)
     fputc('\n', c->out);
 }
 
-void lcm_arrow(struct lcm *c, const char *name, const char *value)
+void lcm_arrow_w(struct lcm *c, int width, const char *name, const char *value)
 {
-    char head[40];
+    char head[64];
     snprintf(head, sizeof head, "%s ->", name);
     if (value && *value)
-        fprintf(c->out, "\t%-24s%s\n", head, value);
+        fprintf(c->out, "\t%-*s%s\n", width, head, value);
     else
         fprintf(c->out, "\t%s\n", head);
+}
+
+void lcm_arrow(struct lcm *c, const char *name, const char *value)
+{
+    lcm_arrow_w(c, 24, name, value);
 }
 
 void lcm_error(struct lcm *c, const char *fmt, ...)
@@ -102,8 +107,7 @@ int lcm_read_secret(struct lcm *c, const char *prompt, char *buf, size_t len)
 {
     struct termios old, quiet;
     bool restore = false;
-    fprintf(c->out, "\t%s", prompt);
-    fflush(c->out);
+    /* Echo goes off before the prompt appears: whoever types at the prompt is never echoed. */
     if (c->tty && tcgetattr(fileno(c->in), &old) == 0) {
         quiet = old;
         quiet.c_lflag &= ~(tcflag_t)ECHO;
@@ -111,6 +115,8 @@ int lcm_read_secret(struct lcm *c, const char *prompt, char *buf, size_t len)
         /* TCSANOW, not TCSAFLUSH: a secret typed ahead must not be thrown away. */
         restore = tcsetattr(fileno(c->in), TCSANOW, &quiet) == 0;
     }
+    fprintf(c->out, "\t%s", prompt);
+    fflush(c->out);
     int rc = lcm_read_line(c, buf, len);
     if (restore)
         tcsetattr(fileno(c->in), TCSANOW, &old);

@@ -93,3 +93,27 @@ unsigned long lcm_cmd_partition_clear(struct lcm *c, const struct lcm_args *a)
     lcm_say(c, "%zu objects deleted from the partition.", n);
     return LCM_OK;
 }
+
+unsigned long lcm_cmd_partition_show(struct lcm *c, const struct lcm_args *a)
+{
+    (void)a;
+    json_t *root = NULL;
+    char count[16];
+    if (lcm_state_snapshot(c, &root) != 0)
+        return LCM_OPERATION_NOT_ALLOWED;
+    json_t *part = current_partition(c, root);
+    if (!part) {
+        json_decref(root);
+        lcm_error(c, "The current slot holds no user partition");
+        return LCM_OPERATION_NOT_ALLOWED;
+    }
+    bool zeroized = sm_bool(sm_hsm(root, c->device), "zeroized");
+    snprintf(count, sizeof count, "%zu", json_array_size(json_object_get(part, "objects")));
+    lcm_arrow_w(c, 32, "Partition Label", zeroized ? "" : sm_str(part, "label"));
+    lcm_arrow_w(c, 32, "Partition Serial Number", sm_str(part, "serial"));
+    lcm_arrow_w(c, 32, "Partition Configuration", sm_str(part, "configuration"));
+    lcm_arrow_w(c, 32, "Crypto Officer Status", sm_bool(part, "locked") ? "Locked Out" : "OK");
+    lcm_arrow_w(c, 32, "Partition Object Count", zeroized ? "0" : count);
+    json_decref(root);
+    return LCM_OK;
+}

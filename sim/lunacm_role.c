@@ -199,3 +199,20 @@ unsigned long lcm_cmd_role_logout(struct lcm *c, const struct lcm_args *a)
     c->login_role[0] = '\0';
     return LCM_OK;
 }
+
+unsigned long lcm_cmd_role_show(struct lcm *c, const struct lcm_args *a)
+{
+    (void)a;
+    struct lcm_slot slot;
+    if (c->cur_slot < 0 || !lcm_find_slot(c, c->cur_slot, &slot)) {
+        lcm_error(c, "No current slot");
+        return LCM_SLOT_ID_INVALID;
+    }
+    bool here = c->login_slot == c->cur_slot;
+    if (slot.kind == LCM_SLOT_USER)
+        lcm_say(c, "Crypto Officer: %s", here && strcmp(c->login_role, "co") == 0
+                                             ? "logged in" : "not logged in");
+    lcm_say(c, "Security Officer: %s", here && strcmp(c->login_role, "so") == 0
+                                           ? "logged in" : "not logged in");
+    return LCM_OK;
+}

@@ -176,6 +176,24 @@ static void test_workstation_lunacm(void **state)
     testlab_destroy(&t);
 }
 
+static void test_partition_and_role_show(void **state)
+{
+    (void)state;
+    struct testlab t;
+    char input[256];
+    const char *faults[] = {"target-not-empty", NULL};
+    assert_int_equal(testlab_make(&t, "password", faults), 0);
+    snprintf(input, sizeof input, "slot set -s 0\npartition show\nrole show\n"
+             "role login -n co -p %s\nrole show\n", t.s.target_co_password);
+    char *out = testlab_lunacm(&t, "target", input);
+    assert_non_null(strstr(out, "\tPartition Object Count ->       2\n"));
+    assert_non_null(strstr(out, "\tPartition Label ->              cm-rot-target\n"));
+    assert_non_null(strstr(out, "\tCrypto Officer: not logged in\n"));
+    assert_non_null(strstr(out, "\tCrypto Officer: logged in\n"));
+    free(out);
+    testlab_destroy(&t);
+}
+
 static void test_help_lists_commands(void **state)
 {
     (void)state;
@@ -199,6 +217,7 @@ int main(void)
         cmocka_unit_test(test_partition_clear),
         cmocka_unit_test(test_password_prompt_echoes_stars),
         cmocka_unit_test(test_workstation_lunacm),
+        cmocka_unit_test(test_partition_and_role_show),
         cmocka_unit_test(test_help_lists_commands),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
