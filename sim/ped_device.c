@@ -7,6 +7,8 @@
 #include "ped_tool.h"
 #include "state_store.h"
 #include "ws_net.h"
+#include <errno.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -108,14 +110,21 @@ static enum claim claim(const char *dir, const struct sim_lab_params *p, const c
         state_close(&h);
         return CLAIM_NOT_HERE;
     }
-    if (json_is_object(json_object_get(ped, "pending"))) {
-        state_close(&h); /* the PED serves one prompt at a time */
-        return CLAIM_BUSY;
+    json_t *pend = json_object_get(ped, "pending");
+    if (json_is_object(pend)) {
+        /* The PED serves one prompt at a time, but a request whose process died (a lunacm
+         * killed with its SSH connection) must not block it forever. */
+        pid_t owner = (pid_t)json_integer_value(json_object_get(pend, "pid"));
+        if (owner <= 0 || (kill(owner, 0) == 0 || errno != ESRCH)) {
+            state_close(&h);
+            return CLAIM_BUSY;
+        }
     }
     if (!*manual)
         json_object_set_new(ped, "location", json_string(where));
-    json_object_set_new(ped, "pending", json_pack("{s:s, s:s, s:s, s:I}", "key", colour, "for",
-                                                  device, "where", where, "id", id));
+    json_object_set_new(ped, "pending",
+                        json_pack("{s:s, s:s, s:s, s:I, s:I}", "key", colour, "for", device,
+                                  "where", where, "id", id, "pid", (json_int_t)getpid()));
     json_object_set_new(ped, "inserted", json_null());
     return state_commit(&h) == 0 ? CLAIM_OK : CLAIM_ERROR;
 }

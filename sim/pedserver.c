@@ -129,6 +129,7 @@ static void daemon_main(const struct sim_lab_params *p, int port, int report)
 static int peds_start(const struct sim_lab_params *p, int port)
 {
     pid_t running = ws_pid_read_live(p->dir, "pedserver", "pedserver");
+    lab_latency(p);
     printf("%s\n", PEDS_VERSION);
     if (running) {
         printf("Ped Server is already running (process %ld).\n", (long)running);
@@ -178,6 +179,7 @@ static int peds_start(const struct sim_lab_params *p, int port)
 
 static int peds_stop_cmd(const struct sim_lab_params *p)
 {
+    lab_latency(p);
     printf("%s\n", PEDS_VERSION);
     printf("Ped Server launched in stop mode.\n");
     pid_t pid = ws_pid_read_live(p->dir, "pedserver", "pedserver");

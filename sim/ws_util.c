@@ -55,11 +55,13 @@ int ws_prompt_secret(const char *prompt, char *buf, size_t len)
         quiet = old;
         quiet.c_lflag &= ~(tcflag_t)ECHO;
         quiet.c_lflag |= ECHONL;
-        tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+        /* TCSANOW, not TCSAFLUSH: input typed ahead (the wizard may send the password as
+         * soon as it sees the prompt, or the confirmation early) must not be thrown away. */
+        tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
     }
     int rc = ws_prompt_line(prompt, buf, len);
     if (tty)
-        tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+        tcsetattr(STDIN_FILENO, TCSANOW, &old);
     else
         fputc('\n', stdout); /* the operator's Enter was not echoed by a terminal */
     fflush(stdout);

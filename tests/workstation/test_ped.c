@@ -1,6 +1,7 @@
 /* test_ped.c: the simulated PED (ped_device_request in this process) and the `ped` command of
  * the real rotwiz-sim binary (argv[1]). */
 #include "ped_device.h"
+#include "state_store.h"
 #include "wst.h"
 #include <setjmp.h>
 #include <stdarg.h>
@@ -144,6 +145,43 @@ static void test_ped_command_errors(void **state)
     assert_int_equal(wst_run(l, NULL, out, sizeof out, "ped", "status", NULL), 0);
     assert_non_null(strstr(out, "PED location: target"));
     assert_non_null(strstr(out, "PED mode:     manual"));
+    assert_int_equal(wst_run(l, NULL, out, sizeof out, "ped", "mode", "sideways", NULL), 2);
+    assert_int_equal(wst_run(l, NULL, out, sizeof out, "ped", "mode", "auto", NULL), 0);
+    wst_state_str(l, "ped", "mode", where, sizeof where);
+    assert_string_equal(where, "auto");
+}
+
+/* Leaves a pending request owned by PID in the state, as a killed lunacm would. */
+static void set_pending(struct wst_lab *l, pid_t pid)
+{
+    struct state_handle h;
+    char err[300];
+    assert_int_equal(state_open(l->dir, &h, err, sizeof err), 0);
+    json_object_set_new(json_object_get(h.root, "ped"), "pending",
+                        json_pack("{s:s, s:s, s:s, s:I, s:I}", "key", "blue", "for", "source",
+                                  "where", "source", "id", (json_int_t)1, "pid",
+                                  (json_int_t)pid));
+    assert_int_equal(state_commit(&h), 0);
+}
+
+static void test_busy_and_stale_pending(void **state)
+{
+    struct wst_lab *l = *state;
+    char got[16];
+    /* A live owner: the PED is busy and the request times out. */
+    set_pending(l, getpid());
+    int rc = ped_device_request(l->dir, "source", "source", "red", 150, got, sizeof got);
+    assert_int_equal(rc, PED_TIMEOUT);
+    /* A dead owner: its request is taken over. */
+    pid_t child = fork();
+    if (child == 0)
+        _exit(0);
+    assert_int_equal(waitpid(child, NULL, 0), child);
+    set_pending(l, child);
+    rc = ped_device_request(l->dir, "source", "source", "red", 5000, got, sizeof got);
+    assert_int_equal(rc, PED_OK);
+    assert_string_equal(got, "red");
+    assert_not_pending(l);
 }
 
 int main(int argc, char **argv)
@@ -161,6 +199,7 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(test_manual_insert_from_other_process, setup_manual,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_ped_command_errors, setup_manual, teardown),
+        cmocka_unit_test_setup_teardown(test_busy_and_stale_pending, setup_auto, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

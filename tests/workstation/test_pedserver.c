@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static char out[16384];
@@ -136,6 +137,22 @@ static void test_manual_not_at_workstation(void **state)
     assert_int_equal(wst_run(l, NULL, out, sizeof out, "ped", "plug", "workstation", NULL), 0);
     rc = ped_link_request("127.0.0.1", port, "target", "blue", 200, got, sizeof got);
     assert_int_equal(rc, PED_TIMEOUT);
+    /* While one client waits for a key, the server still answers others. */
+    pid_t waiter = fork();
+    if (waiter == 0)
+        _exit(ped_link_request("127.0.0.1", port, "target", "black", 20000, got, sizeof got) ==
+              PED_OK && strcmp(got, "black") == 0 ? 0 : 1);
+    int polls = 0;
+    do {
+        assert_int_equal(wst_run(l, NULL, out, sizeof out, "ped", "status", NULL), 0);
+        usleep(20000);
+    } while (!strstr(out, "the black key") && ++polls < 500);
+    assert_int_equal(ped_link_ping("127.0.0.1", port, 2000), 1);
+    assert_int_equal(wst_run(l, NULL, out, sizeof out, "ped", "insert", "black", NULL), 0);
+    int status;
+    assert_int_equal(waitpid(waiter, &status, 0), waiter);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
 }
 
 static void test_pedserver_down(void **state)

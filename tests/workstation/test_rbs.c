@@ -202,7 +202,21 @@ static void test_serve_answers_hello(void **state)
     other[0] = other[0] == '0' ? '1' : '0';
     rc = rbs_link_query("127.0.0.1", port, other, 5000, &info, err, sizeof err);
     assert_int_equal(rc, RBS_LINK_BAD_CERT);
-    /* Several connections, one after another, keep working. */
+    /* A client that connects and says nothing does not block the others. */
+    int idle = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((unsigned short)port),
+                             .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    assert_int_equal(connect(idle, (struct sockaddr *)&sa, sizeof sa), 0);
+    rc = rbs_link_query("127.0.0.1", port, fp, 5000, &info, err, sizeof err);
+    close(idle);
+    assert_int_equal(rc, RBS_LINK_OK);
+    /* A second server on the same port fails clearly and leaves the first one alone. */
+    char portstr[16];
+    snprintf(portstr, sizeof portstr, "%d", port);
+    static char out2[16384];
+    assert_int_equal(wst_run(lab, PW "\n", out2, sizeof out2, "rbs", "s", "-port", portstr,
+                             NULL), 1);
+    assert_non_null(strstr(out2, "cannot listen"));
     rc = rbs_link_query("127.0.0.1", port, fp, 5000, &info, err, sizeof err);
     assert_int_equal(rc, RBS_LINK_OK);
     assert_int_equal(wst_stop(lab, pid), 0);
