@@ -62,10 +62,20 @@ static int lab_setup(void **state)
 static int lab_teardown(void **state)
 {
     struct lab *lab = *state;
-    char out[256], cmd[256];
+    char out[256], cmd[256], log[65536];
     sim("stop", lab->dir, out, sizeof out);
+    /* The handlers log to lab.log: a sanitizer report there is a failure. */
+    snprintf(cmd, sizeof cmd, "%s/lab.log", lab->dir);
+    FILE *f = fopen(cmd, "r");
+    size_t n = f ? fread(log, 1, sizeof log - 1, f) : 0;
+    if (f)
+        fclose(f);
+    log[n] = '\0';
+    bool clean = !strstr(log, "Sanitizer") && !strstr(log, "runtime error");
+    if (!clean)
+        fprintf(stderr, "lab.log:\n%s\n", log);
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", lab->tmp);
-    return system(cmd) == 0 ? 0 : -1;
+    return system(cmd) == 0 && clean ? 0 : -1;
 }
 
 /* A connected, host-key-verified, authenticated session as ksadmin (or USER). */
