@@ -14,7 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define CONN_LOGIN_SECONDS 60   /* from TCP accept to a running shell/command, at most */
+#define CONN_LOGIN_SECONDS 60   /* from TCP accept to a successful login, at most */
 #define CONN_LINGER_SECONDS 2   /* after the child exits: output drain, then close handshake */
 
 static volatile sig_atomic_t conn_terminate;
@@ -40,6 +40,7 @@ static int on_auth_pubkey(ssh_session s, const char *user, struct ssh_key_struct
     if (state != SSH_PUBLICKEY_STATE_VALID)
         return SSH_AUTH_DENIED;
     c->authenticated = true;
+    alarm(0);   /* the login deadline is met; a logged-in client may stay idle, as with sshd */
     fprintf(stderr, "conn %d: %s: ksadmin logged in with the lab key\n", c->handler_pid, c->name);
     return SSH_AUTH_SUCCESS;
 }
@@ -225,7 +226,7 @@ static void chan_step(struct chan *ch)
 }
 
 /* The connection's life after the key exchange: returns when the client is gone or the handler
- * is told to stop. The login deadline (alarm) bounds a client that never starts anything. */
+ * is told to stop. The login deadline (alarm) bounds a client that never logs in. */
 static void serve_loop(struct conn *c)
 {
     for (;;) {

@@ -63,7 +63,6 @@ static int start(struct chan *ch, bool use_pty, bridge_child_fn fn, const char *
     fprintf(stderr, "conn %d: %s: %s%s started (pid %d)\n", c->handler_pid, c->name, what,
             use_pty ? " with a pty" : "", (int)ch->br.pid);
     ch->started = true;
-    alarm(0);       /* the login deadline is met */
     if (chan_watch_child(ch) != 0) {
         bridge_stop(&ch->br);
         return 1;
