@@ -14,7 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define CONN_LOGIN_SECONDS 60   /* from TCP accept to a running shell/command, at most */
+#define CONN_LOGIN_SECONDS 60   /* from TCP accept to a successful login, at most */
 #define CONN_LINGER_SECONDS 2   /* after the child exits: output drain, then close handshake */
 
 static volatile sig_atomic_t conn_terminate;
@@ -40,6 +40,7 @@ static int on_auth_pubkey(ssh_session s, const char *user, struct ssh_key_struct
     if (state != SSH_PUBLICKEY_STATE_VALID)
         return SSH_AUTH_DENIED;
     c->authenticated = true;
+    alarm(0);   /* the login deadline is met; a logged-in client may stay idle, as with sshd */
     fprintf(stderr, "conn %d: %s: ksadmin logged in with the lab key\n", c->handler_pid, c->name);
     return SSH_AUTH_SUCCESS;
 }
@@ -47,20 +48,31 @@ static int on_auth_pubkey(ssh_session s, const char *user, struct ssh_key_struct
 static ssh_channel on_channel_open(ssh_session s, void *ud)
 {
     struct conn *c = ud;
-    if (!c->authenticated || c->channel)
+    if (!c->authenticated)
         return NULL;
-    c->channel = ssh_channel_new(s);
-    if (c->channel)
-        ssh_set_channel_callbacks(c->channel, &c->chan_cb);
-    return c->channel;
+    for (size_t i = 0; i < CONN_MAX_CHANNELS; i++) {
+        struct chan *ch = &c->chans[i];
+        if (ch->channel)
+            continue;
+        memset(ch, 0, sizeof *ch);
+        ch->conn = c;
+        bridge_init(&ch->br);
+        chan_callbacks_init(ch);
+        ch->channel = ssh_channel_new(s);
+        if (ch->channel)
+            ssh_set_channel_callbacks(ch->channel, &ch->cb);
+        return ch->channel;
+    }
+    fprintf(stderr, "conn %d: refused a channel beyond %d\n", c->handler_pid, CONN_MAX_CHANNELS);
+    return NULL;
 }
 
 /* Forwards what the child printed; marks EOF (a PTY says EIO once the child is gone). */
 static int on_child_output(socket_t fd, int revents, void *ud)
 {
-    struct conn *c = ud;
+    struct chan *ch = ud;
     char buf[16384];
-    bool is_err = fd == c->br.err_fd;
+    bool is_err = fd == ch->br.err_fd;
     (void)revents;
     for (int round = 0; round < 4; round++) {
         ssize_t n = read(fd, buf, sizeof buf);
@@ -70,134 +82,166 @@ static int on_child_output(socket_t fd, int revents, void *ud)
             return 0;
         if (n <= 0) {
             if (is_err)
-                c->err_eof = true;
+                ch->err_eof = true;
             else
-                c->out_eof = true;
+                ch->out_eof = true;
             return 0;
         }
-        int w = is_err ? ssh_channel_write_stderr(c->channel, buf, (uint32_t)n)
-                       : ssh_channel_write(c->channel, buf, (uint32_t)n);
+        int w = is_err ? ssh_channel_write_stderr(ch->channel, buf, (uint32_t)n)
+                       : ssh_channel_write(ch->channel, buf, (uint32_t)n);
         if (w == SSH_ERROR)
             return 0;
     }
     return 0;
 }
 
-int conn_watch_child(struct conn *c)
+int chan_watch_child(struct chan *ch)
 {
-    if (ssh_event_add_fd(c->event, c->br.out_fd, POLLIN, on_child_output, c) != SSH_OK)
+    ssh_event ev = ch->conn->event;
+    if (ssh_event_add_fd(ev, ch->br.out_fd, POLLIN, on_child_output, ch) != SSH_OK)
         return -1;
-    if (c->br.err_fd >= 0 &&
-        ssh_event_add_fd(c->event, c->br.err_fd, POLLIN, on_child_output, c) != SSH_OK) {
-        ssh_event_remove_fd(c->event, c->br.out_fd);
+    if (ch->br.err_fd >= 0 &&
+        ssh_event_add_fd(ev, ch->br.err_fd, POLLIN, on_child_output, ch) != SSH_OK) {
+        ssh_event_remove_fd(ev, ch->br.out_fd);
         return -1;
     }
-    c->out_watched = true;
-    c->err_watched = c->br.err_fd >= 0;
+    ch->out_watched = true;
+    ch->err_watched = ch->br.err_fd >= 0;
     return 0;
 }
 
-/* Stops polling the child's descriptors that reached EOF (outside the event's own dispatch). */
-static void unwatch_finished(struct conn *c)
+/* Stops polling the child's descriptors that reached EOF (outside the event's own dispatch),
+ * or all of them when ALL is set. */
+static void unwatch(struct chan *ch, bool all)
 {
-    if (c->out_eof && c->out_watched) {
-        ssh_event_remove_fd(c->event, c->br.out_fd);
-        c->out_watched = false;
-        if (!c->br.pty) {       /* a PTY master stays open: it is also the child's stdin */
-            close(c->br.out_fd);
-            c->br.out_fd = -1;
+    ssh_event ev = ch->conn->event;
+    if ((ch->out_eof || all) && ch->out_watched) {
+        ssh_event_remove_fd(ev, ch->br.out_fd);
+        ch->out_watched = false;
+        if (!ch->br.pty) {      /* a PTY master stays open: it is also the child's stdin */
+            close(ch->br.out_fd);
+            ch->br.out_fd = -1;
         }
     }
-    if (c->err_eof && c->err_watched) {
-        ssh_event_remove_fd(c->event, c->br.err_fd);
-        c->err_watched = false;
-        close(c->br.err_fd);
-        c->br.err_fd = -1;
+    if ((ch->err_eof || all) && ch->err_watched) {
+        ssh_event_remove_fd(ev, ch->br.err_fd);
+        ch->err_watched = false;
+        close(ch->br.err_fd);
+        ch->br.err_fd = -1;
     }
-}
-
-static bool outputs_done(const struct conn *c)
-{
-    return !c->out_watched && !c->err_watched;
 }
 
 /* Moves the client's bytes into the child's stdin as fast as the child takes them; libssh
  * keeps the rest and holds back the window, so a slow child slows the client down. */
-static void pump_stdin(struct conn *c)
+static void pump_stdin(struct chan *ch)
 {
-    for (int round = 0; round < 16 && c->br.in_fd >= 0; round++) {
-        if (c->br.pending_len == 0) {
-            int avail = ssh_channel_poll(c->channel, 0);
+    for (int round = 0; round < 16 && ch->br.in_fd >= 0; round++) {
+        if (ch->br.pending_len == 0) {
+            int avail = ssh_channel_poll(ch->channel, 0);
             if (avail == SSH_EOF) {
-                bridge_close_stdin(&c->br);
+                bridge_close_stdin(&ch->br);
                 return;
             }
             if (avail <= 0)
                 return;
-            size_t want = (size_t)avail < sizeof c->br.pending ? (size_t)avail
-                                                                : sizeof c->br.pending;
-            int n = ssh_channel_read_nonblocking(c->channel, c->br.pending, (uint32_t)want, 0);
+            size_t want = (size_t)avail < sizeof ch->br.pending ? (size_t)avail
+                                                                 : sizeof ch->br.pending;
+            int n = ssh_channel_read_nonblocking(ch->channel, ch->br.pending, (uint32_t)want, 0);
             if (n <= 0)
                 return;
-            c->br.pending_len = (size_t)n;
-            c->br.pending_off = 0;
+            ch->br.pending_len = (size_t)n;
+            ch->br.pending_off = 0;
         }
-        if (bridge_flush_stdin(&c->br) != 0) {
-            bridge_close_stdin(&c->br);
+        if (bridge_flush_stdin(&ch->br) != 0) {
+            bridge_close_stdin(&ch->br);
             return;
         }
-        if (c->br.pending_len > 0)
+        if (ch->br.pending_len > 0)
             return;     /* the child is busy; try again after the next poll */
     }
 }
 
-static void send_exit(struct conn *c)
+static void send_exit(struct chan *ch)
 {
-    if (WIFEXITED(c->br.wstatus)) {
-        ssh_channel_request_send_exit_status(c->channel, WEXITSTATUS(c->br.wstatus));
-    } else if (WIFSIGNALED(c->br.wstatus)) {
-        const char *name = sigabbrev_np(WTERMSIG(c->br.wstatus));
-        ssh_channel_request_send_exit_signal(c->channel, name ? name : "KILL", 0, "", "");
+    if (WIFEXITED(ch->br.wstatus)) {
+        ssh_channel_request_send_exit_status(ch->channel, WEXITSTATUS(ch->br.wstatus));
+    } else if (WIFSIGNALED(ch->br.wstatus)) {
+        const char *name = sigabbrev_np(WTERMSIG(ch->br.wstatus));
+        ssh_channel_request_send_exit_signal(ch->channel, name ? name : "KILL", 0, "", "");
     }
-    ssh_channel_send_eof(c->channel);
-    ssh_channel_close(c->channel);
-    fprintf(stderr, "conn %d: %s: child %d ended (status 0x%x)\n", c->handler_pid, c->name,
-            (int)c->br.pid, c->br.wstatus);
+    ssh_channel_send_eof(ch->channel);
+    ssh_channel_close(ch->channel);
+    fprintf(stderr, "conn %d: %s: child %d ended (status 0x%x)\n", ch->conn->handler_pid,
+            ch->conn->name, (int)ch->br.pid, ch->br.wstatus);
 }
 
-/* The connection's life after login: returns when the exchange is over or the peer is gone. */
+/* Ends the channel's child (if still running), closes and frees the channel: the slot is free
+ * again. The callbacks are detached first: libssh may keep the channel until the peer's close. */
+static void chan_release(struct chan *ch)
+{
+    if (ch->br.pid > 0 && !ch->br.exited)
+        fprintf(stderr, "conn %d: channel closed or client gone, ending child %d\n",
+                ch->conn->handler_pid, (int)ch->br.pid);
+    unwatch(ch, true);
+    bridge_stop(&ch->br);
+    ssh_remove_channel_callbacks(ch->channel, &ch->cb);
+    if (ssh_is_connected(ch->conn->session))
+        ssh_channel_close(ch->channel);
+    ssh_channel_free(ch->channel);
+    ch->channel = NULL;
+    free(ch->command);
+    ch->command = NULL;
+}
+
+/* One step of a channel's life after each poll: feed the child, notice its end, report it. */
+static void chan_step(struct chan *ch)
+{
+    time_t now = time(NULL);
+    unwatch(ch, false);
+    if (ch->closed_at) {
+        /* Wait for the client's own close, or it reports a lost connection (255). */
+        if (ch->peer_closed || now - ch->closed_at > CONN_LINGER_SECONDS)
+            chan_release(ch);
+        return;
+    }
+    if (ch->peer_closed) {
+        chan_release(ch);       /* the client went away first: its child is ended */
+        return;
+    }
+    if (!ch->started)
+        return;
+    pump_stdin(ch);
+    if (!ch->exited_at && bridge_reap(&ch->br))
+        ch->exited_at = now;
+    if (ch->exited_at && ((!ch->out_watched && !ch->err_watched) ||
+                          now - ch->exited_at > CONN_LINGER_SECONDS)) {
+        /* One last non-blocking drain of whatever a grandchild left behind. */
+        if (ch->out_watched)
+            on_child_output(ch->br.out_fd, POLLIN, ch);
+        if (ch->err_watched)
+            on_child_output(ch->br.err_fd, POLLIN, ch);
+        send_exit(ch);
+        ch->closed_at = now;
+    }
+}
+
+/* The connection's life after the key exchange: returns when the client is gone or the handler
+ * is told to stop. The login deadline (alarm) bounds a client that never logs in. */
 static void serve_loop(struct conn *c)
 {
-    time_t exited_at = 0, closed_at = 0;
     for (;;) {
-        int timeout = (c->br.pending_len > 0 || c->br.exited) ? 10 : 200;
+        int timeout = 200;
+        for (size_t i = 0; i < CONN_MAX_CHANNELS; i++) {
+            const struct chan *ch = &c->chans[i];
+            if (ch->channel && (ch->br.pending_len > 0 || ch->exited_at || ch->closed_at))
+                timeout = 10;
+        }
         ssh_event_dopoll(c->event, timeout);   /* errors show up in ssh_is_connected */
         if (conn_terminate || !ssh_is_connected(c->session))
             return;
-        unwatch_finished(c);
-        if (!c->started)
-            continue;       /* the login deadline (alarm) bounds this */
-        if (closed_at) {
-            /* Wait for the client's own close, or it reports a lost connection (255). */
-            if (c->peer_closed || time(NULL) - closed_at > CONN_LINGER_SECONDS)
-                return;
-            continue;
-        }
-        if (c->peer_closed)
-            return;         /* the client went away first: the child is ended by the caller */
-        pump_stdin(c);
-        if (!c->br.exited && bridge_reap(&c->br))
-            exited_at = time(NULL);
-        if (c->br.exited &&
-            (outputs_done(c) || time(NULL) - exited_at > CONN_LINGER_SECONDS)) {
-            /* One last non-blocking drain of whatever a grandchild left behind. */
-            if (c->out_watched)
-                on_child_output(c->br.out_fd, POLLIN, c);
-            if (c->err_watched)
-                on_child_output(c->br.err_fd, POLLIN, c);
-            send_exit(c);
-            closed_at = time(NULL);
-        }
+        for (size_t i = 0; i < CONN_MAX_CHANNELS; i++)
+            if (c->chans[i].channel)
+                chan_step(&c->chans[i]);
     }
 }
 
@@ -249,14 +293,17 @@ static int conn_setup(struct conn *c, int fd, ssh_bind *bind, struct ssh_server_
 
 int ssh_conn_handle(const struct sim_lab_params *p, const char *name, int fd)
 {
-    struct conn c = {.p = p, .name = name, .handler_pid = (int)getpid()};
+    static struct conn c;       /* one per process: the handler serves a single connection */
     struct ssh_server_callbacks_struct cb;
     struct sigaction sa = {.sa_handler = conn_on_term};
     ssh_bind bind = NULL;
     struct stat st;
     int rc = 1;
 
-    bridge_init(&c.br);
+    memset(&c, 0, sizeof c);
+    c.p = p;
+    c.name = name;
+    c.handler_pid = (int)getpid();
     sigemptyset(&sa.sa_mask);
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGHUP, &sa, NULL);
@@ -268,7 +315,6 @@ int ssh_conn_handle(const struct sim_lab_params *p, const char *name, int fd)
         close(fd);
         return 1;
     }
-    conn_requests_init(&c);
     if (conn_setup(&c, fd, &bind, &cb) != 0) {
         if (!c.session)
             close(fd);
@@ -277,13 +323,9 @@ int ssh_conn_handle(const struct sim_lab_params *p, const char *name, int fd)
     serve_loop(&c);
     rc = 0;
 out:
-    if (c.br.pid > 0 && !c.br.exited)
-        fprintf(stderr, "conn %d: client gone, ending child %d\n", c.handler_pid, (int)c.br.pid);
-    if (c.out_watched)
-        ssh_event_remove_fd(c.event, c.br.out_fd);
-    if (c.err_watched)
-        ssh_event_remove_fd(c.event, c.br.err_fd);
-    bridge_stop(&c.br);
+    for (size_t i = 0; i < CONN_MAX_CHANNELS; i++)
+        if (c.chans[i].channel)
+            chan_release(&c.chans[i]);
     if (c.event) {
         if (c.session)
             ssh_event_remove_session(c.event, c.session);
@@ -295,6 +337,5 @@ out:
     }
     ssh_bind_free(bind);
     ssh_key_free(c.allowed);
-    free(c.command);
     return rc;
 }

@@ -1,4 +1,6 @@
-/* ssh_conn.h: one SSH connection being served (private to ssh_conn.c and ssh_requests.c). */
+/* ssh_conn.h: one SSH connection being served, with its session channels (private to
+ * ssh_conn.c and ssh_requests.c). A client may open several channels at once (rotwiz keeps a
+ * lunacm shell open while it runs commands and uploads on other channels). */
 #ifndef SIM_SSH_CONN_H
 #define SIM_SSH_CONN_H
 #include "lab_params.h"
@@ -8,8 +10,32 @@
 #include <libssh/libssh.h>
 #include <libssh/server.h>
 #include <stdbool.h>
+#include <time.h>
 
 #define CONN_SFTP_SERVER "/usr/lib/openssh/sftp-server"
+#define CONN_MAX_CHANNELS 8
+
+struct conn;
+
+/* One session channel and the process behind it. A slot is free while channel is NULL. */
+struct chan {
+    struct conn *conn;
+    ssh_channel channel;
+    struct ssh_channel_callbacks_struct cb;
+    bool want_pty;
+    struct winsize ws;
+    char term[64];
+    char lang[64];
+    struct bridge br;
+    char *command;                      /* the exec request's command (owned), or NULL */
+    struct scp_request scp;             /* the parsed command when it is scp -t/-f */
+    bool started;                       /* a shell, command or subsystem is running */
+    bool out_watched, err_watched;      /* the child's stdout/stderr are in the event */
+    bool out_eof, err_eof;              /* the child's stdout/stderr reached EOF */
+    bool peer_closed;                   /* the client closed the channel */
+    time_t exited_at;                   /* when the child was reaped (0: running) */
+    time_t closed_at;                   /* when we sent exit status and close (0: not yet) */
+};
 
 struct conn {
     const struct sim_lab_params *p;
@@ -19,26 +45,14 @@ struct conn {
     ssh_event event;
     ssh_key allowed;                    /* the one client key ksadmin may use */
     bool authenticated;
-    ssh_channel channel;                /* the one session channel served */
-    struct ssh_channel_callbacks_struct chan_cb;
-    bool want_pty;
-    struct winsize ws;
-    char term[64];
-    char lang[64];
-    struct bridge br;
-    char *command;                      /* the exec request's command (owned), or NULL */
-    struct scp_request scp;             /* the parsed command when it is scp -t/-f */
     int handler_pid;                    /* exported to the shell as ROTWIZ_SIM_CONN_PID */
-    bool started;                       /* a shell, command or subsystem is running */
-    bool out_watched, err_watched;      /* the child's stdout/stderr are in the event */
-    bool peer_closed;                   /* the client closed the channel */
-    bool out_eof, err_eof;              /* the child's stdout/stderr reached EOF */
+    struct chan chans[CONN_MAX_CHANNELS];
 };
 
-/* Fills c->chan_cb with the channel request callbacks (pty, env, shell, exec, subsystem). */
-void conn_requests_init(struct conn *c);
+/* Fills ch->cb with the channel request callbacks (pty, env, shell, exec, subsystem, close). */
+void chan_callbacks_init(struct chan *ch);
 
-/* Registers the running child's output descriptors with c->event. Returns 0 or -1. */
-int conn_watch_child(struct conn *c);
+/* Registers the running child's output descriptors with the connection's event. 0 or -1. */
+int chan_watch_child(struct chan *ch);
 
 #endif
