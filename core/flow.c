@@ -103,7 +103,7 @@ static int run_step(struct flow_ctx *fx, size_t i)
     flow_action_fn *act = flow_action_find(s->action);
     fx->current = i;
     fx->step = s;
-    fx->ped_prompts = 0;
+    flow_ped_expect(fx, s->ped, s->ped_count);
     set_step_state(fx, i, STEP_CURRENT);
     flow_journal_step_start(fx, s->id, fx->views[i].title);
     for (;;) {

@@ -40,8 +40,17 @@ static int backup_contents(struct flow_ctx *fx, struct luna_objects *objs, bool 
     char cmd[300];
     snprintf(cmd, sizeof cmd, "partition archive contents -slot %ld -partition %s", a->net_slot,
              fx->cfg.backup.partition);
+    /* listing logs in to the backup partition: its password, or its black key */
+    struct conv_opts o = {.timeout_ms = fx->ped ? fx->timeouts.ped_op_ms : 0,
+                          .what = "listing the backup partition"};
+    if (fx->ped) {
+        static const enum ped_key black[] = {PED_KEY_BLACK};
+        flow_ped_expect(fx, black, 1);
+    } else {
+        o.secret_keys[0] = "backup_partition_password";
+    }
     struct conv_result r = {0};
-    enum conv_error e = conv_command(a->conv, cmd, NULL, &r);
+    enum conv_error e = conv_command(a->conv, cmd, &o, &r);
     int rc = 0;
     if (e != CONV_OK) {
         rc = flow_fail_conv(fx, a->conv, e);
@@ -130,6 +139,7 @@ int act_archive_backup(struct flow_ctx *fx, const struct flow_step_def *step)
      * SO's first, then the new partition's (and its confirmation). */
     struct conv_opts o = {.timeout_ms = fx->ped ? fx->timeouts.ped_op_ms : 0,
                           .what = "the archive backup"};
+    flow_ped_expect(fx, step->ped, step->ped_count);
     if (!fx->ped) {
         o.secret_keys[0] = "backup_so_password";
         o.secret_keys[1] = "backup_partition_password";

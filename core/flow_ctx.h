@@ -65,7 +65,9 @@ struct flow_ctx {
     struct step_view *views;
     size_t current;                      /* index of the running step */
     const struct flow_step_def *step;    /* the running step */
-    size_t ped_prompts;                  /* PED prompts seen during the running step */
+    size_t ped_prompts;                  /* PED prompts seen since the last expectation */
+    enum ped_key ped_expect[PED_MAX_KEYS]; /* keys the next PED operation asks, in order */
+    size_t ped_expect_count;
     struct flow_appliance app[MODEL_ROLES];
     struct flow_workstation wsn;
     struct luna_objects source_objects;  /* recorded before a backup */
@@ -89,6 +91,10 @@ flow_action_fn *flow_action_find(const char *name);
 /* Records the failure; returns CODE so actions can `return flow_fail(...)`. CAUSE is printf. */
 int flow_fail(struct flow_ctx *fx, int code, const char *fix, const char *cause, ...)
     __attribute__((format(printf, 4, 5)));
+
+/* The PED keys the next command will ask for, in order (what the PED pane shows). Each step
+ * starts with its own list from the step table. */
+void flow_ped_expect(struct flow_ctx *fx, const enum ped_key *keys, size_t count);
 
 /* Maps a conversation error to a failure (timeout 7, cancel 6, closed 3...). */
 int flow_fail_conv(struct flow_ctx *fx, struct conv *c, enum conv_error e);

@@ -141,11 +141,10 @@ static bool cb_secret(void *ud, const char *host, const char *key, char *buf, si
 static void cb_ped(void *ud, const char *host, int timeout_s, const struct timespec *deadline)
 {
     struct flow_ctx *fx = ud;
-    const struct flow_step_def *s = fx->step;
     struct core_event ev = {.type = EV_PED_PROMPT};
-    size_t n = s ? s->ped_count : 0;
+    size_t n = fx->ped_expect_count;
     for (size_t i = 0; i < n; i++)
-        ev.u.ped.keys[i] = s->ped[i];
+        ev.u.ped.keys[i] = fx->ped_expect[i];
     ev.u.ped.key_count = n;
     ev.u.ped.current = n ? (fx->ped_prompts < n ? fx->ped_prompts : n - 1) : 0;
     fx->ped_prompts++;
@@ -163,6 +162,14 @@ static void cb_ped(void *ud, const char *host, int timeout_s, const struct times
         flow_line(fx, "rotwiz", TX_INFO, text);
     }
     core_emit(fx->sink, &ev);
+}
+
+void flow_ped_expect(struct flow_ctx *fx, const enum ped_key *keys, size_t count)
+{
+    fx->ped_expect_count = count < PED_MAX_KEYS ? count : PED_MAX_KEYS;
+    for (size_t i = 0; i < fx->ped_expect_count; i++)
+        fx->ped_expect[i] = keys[i];
+    fx->ped_prompts = 0;
 }
 
 struct conv_callbacks flow_conv_callbacks(struct flow_ctx *fx)
