@@ -94,8 +94,8 @@ static int rbs_config(const struct sim_lab_params *p)
     for (;;) {
         lab_latency(p);
         print_menu(have, &hsm, enabled);
-        const char *ask = have ? "Enter a device number to enable/disable it, or X to save and "
-                                 "exit: "
+        const char *ask = have ? "Enter a device number to select it (-number to deselect), or X "
+                                 "to save and exit: "
                                : "Enter X to save and exit: ";
         if (ws_prompt_line(ask, line, sizeof line) != 0) {
             printf("\nConfiguration not saved.\n");
@@ -105,9 +105,10 @@ static int rbs_config(const struct sim_lab_params *p)
         s[strcspn(s, " \t")] = '\0';
         if (strcmp(s, "X") == 0 || strcmp(s, "x") == 0)
             break;
-        if (have && strcmp(s, "1") == 0) {
-            enabled = !enabled;
-            printf("Device 1 (serial %s) %s.\n", hsm.serial, enabled ? "enabled" : "disabled");
+        /* selecting is idempotent: running the procedure twice never deselects the device */
+        if (have && (strcmp(s, "1") == 0 || strcmp(s, "-1") == 0)) {
+            enabled = s[0] != '-';
+            printf("Device 1 (serial %s) %s.\n", hsm.serial, enabled ? "selected" : "deselected");
         } else if (*s) {
             printf("Invalid choice '%s'.\n", s);
         }
@@ -121,7 +122,7 @@ static int rbs_config(const struct sim_lab_params *p)
         fprintf(stderr, "Error: cannot save the RBS configuration in %s/state.json\n", p->dir);
         return 1;
     }
-    printf("Configuration saved: %s.\n", enabled ? "1 device enabled" : "no device enabled");
+    printf("Configuration saved: %s.\n", enabled ? "1 device selected" : "no device selected");
     return 0;
 }
 

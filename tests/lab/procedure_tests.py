@@ -46,7 +46,7 @@ def need(lab, mode):
 
 
 def workstation_rbs(lab, sec, log):
-    """rbs --config (enable the Backup HSM), rbs --genkey, rbs s -port P in the background."""
+    """rbs --config (select the Backup HSM), rbs --genkey, rbs s -port P in the background."""
     bin_dir = lab.path("lunaclient", "bin")
     c = spawn(os.path.join(bin_dir, "rbs"), ["--config"], log)
     c.expect("save and exit: ")
@@ -54,7 +54,7 @@ def workstation_rbs(lab, sec, log):
     c.sendline("1")
     c.expect("save and exit: ")
     c.sendline("X")
-    c.expect("Configuration saved: 1 device enabled")
+    c.expect("Configuration saved: 1 device selected")
     c.expect(pexpect.EOF)
 
     c = spawn(os.path.join(bin_dir, "rbs"), ["--genkey"], log)

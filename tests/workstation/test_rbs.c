@@ -146,8 +146,12 @@ static void test_config_select_and_save(void **state)
     assert_non_null(strstr(out, lab->backup_serial));
     wst_state_str(lab, "rbs", "device_serial", serial, sizeof serial);
     assert_string_equal(serial, lab->backup_serial);
-    /* Selecting twice toggles the device off again. */
+    /* Selecting again keeps it selected (running the procedure twice is harmless) ... */
     configure(lab, "1\nx\n");
+    wst_state_str(lab, "rbs", "device_serial", serial, sizeof serial);
+    assert_string_equal(serial, lab->backup_serial);
+    /* ... and -1 deselects it. */
+    configure(lab, "-1\nx\n");
     wst_state_str(lab, "rbs", "device_serial", serial, sizeof serial);
     assert_string_equal(serial, "");
     /* End of input without X: nothing saved, failure. */
