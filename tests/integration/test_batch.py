@@ -144,7 +144,7 @@ class Topology(LabCase):
         self.assertExit(proc, 3)
         for app in json.loads(proc.stdout)["appliances"]:
             self.assertFalse(app["reachable"])
-            self.assertIn("does not match", app["error"])
+            self.assertIn("does not match", app["error"].lower())
             self.assertIn(known, app["error"])
 
 
