@@ -99,13 +99,15 @@ static long child_growth(void (*fn)(void))
         fn();
         long g = peak_kb() - before;
         ssize_t w = write(fd[1], &g, sizeof g);
-        _exit(w == (ssize_t)sizeof g ? 0 : 1);
+        exit(w == (ssize_t)sizeof g ? 0 : 1);   /* exit, not _exit: LSan checks the child */
     }
     close(fd[1]);
     if (pid > 0) {
+        int status = 0;
         if (read(fd[0], &growth, sizeof growth) != (ssize_t)sizeof growth)
             growth = -1;
-        waitpid(pid, NULL, 0);
+        if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+            growth = -1;   /* crashed or leaked: main reports it and exits 1 */
     }
     close(fd[0]);
     return growth;
@@ -118,7 +120,9 @@ static long min_growth(void (*fn)(void), int tries)
     long best = -1;
     for (int i = 0; i < tries; i++) {
         long g = child_growth(fn);
-        if (g >= 0 && (best < 0 || g < best))
+        if (g < 0)
+            return -1;   /* any failed child fails the measurement */
+        if (best < 0 || g < best)
             best = g;
     }
     return best;
@@ -129,8 +133,14 @@ int main(int argc, char **argv)
     lines = bench_count(argc > 1 ? argv[1] : NULL, 100000, 2000);
     int tries = bench_quick() ? 1 : 3;
     long none = min_growth(run_none, tries);
-    long base = min_growth(run_array, tries) - none;
-    long tx = min_growth(run_transcript, tries) - none;
+    long base = min_growth(run_array, tries);
+    long tx = min_growth(run_transcript, tries);
+    if (none < 0 || base < 0 || tx < 0) {
+        printf("memory: a measuring child failed (crash or leak report above); no numbers\n");
+        return 1;
+    }
+    base -= none;
+    tx -= none;
     printf("memory %ld lines, capacity %d: transcript peak +%ld KB  baseline array +%ld KB  "
            "ratio %.1fx  (child overhead %ld KB subtracted)\n", lines, CAPACITY, tx, base,
            bench_ratio((double)tx, (double)base), none);
