@@ -4,18 +4,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
+#include "bench.h"
 #include "transcript.h"
 
 #define RING 10000
 #define SLOT 256
-
-static double now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
 
 static const char *const sample[] = {
     "\tSlot Id ->              3",
@@ -31,14 +24,12 @@ static const char *const sample[] = {
 
 int main(int argc, char **argv)
 {
-    long n = argc > 1 ? atol(argv[1]) : 200000;
-    if (n <= 0)
-        n = 200000;
+    long n = bench_count(argc > 1 ? argv[1] : NULL, 200000, 1000);
 
     /* Baseline: copy each line into a fixed ring of slots. */
     static char ring[RING][SLOT];
     size_t sink = 0;
-    double t0 = now();
+    double t0 = bench_now();
     for (long i = 0; i < n; i++) {
         const char *s = sample[i % NSAMPLE];
         size_t len = strlen(s);
@@ -46,24 +37,23 @@ int main(int argc, char **argv)
         memcpy(slot, s, len + 1);
         sink += (unsigned char)slot[len / 2];
     }
-    double base = now() - t0;
+    double base = bench_now() - t0;
 
     struct masker *m = mask_new();
     const char *secrets[] = {"Tr0ub4dor&3", "correct horse", "so-pass-77", "rbs!key", "q"};
     for (size_t i = 0; i < sizeof(secrets) / sizeof(secrets[0]); i++)
         mask_add_secret(m, secrets[i]);
     struct transcript *tx = tx_new(m, RING);
-    t0 = now();
+    t0 = bench_now();
     for (long i = 0; i < n; i++)
         tx_append_line(tx, "source", TX_RECEIVED, sample[i % NSAMPLE], NULL, 0);
-    double masked = now() - t0;
+    double masked = bench_now() - t0;
     tx_free(tx);
     mask_free(m);
 
-    printf("lines:               %ld (ring of %d)\n", n, RING);
-    printf("baseline memcpy:     %.3f ms (%.1f ns/line) [%zu]\n", base * 1e3, base * 1e9 / n,
-           sink % 10);
-    printf("transcript + mask:   %.3f ms (%.1f ns/line)\n", masked * 1e3, masked * 1e9 / n);
-    printf("ratio:               %.1fx\n", base > 0 ? masked / base : 0.0);
+    /* One summary line, like every benchmark. */
+    printf("transcript %ld lines (ring of %d): %.1f ns/line  baseline memcpy %.1f ns/line  "
+           "ratio %.1fx [%zu]\n", n, RING, masked * 1e9 / n, base * 1e9 / n,
+           bench_ratio(masked, base), sink % 10);
     return 0;
 }
