@@ -313,7 +313,7 @@ int mode_lab(int argc, char **argv)
                 path);
         return 2;
     }
-    snprintf(p.dir, sizeof p.dir, "%s", path);
+    snprintf(p.dir, sizeof p.dir, "%.*s", (int)sizeof p.dir - 1, path); /* length checked */
     pid_t running = lab_proc_running(p.dir);
     if (running) {
         fprintf(stderr, "rotwiz-sim lab: a lab is already running in %s (pid %d); stop it with "
