@@ -83,6 +83,56 @@ int act_record_source(struct flow_ctx *fx, const struct flow_step_def *step)
     return 0;
 }
 
+/* True when A and B are the same object: label and type, and with BY_UID the Object UID too
+ * (an older backup of the same source has the same labels but other keys, other UIDs; an
+ * object without a UID never matches by UID). */
+static bool same_object(const struct luna_object *a, const struct luna_object *b, bool by_uid)
+{
+    return strcmp(a->label, b->label) == 0 && strcmp(a->type, b->type) == 0 &&
+           (!by_uid || (*a->uid && strcmp(a->uid, b->uid) == 0));
+}
+
+/* How many objects of HAVE match distinct objects of WANT (see same_object). */
+static size_t objects_matched(const struct luna_objects *want, const struct luna_objects *have,
+                              bool by_uid, const struct luna_object **missing)
+{
+    bool used[LUNA_MAX_OBJECTS] = {false};
+    size_t matched = 0;
+    *missing = NULL;
+    for (size_t i = 0; i < have->count; i++) {
+        size_t j = 0;
+        for (; j < want->count; j++)
+            if (!used[j] && same_object(&have->objects[i], &want->objects[j], by_uid))
+                break;
+        if (j < want->count) {
+            used[j] = true;
+            matched++;
+        }
+    }
+    for (size_t j = 0; j < want->count && !*missing; j++)
+        if (!used[j])
+            *missing = &want->objects[j];
+    return matched;
+}
+
+/* Compares two object lists by label and type, in any order. */
+static bool same_objects(const struct luna_objects *a, const struct luna_objects *b, char *why,
+                         size_t len)
+{
+    const struct luna_object *missing;
+    size_t matched = objects_matched(a, b, false, &missing);
+    if (a->count != b->count) {
+        snprintf(why, len, "%zu objects instead of %zu", b->count, a->count);
+        return false;
+    }
+    if (matched != a->count) {
+        snprintf(why, len, "object '%s' (%s) is missing", missing ? missing->label : "?",
+                 missing ? missing->type : "?");
+        return false;
+    }
+    return true;
+}
+
 /* Before a backup: a partition of that name left on the Backup HSM. An empty one is what a
  * failed backup leaves behind: it is replaced (-replace) after saying so. A full one is
  * another backup: replacing it destroys it, so it takes a typed confirmation (never batch). */
@@ -94,11 +144,32 @@ static int decide_replace(struct flow_ctx *fx)
     if (rc || !exists)
         return rc;
     const char *name = fx->cfg.backup.partition;
+    const struct luna_object *missing;
+    /* only the very objects of this source (same UIDs) make a backup ours to keep or redo */
+    size_t matched = objects_matched(&fx->source_objects, &objs, true, &missing);
     if (objs.count == 0) {
         flow_notice(fx, true, "The Backup HSM holds an EMPTY partition '%s', left behind by a "
                     "failed backup; it will be replaced (-replace).", name);
         fx->replace_backup = true;
         flow_journal_decision(fx, "empty backup partition left by a failed backup", "replace");
+        return 0;
+    }
+    if (matched == objs.count && matched == fx->source_objects.count) {
+        /* an earlier run (interrupted after its backup) already did it: resume, verify */
+        flow_notice(fx, false, "The Backup HSM already holds '%s' with the source's %zu objects; "
+                    "it is kept and verified.", name, objs.count);
+        flow_journal_decision(fx, "backup partition already holds the source's objects", "keep");
+        fx->backup_already_done = true;
+        return 0;
+    }
+    if (matched == objs.count) {
+        /* only objects of this very source: a backup cut off midway; nothing else is lost */
+        flow_notice(fx, true, "The Backup HSM holds a PARTIAL backup '%s' (%zu of the source's "
+                    "%zu objects), left by an interrupted backup; it will be replaced "
+                    "(-replace).", name, objs.count, fx->source_objects.count);
+        flow_journal_decision(fx, "partial backup of this source left by an interrupted backup",
+                              "replace");
+        fx->replace_backup = true;
         return 0;
     }
     if (fx->req->batch)
@@ -126,7 +197,7 @@ int act_archive_backup(struct flow_ctx *fx, const struct flow_step_def *step)
     if (!fx->have_source_objects)
         return flow_fail(fx, EXIT_PRECONDITION, NULL, "The source objects were not recorded.");
     int rc = decide_replace(fx);
-    if (rc)
+    if (rc || fx->backup_already_done)
         return rc;
     char cmd[512];
     int n = snprintf(cmd, sizeof cmd, "partition archive backup -slot %ld -partition %s",
@@ -166,31 +237,6 @@ int act_archive_backup(struct flow_ctx *fx, const struct flow_step_def *step)
         flow_fail(fx, EXIT_HSM, step->fix, "%s", cause);
     }
     return rc;
-}
-
-/* Compares two object lists by label and type, in any order. */
-static bool same_objects(const struct luna_objects *a, const struct luna_objects *b, char *why,
-                         size_t len)
-{
-    if (a->count != b->count) {
-        snprintf(why, len, "%zu objects instead of %zu", b->count, a->count);
-        return false;
-    }
-    bool used[LUNA_MAX_OBJECTS] = {false};
-    for (size_t i = 0; i < a->count; i++) {
-        size_t j = 0;
-        for (; j < b->count; j++)
-            if (!used[j] && strcmp(a->objects[i].label, b->objects[j].label) == 0 &&
-                strcmp(a->objects[i].type, b->objects[j].type) == 0)
-                break;
-        if (j == b->count) {
-            snprintf(why, len, "object '%s' (%s) is missing", a->objects[i].label,
-                     a->objects[i].type);
-            return false;
-        }
-        used[j] = true;
-    }
-    return true;
 }
 
 int act_verify_backup(struct flow_ctx *fx, const struct flow_step_def *step)

@@ -75,6 +75,7 @@ struct flow_ctx {
     struct luna_objects backup_objects;  /* the backup partition as last listed */
     bool have_backup_objects;
     bool replace_backup;                 /* the next archive backup uses -replace */
+    bool backup_already_done;            /* the Backup HSM holds the source's objects already */
     /* the failure being reported */
     int exit_code;
     char cause[1024];

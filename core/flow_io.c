@@ -204,7 +204,9 @@ int flow_lunacm_ok(struct flow_ctx *fx, struct conv *c, const char *cmd,
                          "%s: lunacm printed no Command Result line.", what);
     if (!r->luna.ok) {
         const char *name = luna_result_name(r->luna.code);
-        return flow_fail(fx, EXIT_HSM, fx->step && fx->step->fix ? fx->step->fix : NULL,
+        /* an HSM that gave up waiting (for the PED) is a timeout, not a refusal */
+        int code = r->luna.code == LUNA_CKR_TIMEOUT ? EXIT_TIMEOUT : EXIT_HSM;
+        return flow_fail(fx, code, fx->step && fx->step->fix ? fx->step->fix : NULL,
                          "%s failed on %s: Command Result 0x%lx%s%s%s%s%s", what, conv_host(c),
                          r->luna.code, name ? " " : "", name ? name : "",
                          *r->luna.text ? " (" : "", r->luna.text, *r->luna.text ? ")" : "");

@@ -40,6 +40,9 @@ struct luna_result {
 bool luna_parse_result(const char *text, struct luna_result *out);
 /* True when LINE (one line, no newline needed) is a Command Result line. */
 bool luna_is_result_line(const char *line);
+/* Result code of a wait the HSM gave up (e.g. no PED key presented in time). */
+#define LUNA_CKR_TIMEOUT 0x80000024UL
+
 /* Name of a known result code ("CKR_PIN_INCORRECT"...) or NULL. 0xb, for which FORMATS.md
  * gives no constant, is "user cancelled". */
 const char *luna_result_name(unsigned long code);

@@ -21,6 +21,8 @@ static const struct {
     {0x8000001c, "CKR_SO_LOGIN_FAILURE_THRESHOLD"},
     {0x8000002a, "CKR_HSM_STORAGE_FULL"},
     {0x8000006f, "CKR_OBJECT_ALREADY_EXISTS"},
+    /* Luna SDK vendor code (not in FORMATS.md): a PED or other wait expired */
+    {0x80000024, "CKR_TIMEOUT"},
 };
 
 const char *luna_result_name(unsigned long code)

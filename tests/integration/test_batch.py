@@ -86,6 +86,92 @@ class PedFlows(LabCase):
         self.assertEqual(fingerprints(self.lab.objects("target")), fingerprints(source))
 
 
+class Faults(unittest.TestCase):
+    """Each lab fault, met by the headless flows: the exit code of INTERFACE.md, a message that
+    names the cause, and the lab's state showing nothing unsafe happened."""
+
+    def lab(self, *faults, auth="password"):
+        lab = Lab(auth, faults)
+        self.addCleanup(lab.stop)
+        return lab
+
+    def run_flow(self, lab, command, code, *extra):
+        proc = lab.batch(command, *extra)
+        if proc.returncode != code:
+            self.fail("%s: exit %d, expected %d\n%s%s" % (command, proc.returncode, code,
+                                                         proc.stdout, proc.stderr))
+        return proc.stdout
+
+    def test_rbs_down(self):
+        lab = self.lab("rbs-down")
+        self.assertIn("RBS exited", self.run_flow(lab, "backup", 4))
+        self.assertEqual(lab.state()["hsms"]["backup"]["partitions"], [])
+
+    def test_rbs_wrong_cert(self):
+        lab = self.lab("rbs-wrong-cert")
+        self.assertIn("cannot see the Backup HSM", self.run_flow(lab, "backup", 4))
+
+    def test_backup_hsm_missing(self):
+        lab = self.lab("backup-hsm-missing")
+        self.assertIn("does not see the Backup HSM", self.run_flow(lab, "backup", 4))
+
+    def test_backup_partition_exists(self):
+        lab = self.lab("backup-partition-exists")
+        before = lab.state()["hsms"]["backup"]["partitions"]
+        self.assertIn("already holds a partition", self.run_flow(lab, "backup", 4))
+        self.assertEqual(lab.state()["hsms"]["backup"]["partitions"], before)
+
+    def test_backup_hsm_full(self):
+        lab = self.lab("backup-hsm-full")
+        self.assertIn("CKR_HSM_STORAGE_FULL", self.run_flow(lab, "backup", 5))
+
+    def test_old_backup_firmware(self):
+        lab = self.lab("old-backup-firmware")
+        out = self.run_flow(lab, "backup", 4)
+        self.assertIn("firmware", out)
+        self.assertEqual(lab.state()["hsms"]["backup"]["partitions"], [])
+
+    def test_domain_mismatch(self):
+        lab = self.lab("domain-mismatch")
+        self.run_flow(lab, "backup", 0)
+        self.run_flow(lab, "restore", 5)
+        self.assertEqual(lab.objects("target"), [])
+
+    def test_ssh_drop_during_backup_then_resume(self):
+        lab = self.lab("ssh-drop-during-backup")
+        self.run_flow(lab, "backup", 3)
+        partial = lab.state()["hsms"]["backup"]["partitions"][0]["objects"]
+        self.assertLess(len(partial), len(lab.objects("source")))
+        self.assertIn("PARTIAL backup", self.run_flow(lab, "backup", 0))
+        self.assertEqual(fingerprints(lab.state()["hsms"]["backup"]["partitions"][0]["objects"]),
+                         fingerprints(lab.objects("source")))
+
+    def test_ssh_drop_during_restore_then_prepare_and_restore(self):
+        lab = self.lab("ssh-drop-during-restore")
+        self.run_flow(lab, "backup", 0)
+        self.run_flow(lab, "restore", 3)
+        partial = lab.objects("target")
+        self.assertGreater(len(partial), 0)
+        self.run_flow(lab, "restore", 4)           # never restores onto what is left
+        self.assertEqual(fingerprints(lab.objects("target")), fingerprints(partial))
+        self.run_flow(lab, "prepare-target", 0, "--confirm-clear", lab.host("target"))
+        self.run_flow(lab, "restore", 0)
+        self.assertEqual(fingerprints(lab.objects("target")), fingerprints(lab.objects("source")))
+
+    def test_ped_timeout(self):
+        lab = self.lab("ped-timeout", auth="ped")
+        self.run_flow(lab, "backup", 7)
+
+    def test_ped_wrong_key(self):
+        lab = self.lab("ped-wrong-key", auth="ped")
+        self.run_flow(lab, "backup", 5)
+        self.assertEqual(lab.state()["hsms"]["backup"]["partitions"], [])
+
+    def test_pedserver_down(self):
+        lab = self.lab("pedserver-down", auth="ped")
+        self.assertIn("PEDServer is not listening", self.run_flow(lab, "backup", 4))
+
+
 class Topology(LabCase):
     def test_json_matches_the_lab(self):
         proc = self.lab.rotwiz("topology", "--config", self.lab.config, "--json")
