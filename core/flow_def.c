@@ -48,14 +48,16 @@ static int read_asset(config_t *cfg, const char *name, char *err, size_t errlen)
     config_init(cfg);
     if (!text) {
         snprintf(err, errlen, "%s: not embedded in this build", name);
+        config_destroy(cfg);
         return -1;
     }
     if (config_read_string(cfg, text) != CONFIG_TRUE) {
         snprintf(err, errlen, "assets/%s:%d: %s", name, config_error_line(cfg),
                  config_error_text(cfg));
+        config_destroy(cfg);
         return -1;
     }
-    return 0;
+    return 0; /* the caller destroys CFG */
 }
 
 static int load_step(const config_setting_t *s, struct flow_step_def *st, const char *asset,
