@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "batch_sink.h"
+#include "config.h"
 #include "export.h"
 #include "flow.h"
 #include "secret_store.h"
@@ -277,15 +278,25 @@ static int run_wizard(const struct cli *c, bool topology_only, const char *lab_d
                         "--json|--plain\n");
         return EXIT_USAGE;
     }
+    /* the start screen shows the authentication type: --auth, else the configuration's */
+    const char *auth = c->auth;
+    struct rotwiz_config cfg;
+    char err[512];
+    bool have_cfg = c->config && config_load(c->config, &cfg, err, sizeof err);
+    if (!auth && have_cfg)
+        auth = config_auth_name(cfg.auth);
     struct tui_options o = {
-        .config_path = c->config, .secrets_path = c->secrets, .auth = c->auth,
+        .config_path = c->config, .secrets_path = c->secrets, .auth = auth,
         .auth_override = c->auth, .state_dir = c->state_dir, .operator_name = c->operator_name,
         .witness_count = c->witness_count, .no_color = c->no_color, .simulated = c->simulate,
         .lab_dir = lab_dir, .export_session = export_cb, .latest_session_dir = latest_session,
     };
     for (size_t i = 0; i < c->witness_count; i++)
         o.witnesses[i] = c->witnesses[i];
-    return topology_only ? tui_topology(&o) : tui_wizard(&o);
+    int rc = topology_only ? tui_topology(&o) : tui_wizard(&o);
+    if (have_cfg)
+        config_free(&cfg);
+    return rc;
 }
 
 static int dispatch(struct cli *c, const char *lab_dir)
