@@ -126,7 +126,7 @@ static bool same_objects(const struct luna_objects *a, const struct luna_objects
         return false;
     }
     if (matched != a->count) {
-        snprintf(why, len, "object '%s' (%s) is missing", missing ? missing->label : "?",
+        snprintf(why, len, "object '%.100s' (%.60s) is missing", missing ? missing->label : "?",
                  missing ? missing->type : "?");
         return false;
     }

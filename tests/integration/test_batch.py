@@ -42,6 +42,20 @@ class PasswordFlows(LabCase):
             for s in secrets:
                 self.assertNotIn(s.encode(), data, "secret found in %s" % path)
 
+    def test_missing_secret_without_a_terminal_is_exit_2(self):
+        # no secrets file and no terminal to ask on (a new session has no controlling tty)
+        proc = subprocess.run([*os.environ.get("ROTWIZ_WRAPPER", "").split(), self.lab_rotwiz(),
+                               "backup", "--config", self.lab.config, "--batch", "--state-dir",
+                               self.lab.state_dir], capture_output=True, text=True, timeout=120,
+                              stdin=subprocess.DEVNULL, start_new_session=True)
+        self.assertExit(proc, 2)
+        self.assertIn("rbs_password", proc.stdout)
+        self.assertEqual(self.lab.state()["hsms"]["backup"]["partitions"], [])
+
+    def lab_rotwiz(self):
+        from labtest import ROTWIZ
+        return ROTWIZ
+
     def test_restore_refused_without_a_backup(self):
         proc = self.lab.batch("restore")
         self.assertExit(proc, 4)
