@@ -4,7 +4,8 @@
 #include <stddef.h>
 
 /* Returns the NUL-terminated contents of the embedded file NAME (path relative to assets/,
- * e.g. "flows/backup-password.flow") and stores its length in *len (may be NULL); NULL when absent. */
+ * e.g. "flows/backup-password.conf") and stores its length in *len (may be NULL); NULL when
+ * absent. */
 const char *assets_get(const char *name, size_t *len);
 
 #endif

@@ -134,7 +134,11 @@ struct core_answer {
 };
 
 /* ask() results */
-enum { ASK_ANSWERED = 0, ASK_CANCELLED = 1, ASK_UNAVAILABLE = 2 /* no way to ask (batch, no tty) */ };
+enum {
+    ASK_ANSWERED = 0,
+    ASK_CANCELLED = 1,
+    ASK_UNAVAILABLE = 2 /* no way to ask (batch, no tty) */
+};
 
 struct core_sink {
     void (*on_event)(void *ud, const struct core_event *ev);

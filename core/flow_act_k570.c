@@ -246,7 +246,8 @@ int act_lunacm_slots(struct flow_ctx *fx, const struct flow_step_def *step)
 static int check_firmware(struct flow_ctx *fx, const char *k570_fw, const char *backup_fw)
 {
     int km = 0, kn = 0, kp = 0, bm = 0, bn = 0, bp = 0;
-    if (!luna_parse_dotted(k570_fw, &km, &kn, &kp) || !luna_parse_dotted(backup_fw, &bm, &bn, &bp)) {
+    if (!luna_parse_dotted(k570_fw, &km, &kn, &kp) ||
+        !luna_parse_dotted(backup_fw, &bm, &bn, &bp)) {
         flow_notice(fx, true, "Firmware versions could not be compared (k570 '%s', Backup HSM "
                     "'%s').", k570_fw, backup_fw);
         return 0;

@@ -1,5 +1,6 @@
 /* model.h: what the wizard knows about the devices: slots, appliances, the workstation, the
- * Backup HSM, the PED and the links between them. Plain data shared by parsers, flows and the UI. */
+ * Backup HSM, the PED and the links between them. Plain data shared by parsers, flows and the
+ * UI. */
 #ifndef ROTWIZ_MODEL_H
 #define ROTWIZ_MODEL_H
 #include <stdbool.h>

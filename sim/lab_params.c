@@ -68,7 +68,8 @@ int lab_params_save(const struct sim_lab_params *p, char *err, size_t errlen)
         json_array_append_new(apps, json_pack("{s:s, s:s, s:i}", "name", p->appliances[i].name,
                                               "address", p->appliances[i].address,
                                               "port", p->appliances[i].port));
-    json_t *root = json_pack("{s:s, s:o, s:i, s:s, s:f, s:i, s:{s:s, s:i, s:i}, s:o, s:s, s:s, s:s}",
+    json_t *root = json_pack("{s:s, s:o, s:i, s:s, s:f, s:i, s:{s:s, s:i, s:i}, s:o, s:s, s:s,"
+                             " s:s}",
                              "auth", p->auth, "faults", faults, "latency_ms", p->latency_ms,
                              "ped_mode", p->ped_mode, "ped_time_scale", p->ped_time_scale,
                              "ped_auto_delay_ms", p->ped_auto_delay_ms,

@@ -39,7 +39,7 @@ static const char usage_text[] =
     "usage:\n"
     "  rotwiz [--config FILE]                      the full-screen wizard\n"
     "  rotwiz topology [--config FILE] [--json|--plain]\n"
-    "                                              read-only view: connects, reads, changes nothing\n"
+    "                          read-only view: connects, reads, changes nothing\n"
     "  rotwiz backup         --config FILE --batch [--secrets FILE]\n"
     "  rotwiz restore        --config FILE --batch [--secrets FILE]\n"
     "  rotwiz prepare-target --config FILE --batch [--secrets FILE] --confirm-clear HOST\n"
