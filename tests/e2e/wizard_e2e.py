@@ -90,11 +90,12 @@ class WizardE2E(unittest.TestCase):
                              text=True, check=True)
         return json.loads(out.stdout)
 
-    def run_flow(self, key, resize_at=None, timeout=240):
+    def run_flow(self, key, resize_at=None, back_at=None, timeout=240):
         """Starts a task from the start screen and answers every question as an operator
-        would, until the flow finishes. Returns the dialogs seen, in order."""
+        would, until the flow finishes; at the hand step titled BACK_AT it first goes back
+        once ('b'). Returns the dialogs seen, in order."""
         self.s.keys(key)
-        seen, end, resized = [], time.time() + timeout, False
+        seen, end, resized, went_back = [], time.time() + timeout, False, False
         while time.time() < end:
             screen = self.s.text()
             if "Finished (exit 0)" in screen:
@@ -121,6 +122,10 @@ class WizardE2E(unittest.TestCase):
             elif title == "rbs --config":
                 self.s.type("1")
                 self.s.keys("Enter")
+            elif title == back_at and not went_back:
+                self.assertIn("b: back to the previous step", screen)
+                self.s.keys("b")
+                went_back = True
             elif "[>Done<]" in screen:        # a hand step: done, as an operator would
                 self.s.keys("Enter")
             else:
@@ -162,8 +167,9 @@ class PedWizard(WizardE2E):
     auth = "ped"
 
     def test_backup_with_the_automatic_ped(self):
-        dialogs = self.run_flow("B")
-        self.assertIn("Move the PED to the source k570", dialogs)
+        dialogs = self.run_flow("B", back_at="Move the PED to the source k570")
+        # Back at that hand step redid the steps since the last safe one, then asked again
+        self.assertEqual(dialogs.count("Move the PED to the source k570"), 2)
         self.assertIn("Move the PED back to the workstation", dialogs)
         parts = self.state()["hsms"]["backup"]["partitions"]
         self.assertEqual(len(parts), 1)
