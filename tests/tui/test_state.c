@@ -14,7 +14,7 @@ static void test_copies_outlive_event(void **state)
     (void)state;
     struct ui_state ui;
     assert_int_equal(ui_state_init(&ui, 10), 0);
-    char title[32], instr[64], host[16], text[32];
+    char title[32] = "", instr[64] = "", host[16] = "", text[32] = "";
     snprintf(title, sizeof(title), "Connect");
     snprintf(instr, sizeof(instr), "Do it");
     struct step_view sv = {.id = "c", .title = title, .instructions = instr,
