@@ -9,15 +9,22 @@
 #include "ssh_conn.h"
 #include "stream.h"
 #include "waitset.h"
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static __thread char last_session[512];
+/* The folder of the newest session: written by the flow's thread, read by the UI's. */
+static pthread_mutex_t last_lock = PTHREAD_MUTEX_INITIALIZER;
+static char last_session[512];
 
 const char *flow_last_session(void)
 {
-    return last_session;
+    static __thread char copy[sizeof last_session];
+    pthread_mutex_lock(&last_lock);
+    memcpy(copy, last_session, sizeof copy);
+    pthread_mutex_unlock(&last_lock);
+    return copy;
 }
 
 static const char *fill_lookup(void *ud, const char *name)
@@ -47,6 +54,17 @@ static void make_views(struct flow_ctx *fx)
             v->can_go_back = v->can_go_back || fx->def.steps[j].back;
         v->state = STEP_PENDING;
     }
+}
+
+/* Fills the texts of step I again: placeholders learnt since the start (the target's partition
+ * label...) show when the step comes up. */
+static void refresh_view(struct flow_ctx *fx, size_t i)
+{
+    const struct flow_step_def *s = &fx->def.steps[i];
+    free((char *)fx->views[i].title);
+    free((char *)fx->views[i].instructions);
+    fx->views[i].title = flow_fill(s->title, fill_lookup, fx);
+    fx->views[i].instructions = flow_fill(s->instructions, fill_lookup, fx);
 }
 
 static void free_views(struct flow_ctx *fx)
@@ -104,6 +122,7 @@ static int run_step(struct flow_ctx *fx, size_t i)
     fx->current = i;
     fx->step = s;
     flow_ped_expect(fx, s->ped, s->ped_count);
+    refresh_view(fx, i);
     set_step_state(fx, i, STEP_CURRENT);
     flow_journal_step_start(fx, s->id, fx->views[i].title);
     for (;;) {
@@ -203,7 +222,11 @@ int flow_run(const struct flow_request *req, const struct core_sink *sink, int c
         flow_report_error(fx);
     }
     teardown(fx);
-    snprintf(last_session, sizeof last_session, "%s", fx->session_dir);
+    if (*fx->session_dir) {
+        pthread_mutex_lock(&last_lock);
+        snprintf(last_session, sizeof last_session, "%s", fx->session_dir);
+        pthread_mutex_unlock(&last_lock);
+    }
     const char *msg = rc == EXIT_DONE ? "done" : fx->cause;
     flow_journal_end(fx, rc, msg);
     struct core_event fin = {.type = EV_FLOW_FINISHED};

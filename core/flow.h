@@ -21,7 +21,8 @@ enum rotwiz_exit {
  * enum rotwiz_exit code and emits EV_FLOW_FINISHED with it. */
 int flow_run(const struct flow_request *req, const struct core_sink *sink, int cancel_fd);
 
-/* The session folder of the last flow_run on this thread ("" when none); for export. */
+/* The session folder of the newest flow_run in this process ("" when none), from any thread;
+ * the export dialog proposes it. */
 const char *flow_last_session(void);
 
 #endif

@@ -75,6 +75,7 @@ class WizardE2E(unittest.TestCase):
         labs = glob.glob(os.path.join(self.tmp, "rotwiz-lab-*"))
         self.assertEqual(len(labs), 1)
         self.lab = labs[0]
+        self.screens = {}
 
     def wait_for(self, text, timeout=30):
         end = time.time() + timeout
@@ -113,6 +114,7 @@ class WizardE2E(unittest.TestCase):
                 time.sleep(0.1)
                 continue
             seen.append(title)
+            self.screens[title] = screen
             if title == "Operator":
                 self.s.type("Alice Operator")
                 self.s.keys("Enter")
@@ -159,6 +161,10 @@ class PasswordWizard(WizardE2E):
         tgt = sorted(o["fingerprint"] for o in state["hsms"]["target"]["partitions"][0]["objects"])
         self.assertGreater(len(src), 0)
         self.assertEqual(src, tgt)
+        # the last hand step names the target partition's label, learnt during the run
+        label = state["hsms"]["target"]["partitions"][0]["label"]
+        rot = self.screens["Configure the PCIe HSM as root of trust in CipherTrust Manager"]
+        self.assertIn("'%s'" % label, rot)
         self.back_to_start()
         self.quit()
 

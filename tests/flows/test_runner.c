@@ -102,6 +102,9 @@ static void questions_are_answered_and_cancel_ends_the_flow(void **state)
     assert_int_equal(code, EXIT_CANCELLED);
     assert_int_equal(s.exit_code, EXIT_CANCELLED);
     runner_free(r);
+    /* the session is known to the UI thread (the export dialog proposes it) */
+    assert_non_null(strstr(flow_last_session(), dir));
+    assert_non_null(strstr(flow_last_session(), "/sessions/"));
     /* the operator's name reached the session journal */
     char cmd[600];
     snprintf(cmd, sizeof cmd, "grep -q '\"alice\"' %s/sessions/*/journal.jsonl", dir);
