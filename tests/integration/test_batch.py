@@ -186,6 +186,39 @@ class Faults(unittest.TestCase):
         self.assertIn("PEDServer is not listening", self.run_flow(lab, "backup", 4))
 
 
+class Resume(LabCase):
+    def test_a_killed_run_is_continued_and_completed(self):
+        from labtest import ROTWIZ
+        cmd = [ROTWIZ, "backup", "--config", self.lab.config, "--secrets", self.lab.secrets,
+               "--batch", "--state-dir", self.lab.state_dir]
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True,
+                                stdin=subprocess.DEVNULL)
+        for line in proc.stdout:
+            if "Connect to the source k570" in line:
+                proc.kill()             # the terminal closed, the workstation crashed...
+                break
+        proc.wait()
+        sessions = glob.glob(os.path.join(self.lab.state_dir, "sessions", "*"))
+        self.assertEqual(len(sessions), 1)
+        with open(os.path.join(sessions[0], "journal.jsonl")) as f:
+            self.assertNotIn("session-end", f.read())
+        out = self.lab.batch("backup")
+        self.assertExit(out, 0)
+        self.assertIn("was interrupted at step", out.stdout)
+        # the same record, continued: a resume record, then the end, and the chain holds
+        self.assertEqual(glob.glob(os.path.join(self.lab.state_dir, "sessions", "*")), sessions)
+        with open(os.path.join(sessions[0], "journal.jsonl")) as f:
+            types = [json.loads(line)["type"] for line in f]
+        self.assertIn("session-resume", types)
+        self.assertEqual(types[-1], "session-end")
+        text = os.path.join(self.lab.dir, "record.txt")
+        exp = self.lab.rotwiz("export", sessions[0], "--format", "text", "-o", text)
+        self.assertExit(exp, 0)
+        self.assertNotIn("warning", exp.stderr)      # the hash chain verified
+        self.assertEqual(fingerprints(self.lab.state()["hsms"]["backup"]["partitions"][0]
+                                      ["objects"]), fingerprints(self.lab.objects("source")))
+
+
 class Topology(LabCase):
     def test_json_matches_the_lab(self):
         proc = self.lab.rotwiz("topology", "--config", self.lab.config, "--json")
