@@ -93,6 +93,13 @@ class TargetNotEmpty(LabCase):
 class PedFlows(LabCase):
     auth = "ped"
 
+    def test_prepare_target_clears_a_non_empty_target(self):
+        lab = Lab("ped", ("target-not-empty",))
+        self.addCleanup(lab.stop)
+        self.assertGreater(len(lab.objects("target")), 0)
+        self.assertExit(lab.batch("prepare-target", "--confirm-clear", lab.host("target")), 0)
+        self.assertEqual(lab.objects("target"), [])
+
     def test_backup_then_restore_with_the_automatic_ped(self):
         source = self.lab.objects("source")
         self.assertExit(self.lab.batch("backup"), 0)
