@@ -90,15 +90,19 @@ class TargetNotEmpty(LabCase):
                          fingerprints(self.lab.objects("source")))
 
 
-class PedFlows(LabCase):
+class PedTargetNotEmpty(LabCase):
     auth = "ped"
+    faults = ("target-not-empty",)
 
     def test_prepare_target_clears_a_non_empty_target(self):
-        lab = Lab("ped", ("target-not-empty",))
-        self.addCleanup(lab.stop)
-        self.assertGreater(len(lab.objects("target")), 0)
-        self.assertExit(lab.batch("prepare-target", "--confirm-clear", lab.host("target")), 0)
-        self.assertEqual(lab.objects("target"), [])
+        self.assertGreater(len(self.lab.objects("target")), 0)
+        self.assertExit(self.lab.batch("prepare-target", "--confirm-clear",
+                                       self.lab.host("target")), 0)
+        self.assertEqual(self.lab.objects("target"), [])
+
+
+class PedFlows(LabCase):
+    auth = "ped"
 
     def test_backup_then_restore_with_the_automatic_ped(self):
         source = self.lab.objects("source")
