@@ -292,6 +292,31 @@ static unsigned long new_partition_secrets(struct lcm *c, const struct lcm_args 
     return rc;
 }
 
+/* Logs in to the existing backup partition X->bpart: -password or its prompt (PED: black). */
+static unsigned long login_backup_partition(struct lcm *c, const struct lcm_args *a,
+                                            const struct arc *x)
+{
+    struct lcm_cred cred;
+    lcm_say(c, "Logging in to partition %s on slot %d.", x->bpart, x->slot);
+    unsigned long rc = lcm_get_cred(c, "backup", lcm_arg(a, "password"),
+                                    "Enter password for the backup partition: ", "black", &cred);
+    if (rc == LCM_OK)
+        rc = lcm_verify_co(c, "backup", x->bpart, &cred);
+    memset(&cred, 0, sizeof cred);
+    return rc;
+}
+
+/* The partition -partition names must exist on the Backup HSM; then logs in to it. */
+static unsigned long open_existing_backup(struct lcm *c, const struct lcm_args *a,
+                                          const struct arc *x)
+{
+    if (!x->bexists) {
+        lcm_error(c, "Partition %s was not found on slot %d", x->bpart, x->slot);
+        return LCM_CONTAINER_INVALID;
+    }
+    return login_backup_partition(c, a, x);
+}
+
 unsigned long lcm_cmd_archive_backup(struct lcm *c, const struct lcm_args *a)
 {
     struct arc x;
@@ -341,12 +366,7 @@ unsigned long lcm_cmd_archive_backup(struct lcm *c, const struct lcm_args *a)
             return rc;
     } else {
         lcm_blank(c);
-        lcm_say(c, "Logging in to partition %s on slot %d.", x.bpart, x.slot);
-        rc = lcm_get_cred(c, "backup", lcm_arg(a, "password"),
-                          "Enter password for the backup partition: ", "black", &cred);
-        if (rc == LCM_OK)
-            rc = lcm_verify_co(c, "backup", x.bpart, &cred);
-        memset(&cred, 0, sizeof cred);
+        rc = login_backup_partition(c, a, &x);
         if (rc != LCM_OK)
             return rc;
     }
@@ -372,20 +392,10 @@ unsigned long lcm_cmd_archive_backup(struct lcm *c, const struct lcm_args *a)
 unsigned long lcm_cmd_archive_restore(struct lcm *c, const struct lcm_args *a)
 {
     struct arc x;
-    struct lcm_cred cred;
     unsigned long rc = arc_prepare(c, a, true, &x);
     if (rc != LCM_OK)
         return rc;
-    if (!x.bexists) {
-        lcm_error(c, "Partition %s was not found on slot %d", x.bpart, x.slot);
-        return LCM_CONTAINER_INVALID;
-    }
-    lcm_say(c, "Logging in to partition %s on slot %d.", x.bpart, x.slot);
-    rc = lcm_get_cred(c, "backup", lcm_arg(a, "password"),
-                      "Enter password for the backup partition: ", "black", &cred);
-    if (rc == LCM_OK)
-        rc = lcm_verify_co(c, "backup", x.bpart, &cred);
-    memset(&cred, 0, sizeof cred);
+    rc = open_existing_backup(c, a, &x);
     if (rc != LCM_OK)
         return rc;
     size_t n = object_count(c, "backup", x.bpart), copied = 0;
@@ -438,7 +448,6 @@ unsigned long lcm_cmd_archive_list(struct lcm *c, const struct lcm_args *a)
 unsigned long lcm_cmd_archive_contents(struct lcm *c, const struct lcm_args *a)
 {
     struct arc x;
-    struct lcm_cred cred;
     json_t *root = NULL;
     unsigned long rc = arc_prepare(c, a, false, &x);
     if (rc != LCM_OK)
@@ -447,16 +456,7 @@ unsigned long lcm_cmd_archive_contents(struct lcm *c, const struct lcm_args *a)
         lcm_error(c, "Missing required parameter -partition");
         return LCM_ARGUMENTS_BAD;
     }
-    if (!x.bexists) {
-        lcm_error(c, "Partition %s was not found on slot %d", x.bpart, x.slot);
-        return LCM_CONTAINER_INVALID;
-    }
-    lcm_say(c, "Logging in to partition %s on slot %d.", x.bpart, x.slot);
-    rc = lcm_get_cred(c, "backup", lcm_arg(a, "password"),
-                      "Enter password for the backup partition: ", "black", &cred);
-    if (rc == LCM_OK)
-        rc = lcm_verify_co(c, "backup", x.bpart, &cred);
-    memset(&cred, 0, sizeof cred);
+    rc = open_existing_backup(c, a, &x);
     if (rc != LCM_OK)
         return rc;
     if (lcm_state_snapshot(c, &root) != 0)
