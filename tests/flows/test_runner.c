@@ -48,6 +48,20 @@ static const struct core_ask *pump(struct runner *r, struct seen *s)
     return NULL;
 }
 
+/* Makes DIR (a mkdtemp template) and a configuration in it naming a target nobody listens on
+ * (port 1), with its own empty known_hosts; CONF gets its path. */
+static void write_config(char *dir, char *conf, size_t len)
+{
+    assert_non_null(mkdtemp(dir));
+    snprintf(conf, len, "%s/rotwiz.conf", dir);
+    FILE *f = fopen(conf, "w");
+    assert_non_null(f);
+    fprintf(f, "auth = \"password\";\nworkstation = { address = \"127.0.0.1\"; };\n"
+               "target = { host = \"127.0.0.1\"; port = 1; known_hosts = \"%s/kh\"; };\n",
+            dir);
+    fclose(f);
+}
+
 static void config_error_arrives_as_event_and_exit_code(void **state)
 {
     (void)state;
@@ -71,14 +85,8 @@ static void config_error_arrives_as_event_and_exit_code(void **state)
 static void questions_are_answered_and_cancel_ends_the_flow(void **state)
 {
     (void)state;
-    char dir[] = "/tmp/rotwiz-runner-XXXXXX";
-    assert_non_null(mkdtemp(dir));
-    char conf[300];
-    snprintf(conf, sizeof conf, "%s/rotwiz.conf", dir);
-    FILE *f = fopen(conf, "w");
-    fprintf(f, "auth = \"password\";\nworkstation = { address = \"127.0.0.1\"; };\n"
-               "target = { host = \"127.0.0.1\"; port = 1; };\n");
-    fclose(f);
+    char dir[] = "/tmp/rotwiz-runner-XXXXXX", conf[300];
+    write_config(dir, conf, sizeof conf);
     struct flow_request req = {.kind = FLOW_PREPARE_TARGET, .config_path = conf,
                                .state_dir = dir};
     char err[256];
@@ -117,15 +125,8 @@ static void questions_are_answered_and_cancel_ends_the_flow(void **state)
 static void topology_asks_nothing_and_reports_unreachable(void **state)
 {
     (void)state;
-    char dir[] = "/tmp/rotwiz-runner-XXXXXX";
-    assert_non_null(mkdtemp(dir));
-    char conf[300];
-    snprintf(conf, sizeof conf, "%s/rotwiz.conf", dir);
-    FILE *f = fopen(conf, "w");
-    fprintf(f, "auth = \"password\";\nworkstation = { address = \"127.0.0.1\"; };\n"
-               "target = { host = \"127.0.0.1\"; port = 1; known_hosts = \"%s/kh\"; };\n",
-            dir);
-    fclose(f);
+    char dir[] = "/tmp/rotwiz-runner-XXXXXX", conf[300];
+    write_config(dir, conf, sizeof conf);
     struct flow_request req = {.kind = FLOW_TOPOLOGY, .config_path = conf, .state_dir = dir};
     char err[256];
     struct runner *r = runner_start(&req, err, sizeof err);
