@@ -51,6 +51,7 @@ struct step_view {
     bool hand_step;             /* only hands can do it; the wizard waits for confirmation */
     bool destructive;
     bool can_go_back;
+    bool optional;              /* a hand step the operator may skip when it does not apply */
     enum step_state state;
 };
 

@@ -46,6 +46,7 @@ static void make_views(struct flow_ctx *fx)
                                                               ? "Type the target's name to go on"
                                                               : "Run this step";
         v->hand_step = s->hand;
+        v->optional = s->optional;
         v->destructive = s->destructive;
         /* Back is offered at a hand step's question, towards an earlier step marked safe to
          * redo (flow_step_def.back); see back_target(). */
@@ -86,8 +87,11 @@ static void set_step_state(struct flow_ctx *fx, size_t i, enum step_state st)
     core_emit(fx->sink, &ev);
 }
 
+/* The answers to a hand step's question besides "done" (yes) and "cancel the flow". */
+enum { HAND_BACK = 1, HAND_SKIP = 2 };
+
 /* A hand step: the wizard asks the operator; batch mode relies on the verification alone.
- * Returns 0 (done), 1 (go back), or an exit code. */
+ * Returns 0 (done), 1 (go back), 2 (skipped, optional steps only), or an exit code. */
 static int hand_step(struct flow_ctx *fx, size_t i)
 {
     if (fx->req->batch)
@@ -96,11 +100,17 @@ static int hand_step(struct flow_ctx *fx, size_t i)
                          .prompt = fx->views[i].instructions};
     struct core_answer a = {0};
     int st = core_ask(fx->sink, &q, &a);
-    if (st != ASK_ANSWERED || (!a.yes && a.choice != 1))
+    bool back = !a.yes && a.choice == HAND_BACK && fx->views[i].can_go_back;
+    bool skip = !a.yes && a.choice == HAND_SKIP && fx->def.steps[i].optional;
+    if (st != ASK_ANSWERED || (!a.yes && !back && !skip))
         return flow_fail(fx, EXIT_CANCELLED, NULL, "Cancelled by the operator at '%s'.",
                          fx->views[i].title);
-    if (!a.yes && a.choice == 1)
+    if (back)
         return 1;
+    if (skip) {
+        flow_journal_decision(fx, "optional hand step", "skipped by the operator");
+        return 2;
+    }
     flow_journal_confirmation(fx, fx->def.steps[i].id, "hand step done", NULL);
     return 0;
 }
@@ -132,6 +142,10 @@ static int run_step(struct flow_ctx *fx, size_t i)
             if (rc == 1) {
                 set_step_state(fx, i, STEP_PENDING);
                 return 1;
+            }
+            if (rc == 2) {
+                set_step_state(fx, i, STEP_SKIPPED);
+                return 0;
             }
         }
         if (rc == 0 && !flow_cancelled(fx))

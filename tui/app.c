@@ -170,14 +170,21 @@ static bool can_go_back(const struct app *app)
            app->ui.steps[app->ui.current_step].can_go_back;
 }
 
-/* Back from a hand step: the flow returns to the nearest earlier step marked safe to redo
- * (the answer "not done, choice 1" means back; see core/flow.c). */
-static void answer_back(struct app *app)
+/* True when the current step is an optional hand step the operator may skip. */
+static bool can_skip(const struct app *app)
+{
+    return app->ui.current_step < app->ui.step_count &&
+           app->ui.steps[app->ui.current_step].optional;
+}
+
+/* Answers a hand step with CHOICE instead of "done": 1 goes back to the nearest earlier step
+ * safe to redo, 2 skips an optional step (see core/flow.c). */
+static void answer_hand_step(struct app *app, size_t choice)
 {
     struct core_answer ans;
     memset(&ans, 0, sizeof(ans));
     ans.yes = false;
-    ans.choice = 1;
+    ans.choice = choice;
     if (app->be.answer)
         app->be.answer(app->be.ud, ASK_ANSWERED, &ans);
     app->ask_open = false;
@@ -298,8 +305,9 @@ static void open_ask(struct app *app, const struct core_ask *q)
         break;
     case ASK_HAND_STEP: {
         char body[2048];
-        snprintf(body, sizeof(body), "%s%s", q->prompt ? q->prompt : "",
-                 can_go_back(app) ? "\n\n(b: back to the previous step)" : "");
+        snprintf(body, sizeof(body), "%s%s%s", q->prompt ? q->prompt : "",
+                 can_go_back(app) ? "\n\n(b: back to the previous step)" : "",
+                 can_skip(app) ? "\n\n(s: skip it, this step is optional)" : "");
         dialog_open_yesno(&app->dlg, q->title && *q->title ? q->title : "Your turn", body,
                           "Done", "Cancel flow");
         break;
@@ -424,9 +432,10 @@ void app_key(struct app *app, wint_t ch, bool fkey)
         app->redraw_all = true;
         return;
     }
-    if (ctx == KC_DIALOG && !fkey && ch == 'b' && app->dlg.purpose == DP_ASK && app->ask_open &&
-        app->ask_type == ASK_HAND_STEP && can_go_back(app)) {
-        answer_back(app);
+    if (ctx == KC_DIALOG && !fkey && (ch == 'b' || ch == 's') && app->dlg.purpose == DP_ASK &&
+        app->ask_open && app->ask_type == ASK_HAND_STEP &&
+        (ch == 'b' ? can_go_back(app) : can_skip(app))) {
+        answer_hand_step(app, ch == 'b' ? 1 : 2);
         app_sync(app);
         return;
     }

@@ -70,6 +70,7 @@ static void copy_step(struct ui_step *dst, const struct step_view *src)
     dst->hand_step = src->hand_step;
     dst->destructive = src->destructive;
     dst->can_go_back = src->can_go_back;
+    dst->optional = src->optional;
     dst->state = src->state;
 }
 

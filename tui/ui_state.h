@@ -11,7 +11,7 @@
 
 struct ui_step {
     char *id, *title, *instructions, *enter_action;
-    bool hand_step, destructive, can_go_back;
+    bool hand_step, destructive, can_go_back, optional;
     enum step_state state;
 };
 

@@ -91,10 +91,11 @@ class WizardE2E(unittest.TestCase):
                              text=True, check=True)
         return json.loads(out.stdout)
 
-    def run_flow(self, key, resize_at=None, back_at=None, timeout=240):
+    def run_flow(self, key, resize_at=None, back_at=None, skip_at=None, timeout=240):
         """Starts a task from the start screen and answers every question as an operator
         would, until the flow finishes; at the hand step titled BACK_AT it first goes back
-        once ('b'). Returns the dialogs seen, in order."""
+        once ('b'), the optional one titled SKIP_AT it skips ('s'). Returns the dialogs seen,
+        in order."""
         self.s.keys(key)
         seen, end, resized, went_back = [], time.time() + timeout, False, False
         while time.time() < end:
@@ -124,6 +125,9 @@ class WizardE2E(unittest.TestCase):
             elif title == "rbs --config":
                 self.s.type("1")
                 self.s.keys("Enter")
+            elif title == skip_at:
+                self.assertIn("s: skip it", screen)
+                self.s.keys("s")
             elif title == back_at and not went_back:
                 self.assertIn("b: back to the previous step", screen)
                 self.s.keys("b")
@@ -155,7 +159,7 @@ class PasswordWizard(WizardE2E):
         self.assertIn("rbs --config", dialogs)
         self.assertIn("Cable the Backup HSM to the workstation", dialogs)
         self.back_to_start()
-        self.run_flow("R")
+        self.run_flow("R", skip_at="Optionally check and rotate the active root-of-trust key")
         state = self.state()
         src = sorted(o["fingerprint"] for o in state["hsms"]["source"]["partitions"][0]["objects"])
         tgt = sorted(o["fingerprint"] for o in state["hsms"]["target"]["partitions"][0]["objects"])
@@ -165,6 +169,13 @@ class PasswordWizard(WizardE2E):
         label = state["hsms"]["target"]["partitions"][0]["label"]
         rot = self.screens["Configure the PCIe HSM as root of trust in CipherTrust Manager"]
         self.assertIn("'%s'" % label, rot)
+        # the skipped optional step is recorded as the operator's decision
+        journals = glob.glob(os.path.join(self.state_dir, "sessions", "*restore*",
+                                          "journal.jsonl"))
+        self.assertEqual(len(journals), 1)
+        with open(journals[0]) as f:
+            records = [json.loads(line) for line in f]
+        self.assertIn("skipped by the operator", [r.get("answer") for r in records])
         self.back_to_start()
         self.quit()
 

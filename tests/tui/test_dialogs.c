@@ -398,6 +398,31 @@ static void test_back_key(void **state)
     assert_false(dialog_open(&f->app.dlg));
 }
 
+/* Skip: only an optional hand step offers it; 's' answers "skipped" (choice 2). */
+static void test_skip_optional_hand_step(void **state)
+{
+    struct fixture *f = *state;
+    struct core_ask hand = {.type = ASK_HAND_STEP, .title = "Rotate",
+                            .prompt = "Rotate the key if your policy asks for it."};
+    f->app.ui.steps[f->app.ui.current_step].optional = false;
+    ask(f, &hand);
+    app_key(&f->app, 's', false);           /* not optional: no skip */
+    assert_int_equal(f->fb.answers, 0);
+    assert_true(dialog_open(&f->app.dlg));
+    app_key(&f->app, 27, false);            /* Escape: cancel the flow */
+    f->fb.answers = 0;
+    f->app.ui.steps[f->app.ui.current_step].optional = true;
+    ask(f, &hand);
+    app_draw(&f->app, stdscr);
+    int y, x;
+    assert_true(sd_find(stdscr, "s: skip it", &y, &x));
+    app_key(&f->app, 's', false);
+    assert_int_equal(f->fb.answers, 1);
+    assert_false(f->fb.last.yes);
+    assert_int_equal(f->fb.last.choice, 2);
+    assert_false(dialog_open(&f->app.dlg));
+}
+
 int main(void)
 {
     setlocale(LC_ALL, "C.UTF-8");
@@ -419,6 +444,7 @@ int main(void)
         T(test_search_and_filter),
         T(test_mouse),
         T(test_back_key),
+        T(test_skip_optional_hand_step),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
