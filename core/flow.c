@@ -245,9 +245,11 @@ int flow_run(const struct flow_request *req, const struct core_sink *sink, int c
     flow_journal_end(fx, rc, msg);
     struct core_event fin = {.type = EV_FLOW_FINISHED};
     fin.u.finished.exit_code = rc;
-    char text[1200];
-    snprintf(text, sizeof text, "%s%s%s", rc == EXIT_DONE ? "finished" : "stopped: ",
-             rc == EXIT_DONE ? "" : msg, *fx->session_dir ? "" : "");
+    char text[1700];
+    /* where the record is, for `rotwiz export` */
+    snprintf(text, sizeof text, "%s%s%s%s", rc == EXIT_DONE ? "finished" : "stopped: ",
+             rc == EXIT_DONE ? "" : msg, *fx->session_dir ? "; session recorded in " : "",
+             fx->session_dir);
     fin.u.finished.message = text;
     core_emit(sink, &fin);
     free_views(fx);
