@@ -318,17 +318,25 @@ static void open_ask(struct app *app, const struct core_ask *q)
     app->ask_open = true;
 }
 
-void app_sync(struct app *app)
+/* Shows a new error, unless a dialog is open. True when one is open afterwards. */
+static bool sync_error(struct app *app)
 {
     if (dialog_open(&app->dlg))
-        return;
+        return true;
     if (app->ui.error_seq != app->error_shown && app->ui.error.cause) {
         app->error_shown = app->ui.error_seq;
         dialog_open_error(&app->dlg, app->ui.error.cause, app->ui.error.fix,
                           app->ui.error.excerpt);
         app->dlg.purpose = DP_ERROR;
-        return;
+        return true;
     }
+    return false;
+}
+
+void app_sync(struct app *app)
+{
+    if (sync_error(app))
+        return;
     const struct core_ask *q = app->be.pending ? app->be.pending(app->be.ud) : NULL;
     if (q)
         open_ask(app, q);
@@ -348,7 +356,9 @@ void app_event(struct app *app, const struct core_event *ev)
         if (app->panes[i]->ops->on_event)
             app->panes[i]->ops->on_event(app->panes[i], ev, &c);
     }
-    app_sync(app);
+    /* A question is opened only after the whole queue is delivered (app_sync from the loop):
+     * the events queued before it (its step becoming current) must be on screen first. */
+    sync_error(app);
 }
 
 static void focus_step(struct app *app, int dir)

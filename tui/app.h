@@ -71,7 +71,8 @@ void app_key(struct app *app, wint_t ch, bool fkey);
 /* A mouse event at (y, x). */
 void app_mouse(struct app *app, enum app_mouse what, int y, int x);
 
-/* A core event (UI thread): model, panes, then pending errors and questions. */
+/* A core event (UI thread): model, panes, then a pending error (questions: app_sync, called
+ * once the queue is delivered). */
 void app_event(struct app *app, const struct core_event *ev);
 
 /* Opens the dialog for a pending error or question when none is open. */

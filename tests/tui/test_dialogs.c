@@ -423,6 +423,29 @@ static void test_skip_optional_hand_step(void **state)
     assert_false(dialog_open(&f->app.dlg));
 }
 
+/* A question waits until the events queued before it are delivered: delivering an event
+ * never opens it (app_sync does, after the queue), so the dialog reflects its own step. */
+static void test_question_waits_for_the_queue(void **state)
+{
+    struct fixture *f = *state;
+    f->fb.ask = (struct core_ask){.type = ASK_HAND_STEP, .title = "Rotate",
+                                  .prompt = "Rotate the key if your policy asks for it."};
+    f->fb.has_ask = true;
+    struct step_view sv = {.id = "rotate_rot", .title = "Rotate", .instructions = "Rotate.",
+                           .enter_action = "Confirm it is done", .hand_step = true,
+                           .optional = true, .state = STEP_CURRENT};
+    struct core_event ev = {.type = EV_STEP_CHANGED};
+    ev.u.step.index = f->app.ui.current_step;
+    ev.u.step.step = &sv;
+    app_event(&f->app, &ev);
+    assert_false(dialog_open(&f->app.dlg));
+    app_sync(&f->app);
+    assert_true(dialog_open(&f->app.dlg));
+    app_draw(&f->app, stdscr);
+    int y, x;
+    assert_true(sd_find(stdscr, "s: skip it", &y, &x));
+}
+
 int main(void)
 {
     setlocale(LC_ALL, "C.UTF-8");
@@ -445,6 +468,7 @@ int main(void)
         T(test_mouse),
         T(test_back_key),
         T(test_skip_optional_hand_step),
+        T(test_question_waits_for_the_queue),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
