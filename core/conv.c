@@ -21,6 +21,13 @@
  * prompt before they turn the terminal's echo off, and a password typed in between would be
  * echoed in clear (it would still be masked in the transcript, but better not at all). */
 #define CONV_SECRET_SETTLE_MS 150
+/* A prompt rotwiz cannot match must stay unanswered this long before the command is abandoned:
+ * a line that only paused mid-write must not be taken for a question. */
+#define CONV_UNKNOWN_SETTLE_MS 500
+/* After an interrupt, how long lunacm has to show its prompt again before the session is
+ * given up (closed by the owner, never typed into). */
+#define CONV_ABANDON_MS 5000
+#define CONV_SECRET_MARK '\001'
 /* A background conversation keeps at most this much text before dropping finished lines. */
 #define CONV_MAX_IDLE_TEXT (1u << 20)
 
@@ -41,6 +48,7 @@ struct conv {
     struct timespec partial_since;
     char last_sent[256];      /* last typed line, to recognise its echo */
     bool closed;
+    bool broken;              /* abandoned at a prompt that would not go away: never type again */
     size_t consumed;          /* end of what the last command took from cap */
 
     bool active;              /* a command is running */
@@ -112,7 +120,8 @@ static void conv_report(struct conv *c, enum tx_direction dir, const char *s, si
     free(buf);
 }
 
-/* Text trimmed of spaces at both ends equals the last typed line (its echo)? */
+/* Text trimmed of spaces at both ends equals the last typed line (its echo)? The echo of a
+ * command that carried a secret option is compared with its secrets masked. */
 static bool conv_is_echo(const struct conv *c, const char *s, size_t n)
 {
     while (n > 0 && (*s == ' ' || *s == '\t')) {
@@ -121,7 +130,19 @@ static bool conv_is_echo(const struct conv *c, const char *s, size_t n)
     }
     while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
         n--;
-    return n > 0 && strlen(c->last_sent) == n && memcmp(c->last_sent, s, n) == 0;
+    if (n == 0)
+        return false;
+    size_t cap = n + 64 + sizeof(c->last_sent);
+    char *copy = malloc(cap);
+    if (!copy)
+        return false;
+    memcpy(copy, s, n);
+    copy[n] = '\0';
+    conv_scrub(c, copy, cap);
+    bool same = strcmp(copy, c->last_sent) == 0;
+    explicit_bzero(copy, cap);
+    free(copy);
+    return same;
 }
 
 /* Shows the unterminated current line (a prompt) in the transcript. */
@@ -295,7 +316,13 @@ void conv_set_timeouts(struct conv *c, const struct conv_timeouts *t) { c->to = 
 
 const char *conv_error_message(const struct conv *c) { return c->errmsg; }
 
-bool conv_closed(const struct conv *c) { return c->closed; }
+bool conv_closed(const struct conv *c) { return c->closed || c->broken; }
+
+bool conv_at_luna_prompt(const struct conv *c)
+{
+    return !c->closed && !c->broken && c->cap && c->len > c->line_start &&
+           luna_ends_with_prompt(c->cap + c->line_start);
+}
 
 const char *conv_host(const struct conv *c) { return c->host; }
 
@@ -314,6 +341,19 @@ void conv_result_free(struct conv_result *r)
 static enum conv_error conv_type(struct conv *c, const char *text, const char *shown)
 {
     size_t n = strlen(text);
+    /* The second line of defence behind the validation of every value (a newline inside a
+     * value would type a second command into lunacm). */
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)text[i] < 0x20 || text[i] == 0x7f) {
+            snprintf(c->errmsg, sizeof(c->errmsg), "refused to type a line holding a control "
+                     "character into the session on %s: nothing was typed", c->host);
+            return CONV_E_REFUSED;
+        }
+    if (c->broken) {
+        snprintf(c->errmsg, sizeof(c->errmsg), "the session on %s was left at a prompt rotwiz "
+                 "could not answer; nothing more is typed into it", c->host);
+        return CONV_E_CLOSED;
+    }
     char *buf = malloc(n + 2);
     if (!buf)
         return CONV_E_IO;
@@ -342,6 +382,8 @@ enum conv_error conv_send_line(struct conv *c, const char *text)
 enum conv_error conv_send_interrupt(struct conv *c)
 {
     c->errmsg[0] = '\0';
+    if (c->broken)
+        return CONV_E_CLOSED;
     snprintf(c->last_sent, sizeof(c->last_sent), "^C");
     conv_report(c, TX_SENT, "^C", 2);
     if (stream_write(c->stream, "\x03", 1, NULL) != 0) {
@@ -383,6 +425,10 @@ struct conv_wait {
     bool done;
     enum conv_error err;
     char what[160];
+    bool answered[LUNA_SK_COUNT];   /* kinds typed in this command (each once) */
+    bool confirmed[LUNA_SK_COUNT];  /* ...and their confirmations */
+    enum luna_secret_kind last_kind;
+    const char *last_key;
 };
 
 /* Ends the wait with error E and a message; FMT gets its arguments (host last, usually). */
@@ -397,40 +443,122 @@ static bool conv_wait_fail(struct conv_wait *w, enum conv_error e, const char *f
     return true;
 }
 
-static bool conv_answer_password(struct conv_wait *w)
+/* What the command's options allow for kind K: its secrets-file key, or NULL. */
+static const char *conv_rule_key(const struct conv_opts *o, enum luna_secret_kind k)
+{
+    for (size_t i = 0; i < CONV_MAX_ANSWERS; i++)
+        if (o->answers[i].key && o->answers[i].kind == k)
+            return o->answers[i].key;
+    return NULL;
+}
+
+/* "an SO password or a partition password": what this command may be asked for. */
+static void conv_expected(const struct conv_opts *o, char *buf, size_t len)
+{
+    size_t n = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < CONV_MAX_ANSWERS && n < len; i++)
+        if (o->answers[i].key)
+            n += (size_t)snprintf(buf + n, len - n, "%s%s", n ? " or " : "",
+                                  luna_secret_kind_name(o->answers[i].kind));
+    if (!buf[0])
+        snprintf(buf, len, "no secret at a prompt");
+}
+
+/* Types SECRET (masked in every record) as the answer to a prompt. */
+static bool conv_type_secret(struct conv_wait *w, char *secret)
 {
     struct conv *c = w->c;
-    struct conv_result *r = w->r;
-    const char *key = r->secrets_typed < CONV_MAX_SECRETS ? w->o->secret_keys[r->secrets_typed]
-                                                          : NULL;
-    conv_flush_partial(c);
-    if (!key && r->secrets_typed > 0)
-        return conv_wait_fail(w, CONV_E_REPROMPT,
-                              "%s asked for a password again on %s; it is not typed a second "
-                              "time (no automatic retry: check the password, then run the step "
-                              "again)", w->what, c->host);
-    if (!key || !c->cb.secret)
-        return conv_wait_fail(w, CONV_E_NO_SECRET,
-                              "%s asked for a password on %s, but this step has no password "
-                              "to give; nothing was typed", w->what, c->host);
-    char buf[CORE_ANSWER_MAX];
-    if (!c->cb.secret(c->cb.ud, c->host, key, buf, sizeof(buf))) {
-        explicit_bzero(buf, sizeof(buf));
-        return conv_wait_fail(w, CONV_E_NO_SECRET, "no value was given for the secret %s "
-                              "asked for on %s; nothing was typed", key,
-                              c->host);
-    }
-    buf[sizeof(buf) - 1] = '\0';
-    conv_remember_secret(c, buf);
-    enum conv_error e = conv_type(c, buf, CONV_MASK);
-    explicit_bzero(buf, sizeof(buf));
-    r->secrets_typed++;
+    conv_remember_secret(c, secret);
+    enum conv_error e = conv_type(c, secret, CONV_MASK);
+    explicit_bzero(secret, strlen(secret));
+    w->r->secrets_typed++;
     w->answered_len = c->len;
     if (e != CONV_OK) {
         w->err = e;
         return true;
     }
     return false;
+}
+
+/* The prompt cannot be matched to a secret this command gives: the operator may answer it by
+ * hand (wizard), else nothing is typed and the command ends (then it is abandoned). */
+static bool conv_unmatched(struct conv_wait *w, const char *prompt, enum conv_error e,
+                           const char *why)
+{
+    struct conv *c = w->c;
+    char expected[160], buf[CORE_ANSWER_MAX];
+    conv_expected(w->o, expected, sizeof expected);
+    snprintf(w->r->prompt, sizeof w->r->prompt, "%s", prompt);
+    if (e == CONV_E_UNEXPECTED_PROMPT && c->cb.ask_prompt &&
+        c->cb.ask_prompt(c->cb.ud, c->host, prompt, expected, buf, sizeof buf)) {
+        buf[sizeof buf - 1] = '\0';
+        w->r->hand_answered = true;
+        w->last_kind = LUNA_SK_UNKNOWN;
+        w->last_key = NULL;
+        return conv_type_secret(w, buf);
+    }
+    explicit_bzero(buf, sizeof buf);
+    return conv_wait_fail(w, e, "%s on %s asked \"%s\" (%s); this step may only give %s, so "
+                          "nothing was typed", w->what, c->host, prompt, why, expected);
+}
+
+/* A prompt waits for input (its line is PROMPT): answer it by what its words ask for. */
+static bool conv_answer_prompt(struct conv_wait *w, const char *prompt)
+{
+    struct conv *c = w->c;
+    const struct conv_opts *o = w->o;
+    struct luna_prompt p;
+    luna_classify_prompt(prompt, &p);
+    enum luna_secret_kind kind = p.kind;
+    if (kind == LUNA_SK_PASSWORD && o->generic != LUNA_SK_NONE)
+        kind = o->generic;
+    const char *key = NULL;
+    bool settled = waitset_ms_until(&c->last_rx) <= -CONV_UNKNOWN_SETTLE_MS;
+    if (p.confirm) {
+        /* A confirmation repeats a secret once: the one it names (typed at a prompt or given
+         * as an option), or, naming none, the one typed at the prompt just before. */
+        bool named = kind != LUNA_SK_NONE && kind != LUNA_SK_PASSWORD && kind != LUNA_SK_UNKNOWN;
+        enum luna_secret_kind k = named ? kind : w->last_kind;
+        const char *k_key = named ? conv_rule_key(o, k) : w->last_key;
+        if (k_key && w->answered[k] && !w->confirmed[k]) {
+            w->confirmed[k] = true;
+            key = k_key;
+            kind = k;
+        }
+    } else if (kind != LUNA_SK_UNKNOWN && kind != LUNA_SK_NONE) {
+        key = conv_rule_key(o, kind);
+        if (key && w->answered[kind]) {
+            conv_flush_partial(c);
+            snprintf(w->r->prompt, sizeof w->r->prompt, "%s", prompt);
+            return conv_wait_fail(w, CONV_E_REPROMPT,
+                                  "%s asked for %s again on %s (\"%s\"); it is not typed a "
+                                  "second time (no automatic retry: check the secret, then run "
+                                  "the step again)", w->what, luna_secret_kind_name(kind),
+                                  c->host, prompt);
+        }
+    }
+    if (!key) {
+        if (!settled)
+            return false;       /* wait: it may still be a line being written */
+        conv_flush_partial(c);
+        return conv_unmatched(w, prompt, CONV_E_UNEXPECTED_PROMPT,
+                              p.confirm ? "a confirmation of nothing this step typed"
+                                        : luna_secret_kind_name(p.kind));
+    }
+    conv_flush_partial(c);
+    char buf[CORE_ANSWER_MAX];
+    if (!c->cb.secret || !c->cb.secret(c->cb.ud, c->host, key, buf, sizeof buf)) {
+        explicit_bzero(buf, sizeof buf);
+        snprintf(w->r->prompt, sizeof w->r->prompt, "%s", prompt);
+        return conv_wait_fail(w, CONV_E_NO_SECRET, "no value was given for the secret %s asked "
+                              "for on %s; nothing was typed", key, c->host);
+    }
+    buf[sizeof buf - 1] = '\0';
+    w->answered[kind] = true;
+    w->last_kind = kind;
+    w->last_key = key;
+    return conv_type_secret(w, buf);
 }
 
 /* Finds our marker line "...__RW_DONE_<digits>__" among the finished lines. */
@@ -462,13 +590,10 @@ static bool conv_find_marker(struct conv_wait *w)
     return false;
 }
 
-/* SECRETS_TYPED: every listed secret typed? Sets the end of the output when so. */
+/* SECRETS_TYPED: enough prompts answered? Sets the end of the output when so. */
 static bool conv_all_typed(struct conv_wait *w)
 {
-    size_t want = 0;
-    while (want < CONV_MAX_SECRETS && w->o->secret_keys[want])
-        want++;
-    if (w->r->secrets_typed < want)
+    if (w->r->secrets_typed < (w->o->end_after_typed ? w->o->end_after_typed : 1))
         return false;
     w->end_at = w->c->len;
     return true;
@@ -534,6 +659,14 @@ static bool conv_wait_pred(void *ud)
         if (conv_all_typed(w))
             return w->done = true;
         break;
+    case CONV_END_INPUT_PROMPT:
+        if (fresh_line && partial && new_text && luna_is_input_prompt(c->cap + c->line_start) &&
+            waitset_ms_until(&c->last_rx) <= -CONV_SECRET_SETTLE_MS) {
+            w->end_at = c->line_start;
+            conv_flush_partial(c);
+            return w->done = true;
+        }
+        break;
     }
     if (fresh_line && partial && new_text) {
         const char *text = c->cap + c->line_start;
@@ -548,9 +681,10 @@ static bool conv_wait_pred(void *ud)
                 w->err = e;
                 return true;
             }
-        } else if (luna_ends_with_password_prompt(text) &&
+        } else if (o->end != CONV_END_INPUT_PROMPT && o->end != CONV_END_SHELL_MARKER &&
+                   o->end != CONV_END_QUIET && luna_is_input_prompt(text) &&
                    waitset_ms_until(&c->last_rx) <= -CONV_SECRET_SETTLE_MS) {
-            if (conv_answer_password(w))
+            if (conv_answer_prompt(w, text))
                 return true;
             /* Done right after typing: what follows belongs to the next wait. */
             if (o->end == CONV_END_SECRETS_TYPED && conv_all_typed(w))
@@ -589,6 +723,107 @@ static void conv_describe(struct conv_wait *w)
         snprintf(w->what, sizeof(w->what), "%s", ends[w->o->end]);
 }
 
+/* Expands the CONV_SECRET(key) marks of CMD: *TYPED gets the secrets (to type), *SHOWN the
+ * mask (to report; NULL when CMD has no secret). The secrets are remembered for masking
+ * their echo. Nothing is typed when a secret is missing. */
+static enum conv_error conv_expand(struct conv *c, const char *cmd, char **typed, char **shown)
+{
+    *typed = *shown = NULL;
+    if (!strchr(cmd, CONV_SECRET_MARK)) {
+        *typed = strdup(cmd);
+        return *typed ? CONV_OK : CONV_E_IO;
+    }
+    size_t cap = strlen(cmd) + 1, tl = 0, sl = 0;
+    char *t = malloc(cap + CORE_ANSWER_MAX * CONV_MAX_ANSWERS), *m = malloc(cap + 64);
+    enum conv_error e = t && m ? CONV_OK : CONV_E_IO;
+    size_t tcap = cap + CORE_ANSWER_MAX * CONV_MAX_ANSWERS;
+    for (const char *p = cmd; e == CONV_OK && *p;) {
+        if (*p != CONV_SECRET_MARK) {
+            t[tl++] = m[sl++] = *p++;
+            continue;
+        }
+        const char *end = strchr(p + 1, CONV_SECRET_MARK);
+        char key[64], buf[CORE_ANSWER_MAX];
+        size_t kl = end ? (size_t)(end - p - 1) : 0;
+        if (!end || kl == 0 || kl >= sizeof key) {
+            e = CONV_E_IO;
+            break;
+        }
+        memcpy(key, p + 1, kl);
+        key[kl] = '\0';
+        if (!c->cb.secret || !c->cb.secret(c->cb.ud, c->host, key, buf, sizeof buf)) {
+            snprintf(c->errmsg, sizeof c->errmsg, "no value was given for the secret %s needed "
+                     "on %s; nothing was typed", key, c->host);
+            e = CONV_E_NO_SECRET;
+        } else if (tl + strlen(buf) + strlen(p) >= tcap) {
+            e = CONV_E_IO;
+        } else {
+            buf[sizeof buf - 1] = '\0';
+            conv_remember_secret(c, buf);
+            memcpy(t + tl, buf, strlen(buf));
+            tl += strlen(buf);
+            memcpy(m + sl, CONV_MASK, strlen(CONV_MASK));
+            sl += strlen(CONV_MASK);
+        }
+        explicit_bzero(buf, sizeof buf);
+        p = end + 1;
+    }
+    if (e != CONV_OK) {
+        if (t)
+            explicit_bzero(t, tcap);
+        free(t);
+        free(m);
+        return e;
+    }
+    t[tl] = m[sl] = '\0';
+    *typed = t;
+    *shown = m;
+    return CONV_OK;
+}
+
+/* A secret given as an option counts as answered: a prompt asking for it again is a second
+ * try, never typed (no automatic retry); a prompt naming it may confirm it once. */
+static void conv_mark_given(struct conv_wait *w, const char *cmd)
+{
+    for (size_t i = 0; i < CONV_MAX_ANSWERS; i++) {
+        const char *key = w->o->answers[i].key;
+        if (!key)
+            continue;
+        for (const char *p = strchr(cmd, CONV_SECRET_MARK); p;
+             p = strchr(p + 1, CONV_SECRET_MARK)) {
+            size_t kl = strlen(key);
+            if (strncmp(p + 1, key, kl) == 0 && p[1 + kl] == CONV_SECRET_MARK) {
+                w->answered[w->o->answers[i].kind] = true;
+                break;
+            }
+        }
+    }
+}
+
+static bool conv_back_at_prompt(void *ud)
+{
+    struct conv *c = ud;
+    return c->closed || (c->len > c->line_start && luna_ends_with_prompt(c->cap + c->line_start));
+}
+
+/* Leaves a pending prompt without typing into it: an interrupt, then lunacm's prompt must come
+ * back. When it does not, the session is marked broken (never typed into again; the owner
+ * closes it). Returns true (the command was abandoned). */
+static bool conv_abandon(struct conv *c)
+{
+    char saved[400];
+    snprintf(saved, sizeof saved, "%.399s", c->errmsg);
+    if (!c->closed && conv_send_interrupt(c) == CONV_OK) {
+        struct timespec deadline = waitset_deadline_in(CONV_ABANDON_MS);
+        waitset_run_until(c->ws, conv_back_at_prompt, c, &deadline);
+    }
+    if (!conv_back_at_prompt(c) || c->closed)
+        c->broken = true;
+    snprintf(c->errmsg, sizeof c->errmsg, "%s; the command was interrupted%s", saved,
+             c->broken ? " and the session is closed" : "");
+    return true;
+}
+
 enum conv_error conv_command(struct conv *c, const char *cmd, const struct conv_opts *opts,
                              struct conv_result *r)
 {
@@ -615,17 +850,23 @@ enum conv_error conv_command(struct conv *c, const char *cmd, const struct conv_
     w.deadline = waitset_deadline_in(timeout);
 
     if (cmd) {
-        char *line = NULL;
+        char *line = NULL, *shown = NULL;
         if (w.o->end == CONV_END_SHELL_MARKER) {
             size_t n = strlen(cmd) + sizeof("; echo " CONV_MARKER "$?__");
             line = malloc(n);
             if (line)
                 snprintf(line, n, "%s; echo " CONV_MARKER "$?__", cmd);
+            w.err = line ? CONV_OK : CONV_E_IO;
         } else {
-            line = strdup(cmd);
+            w.err = conv_expand(c, cmd, &line, &shown);
+            conv_mark_given(&w, cmd);
         }
-        w.err = line ? conv_type(c, line, line) : CONV_E_IO;
+        if (w.err == CONV_OK)
+            w.err = conv_type(c, line, shown ? shown : line);
+        if (line)
+            explicit_bzero(line, strlen(line));
         free(line);
+        free(shown);
         w.answered_len = c->len;
         if (w.err != CONV_OK)
             goto out;
@@ -657,6 +898,10 @@ enum conv_error conv_command(struct conv *c, const char *cmd, const struct conv_
                  w.what);
         break;
     }
+    /* Left waiting at a prompt nothing was typed into: interrupt it, never type into it. */
+    if (w.err == CONV_E_UNEXPECTED_PROMPT || w.err == CONV_E_REPROMPT ||
+        w.err == CONV_E_NO_SECRET)
+        r->abandoned = conv_abandon(c);
 out:
     c->active = false;
     if (!w.done)

@@ -8,11 +8,15 @@
  * structure (the lunacm prompt, our own shell marker, a quiet period, the stream closing),
  * never on Luna wording beyond what luna_parse.h recognises.
  *
- * Secrets: a password is asked from the secret callback only when a password prompt appears
- * and the command's options name a secret for it; it is typed once and never re-sent (a
- * second prompt after a failed login ends the command with an error, no automatic retry). It
- * is never passed to the line callback: the typed line is reported as "********", and any
- * echo of it in received text is replaced by "********" too. */
+ * Secrets go where the vendor puts them: as options of the command typed into the
+ * interactive session (CONV_SECRET(key) in the command text, expanded from the secret
+ * callback, reported as "********"). A prompt that waits for input is answered only when its
+ * own words name a kind of secret the command's options allow (struct conv_opts.answers),
+ * never by its position; each kind is typed once and never re-sent (a second prompt for it
+ * ends the command: no automatic retry). A prompt rotwiz cannot match gets nothing typed:
+ * the operator may answer it by hand (ask_prompt callback), else the command is abandoned
+ * with an interrupt, and a session left at an unknown prompt is never typed into again.
+ * Secrets never reach the line callback; their echo in received text is masked too. */
 #ifndef ROTWIZ_CONV_H
 #define ROTWIZ_CONV_H
 #include <stdbool.h>
@@ -33,6 +37,8 @@ struct conv;
     X(CONV_E_CLOSED, "connection closed")                                                      \
     X(CONV_E_NO_SECRET, "password prompt without a secret to give")                            \
     X(CONV_E_REPROMPT, "asked for a password again (not retried)")                             \
+    X(CONV_E_UNEXPECTED_PROMPT, "a prompt rotwiz may not answer")                              \
+    X(CONV_E_REFUSED, "refused to type a control character")                                   \
     X(CONV_E_IO, "write failed")
 
 enum conv_error {
@@ -55,6 +61,11 @@ struct conv_callbacks {
     /* `Please attend to the PED.` was printed: the PED wants keys now. TIMEOUT_S is the PED
      * key prompt timeout and DEADLINE (CLOCK_MONOTONIC) when it expires. */
     void (*ped)(void *ud, const char *host, int timeout_s, const struct timespec *deadline);
+    /* A prompt rotwiz cannot answer by its words (PROMPT, verbatim) waits on HOST; EXPECTED
+     * says what the command may be asked for. Fills BUF with what the operator typed by hand
+     * and returns true, or returns false (batch, or declined): then nothing is typed. */
+    bool (*ask_prompt)(void *ud, const char *host, const char *prompt, const char *expected,
+                       char *buf, size_t len);
     void *ud;
 };
 
@@ -77,18 +88,32 @@ enum conv_end {
                                  and waits for that marker with the exit status */
     CONV_END_QUIET,           /* no output for quiet_ms (after at least one byte) */
     CONV_END_CLOSED,          /* the stream closes (the program exited) */
-    CONV_END_SECRETS_TYPED    /* every secret in secret_keys has been typed */
+    CONV_END_SECRETS_TYPED,   /* end_after_typed prompts have been answered */
+    CONV_END_INPUT_PROMPT     /* a prompt waits for input (a menu): the caller answers it */
 };
 
-#define CONV_MAX_SECRETS 4
+/* In a command's text, the secret of secrets-file key KEY typed as an option value: expanded
+ * from the secret callback when typed, "********" in every record. */
+#define CONV_SECRET(key) "\001" key "\001"
+
+#define CONV_MAX_ANSWERS 4
+/* A kind of secret a command may be asked for at a prompt, and the secrets-file key of it. */
+struct conv_answer_rule {
+    enum luna_secret_kind kind;
+    const char *key;
+};
+
 /* How to run one command. Zero-initialised = a lunacm command, no confirmation, no secret. */
 struct conv_opts {
     enum conv_end end;
     bool confirmed;           /* answer `proceed` to the proceed/quit question; else `quit` */
-    /* Secrets (secrets-file keys) to type at successive password prompts, in order. A prompt
-     * beyond the list ends the command (CONV_E_NO_SECRET, or CONV_E_REPROMPT when a password
-     * was already typed: never retried). */
-    const char *secret_keys[CONV_MAX_SECRETS];
+    /* Prompts this command may be answered at, by what their words ask for. A confirmation
+     * prompt ("re-enter", "confirm") gets the secret typed just before, once. */
+    struct conv_answer_rule answers[CONV_MAX_ANSWERS];
+    /* What a prompt naming only "a password" means for this program (LUNA_SK_NONE: nothing;
+     * set only for a program that has a single kind of password, like rbs). */
+    enum luna_secret_kind generic;
+    size_t end_after_typed;   /* CONV_END_SECRETS_TYPED: prompts to answer before the end */
     long timeout_ms;          /* 0 = timeouts.command_ms */
     const char *what;         /* for messages, e.g. "the Backup HSM login"; NULL = command */
 };
@@ -102,7 +127,10 @@ struct conv_result {
     bool confirm_seen;        /* the proceed/quit question was asked */
     bool proceeded;           /* ...and answered `proceed` */
     bool ped_seen;            /* `Please attend to the PED.` appeared */
-    size_t secrets_typed;     /* how many passwords were typed */
+    size_t secrets_typed;     /* how many prompts were answered */
+    bool hand_answered;       /* the operator answered a prompt by hand */
+    char prompt[256];         /* CONV_E_UNEXPECTED_PROMPT/REPROMPT: the prompt, verbatim */
+    bool abandoned;           /* the command was interrupted at a prompt (nothing typed) */
 };
 
 /* A conversation over STREAM (not owned) registered in WS under the transcript tag HOST
@@ -128,15 +156,19 @@ enum conv_error conv_start_program(struct conv *c, const char *cmdline, long tim
  * it answered, which consumes the login banner and leaves the shell idle at its prompt, so
  * the next command's output is not mixed with type-ahead. */
 enum conv_error conv_shell_sync(struct conv *c, long timeout_ms);
-/* Types one line as is (e.g. a menu choice) and reports it. Not for secrets. */
+/* Types one line as is (e.g. a menu choice) and reports it. Not for secrets. A line with a
+ * control character (a newline would start a second command) is refused: CONV_E_REFUSED. */
 enum conv_error conv_send_line(struct conv *c, const char *text);
 /* Types Ctrl-C (e.g. to leave a prompt the flow will not answer); reported as "^C". */
 enum conv_error conv_send_interrupt(struct conv *c);
 /* The message of the last error ("timed out after 120 s waiting for the lunacm prompt after
  * `slot list` on source"). Empty after success. */
 const char *conv_error_message(const struct conv *c);
-/* True once the stream closed. */
+/* True once the stream closed, or the session was abandoned at a prompt it could not leave
+ * (nothing may be typed into it any more: close it). */
 bool conv_closed(const struct conv *c);
+/* True when the session waits at lunacm's prompt (safe to type the next command, or `exit`). */
+bool conv_at_luna_prompt(const struct conv *c);
 /* The transcript tag. */
 const char *conv_host(const struct conv *c);
 /* Frees R's output and clears R. */

@@ -28,13 +28,14 @@ int core_ask(const struct core_sink *sink, const struct core_ask *q, struct core
 
 const char *ped_key_name(enum ped_key key)
 {
-    static const char *const names[] = {"blue", "red", "black", "orange"};
-    return (unsigned)key < 4 ? names[key] : "?";
+    static const char *const names[] = {"blue", "red", "black", "orange",
+                                        "the key the PED screen asks for"};
+    return (unsigned)key <= PED_KEY_ANY ? names[key] : "?";
 }
 
 const char *ped_key_role(enum ped_key key)
 {
     static const char *const roles[] = {"HSM Security Officer", "cloning domain", "Crypto Officer",
-                                        "Remote PED Vector"};
-    return (unsigned)key < 4 ? roles[key] : "?";
+                                        "Remote PED Vector", "as the PED's screen names it"};
+    return (unsigned)key <= PED_KEY_ANY ? roles[key] : "?";
 }

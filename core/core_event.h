@@ -39,7 +39,11 @@ enum tx_direction { TX_SENT = 0, TX_RECEIVED, TX_INFO };
 enum step_state { STEP_PENDING = 0, STEP_CURRENT, STEP_DONE, STEP_FAILED, STEP_SKIPPED };
 
 /* PED key colours, in the PED's meaning. */
-enum ped_key { PED_KEY_BLUE = 0, PED_KEY_RED, PED_KEY_BLACK, PED_KEY_ORANGE };
+enum ped_key { PED_KEY_BLUE = 0, PED_KEY_RED, PED_KEY_BLACK, PED_KEY_ORANGE,
+               PED_KEY_ANY /* the step cannot know: the key the PED screen asks for */ };
+/* Whose key it is: the Backup HSM, the k570 the flow works on, or the source k570 (whose black
+ * key also guards the backup partition at a restore). */
+enum ped_hsm { PED_HSM_APPLIANCE = 0, PED_HSM_BACKUP, PED_HSM_SOURCE };
 #define PED_MAX_KEYS 8
 
 /* One step as the UI shows it. */
@@ -76,6 +80,9 @@ struct core_event {
             size_t key_count;
             size_t current;                    /* index of the key wanted now */
             const char *device;                /* which HSM asks ("source k570", "Backup HSM") */
+            const char *key_for[PED_MAX_KEYS]; /* per key: whose it is ("the Backup HSM
+                                                  (serial 7001234)") */
+            const char *where;                 /* where the PED must be ("at the workstation") */
             int timeout_s;                     /* PED key prompt timeout */
             struct timespec deadline;          /* CLOCK_MONOTONIC time the prompt times out */
         } ped;
@@ -153,7 +160,7 @@ void core_emit(const struct core_sink *sink, struct core_event *ev);
 /* Calls sink->ask; returns ASK_UNAVAILABLE when the sink cannot ask. */
 int core_ask(const struct core_sink *sink, const struct core_ask *q, struct core_answer *a);
 
-/* "blue" / "red" / "black" / "orange". */
+/* "blue" / "red" / "black" / "orange" / "the key the PED screen asks for". */
 const char *ped_key_name(enum ped_key key);
 /* What the key is for: "HSM Security Officer", "cloning domain", "Crypto Officer",
  * "Remote PED Vector". */

@@ -62,6 +62,9 @@ struct event_copy *event_copy_new(const struct core_event *src)
         break;
     case EV_PED_PROMPT:
         ev->u.ped.device = own_str(o, src->u.ped.device);
+        ev->u.ped.where = own_str(o, src->u.ped.where);
+        for (size_t i = 0; i < PED_MAX_KEYS; i++)
+            ev->u.ped.key_for[i] = own_str(o, src->u.ped.key_for[i]);
         break;
     case EV_FLOW_STARTED: {
         ev->u.flow.flow_id = own_str(o, src->u.flow.flow_id);

@@ -124,6 +124,14 @@ static size_t back_target(const struct flow_ctx *fx, size_t i)
     return i;
 }
 
+/* The conditions steps.conf's `when` names. An unknown name never holds. */
+static bool flow_condition(const struct flow_ctx *fx, const char *name)
+{
+    if (strcmp(name, "appliance_rpv_needed") == 0)
+        return fx->appliance_rpv_needed;
+    return false;
+}
+
 /* Runs step I. Returns 0, 1 (go back) or an exit code. */
 static int run_step(struct flow_ctx *fx, size_t i)
 {
@@ -131,8 +139,14 @@ static int run_step(struct flow_ctx *fx, size_t i)
     flow_action_fn *act = flow_action_find(s->action);
     fx->current = i;
     fx->step = s;
-    flow_ped_expect(fx, s->ped, s->ped_count);
+    flow_ped_expect(fx, s->ped, s->ped_hsm, s->ped_count);
     refresh_view(fx, i);
+    if (s->when && !flow_condition(fx, s->when)) {
+        /* a conditional step (an RPV to create) that the facts found so far do not call for */
+        set_step_state(fx, i, STEP_SKIPPED);
+        flow_journal_decision(fx, fx->views[i].title, "not needed");
+        return 0;
+    }
     set_step_state(fx, i, STEP_CURRENT);
     flow_journal_step_start(fx, s->id, fx->views[i].title);
     for (;;) {
@@ -198,7 +212,8 @@ static void teardown(struct flow_ctx *fx)
 {
     for (int r = 0; r < MODEL_ROLES; r++) {
         struct flow_appliance *a = &fx->app[r];
-        if (a->conv && a->lunacm_running && !conv_closed(a->conv))
+        /* `exit` only at lunacm's own prompt: never typed into a pending question */
+        if (a->conv && a->lunacm_running && conv_at_luna_prompt(a->conv))
             conv_send_line(a->conv, "exit");
         conv_free(a->conv);
         stream_free(a->shell);

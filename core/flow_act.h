@@ -9,9 +9,10 @@
 
 #define FLOW_ACTIONS(X)                                                                      \
     X(none) X(check_backup_hsm) X(client_check) X(rbs_config) X(rbs_genkey) X(rbs_start)     \
-    X(pedserver_start) X(check_pedserver) X(ws_rpv_init) X(ws_ped_connect)                   \
+    X(pedserver_start) X(check_pedserver) X(ws_so_login) X(ws_ped_link)                      \
     X(ssh_connect) X(upload_cert) X(vtl_register) X(lunacm_slots) X(net_admin_slot)          \
-    X(rpv_init) X(ped_connect) X(slot_set_user) X(co_login) X(logout)                        \
+    X(appliance_ped_link) X(rpv_init) X(appliance_ped_connect) X(slot_set_user) X(co_login)  \
+    X(logout)                                                                                \
     X(record_source) X(archive_backup) X(verify_backup) X(check_target_empty)                \
     X(archive_restore) X(verify_restore) X(clear_target)                                     \
     X(read_workstation) X(read_appliances)
@@ -20,9 +21,13 @@
 FLOW_ACTIONS(FLOW_ACTION_DECL)
 #undef FLOW_ACTION_DECL
 
-/* `ped set -ip <workstation> -port <ped port>`, `ped connect`, then `ped show` must name them.
- * WHO names the HSM for messages. */
-int flow_ped_connect(struct flow_ctx *fx, struct conv *c, const char *who);
+/* `ped set -ip <workstation> -port <ped port>` on CONV; WHO names the HSM for messages. */
+int flow_ped_set(struct flow_ctx *fx, struct conv *c, const char *who);
+/* `ped show` must name the workstation's address and PED port. */
+int flow_ped_show_check(struct flow_ctx *fx, struct conv *c, const char *who);
+/* `ped connect`: *connected tells whether it succeeded; a refusal is not a failure here (the
+ * caller decides), only a broken session or a timeout is. */
+int flow_ped_connect_try(struct flow_ctx *fx, struct conv *c, const char *who, bool *connected);
 
 /* Opens SSH to the k570 of ROLE, verifying its host key, and a PTY shell. */
 int flow_ssh_open(struct flow_ctx *fx, enum appliance_role role);

@@ -7,16 +7,6 @@
 #include <string.h>
 #include <strings.h>
 
-/* True when some line mentions an object field the parser should have read. */
-static bool mentions_objects(const char *text)
-{
-    for (const char *p = text; *p; p++)
-        if (strncasecmp(p, "handle", 6) == 0 || strncasecmp(p, "label:", 6) == 0 ||
-            strncasecmp(p, "object type", 11) == 0)
-            return true;
-    return false;
-}
-
 int flow_partition_contents(struct flow_ctx *fx, enum appliance_role role,
                             struct luna_objects *objs, bool *certain)
 {
@@ -26,39 +16,44 @@ int flow_partition_contents(struct flow_ctx *fx, enum appliance_role role,
     if (rc == 0) {
         luna_parse_partition_contents(r.output, objs);
         /* Never take "I could not read it" for "empty": a restore depends on it. */
-        *certain = !objs->truncated && (objs->count > 0 || !mentions_objects(r.output));
+        *certain = luna_contents_certain(objs);
     }
     conv_result_free(&r);
     return rc;
 }
 
-/* `partition archive contents` of the backup partition. *exists is false when lunacm
- * refused (no such partition); a refusal is not a failure here. */
-static int backup_contents(struct flow_ctx *fx, struct luna_objects *objs, bool *exists)
+/* `partition archive contents` of the backup partition (not in the vendor procedure: rotwiz's
+ * own check; what it logs in with is UNKNOWN, so in PED mode the key is "the one the PED asks
+ * for" and in password mode only a prompt that names the partition password is answered).
+ * *exists is false when lunacm refused (no such partition); a refusal is not a failure here.
+ * *certain is true when the listing was read completely (luna_contents_certain). */
+static int backup_contents(struct flow_ctx *fx, struct luna_objects *objs, bool *exists,
+                           bool *certain)
 {
     struct flow_appliance *a = &fx->app[fx->role];
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "partition archive contents -slot %ld -partition %s", a->net_slot,
-             fx->cfg.backup.partition);
-    /* listing logs in to the backup partition: its password, or its black key */
+    char *cmd = NULL;
+    if (asprintf(&cmd, "partition archive contents -s %ld -partition %s%s", a->net_slot,
+                 fx->cfg.backup.partition,
+                 fx->ped ? "" : " -password " CONV_SECRET("backup_partition_password")) < 0)
+        return flow_fail(fx, EXIT_HSM, NULL, "Out of memory.");
     struct conv_opts o = {.timeout_ms = fx->ped ? fx->timeouts.ped_op_ms : 0,
-                          .what = "listing the backup partition"};
-    if (fx->ped) {
-        static const enum ped_key black[] = {PED_KEY_BLACK};
-        flow_ped_expect(fx, black, 1);
-    } else {
-        o.secret_keys[0] = "backup_partition_password";
-    }
+                          .what = "listing the backup partition",
+                          .answers = {{LUNA_SK_PARTITION, "backup_partition_password"}}};
+    flow_ped_expect_one(fx, PED_KEY_ANY, PED_HSM_BACKUP);
     struct conv_result r = {0};
     enum conv_error e = conv_command(a->conv, cmd, &o, &r);
+    free(cmd);
     int rc = 0;
+    memset(objs, 0, sizeof *objs);
+    *exists = *certain = false;
     if (e != CONV_OK) {
         rc = flow_fail_conv(fx, a->conv, e);
     } else {
         *exists = r.luna.found && r.luna.ok;
-        memset(objs, 0, sizeof *objs);
-        if (*exists)
+        if (*exists) {
             luna_parse_partition_contents(r.output, objs);
+            *certain = luna_contents_certain(objs);
+        }
     }
     conv_result_free(&r);
     return rc;
@@ -133,17 +128,45 @@ static bool same_objects(const struct luna_objects *a, const struct luna_objects
     return true;
 }
 
-/* Before a backup: a partition of that name left on the Backup HSM. An empty one is what a
- * failed backup leaves behind: it is replaced (-replace) after saying so. A full one is
- * another backup: replacing it destroys it, so it takes a typed confirmation (never batch). */
+/* Asks (wizard) for the typed partition name before -replace destroys what is there; batch
+ * mode refuses. WHY says what rotwiz knows of the partition. */
+static int confirm_replace(struct flow_ctx *fx, const char *why, size_t count)
+{
+    const char *name = fx->cfg.backup.partition;
+    if (fx->req->batch)
+        return flow_fail(fx, EXIT_PRECONDITION, "Choose another backup.partition in the "
+                         "configuration, or replace it from the wizard.",
+                         "The Backup HSM already holds a partition '%s' (%s); batch mode never "
+                         "replaces it.", name, why);
+    char prompt[512];
+    snprintf(prompt, sizeof prompt, "The Backup HSM already holds the partition '%s' (%s, %zu "
+             "objects read). Replacing it destroys that backup. Type the partition name to "
+             "replace it.", name, why, count);
+    struct core_ask q = {.type = ASK_TYPED_CONFIRM, .title = "Replace an existing backup?",
+                         .prompt = prompt, .expected = name};
+    struct core_answer a = {0};
+    if (core_ask(fx->sink, &q, &a) != ASK_ANSWERED || strcmp(a.text, name) != 0)
+        return flow_fail(fx, EXIT_CANCELLED, "Choose another backup.partition.",
+                         "The existing backup partition '%s' was not replaced.", name);
+    flow_journal_confirmation(fx, fx->step->id, "replace existing backup partition", a.text);
+    fx->replace_backup = true;
+    return 0;
+}
+
+/* Before a backup: a partition of that name left on the Backup HSM. -replace only with proof:
+ * a listing read completely that shows no objects (what a failed backup leaves), or a partial
+ * backup of this very source (its objects matched by Object UID). A complete backup of the
+ * source is kept. Anything else takes the typed name (wizard) or stops (batch). */
 static int decide_replace(struct flow_ctx *fx)
 {
     struct luna_objects objs;
-    bool exists = false;
-    int rc = backup_contents(fx, &objs, &exists);
+    bool exists = false, certain = false;
+    int rc = backup_contents(fx, &objs, &exists, &certain);
     if (rc || !exists)
         return rc;
     const char *name = fx->cfg.backup.partition;
+    if (!certain)
+        return confirm_replace(fx, "its listing could not be read completely", objs.count);
     const struct luna_object *missing;
     /* only the very objects of this source (same UIDs) make a backup ours to keep or redo */
     size_t matched = objects_matched(&fx->source_objects, &objs, true, &missing);
@@ -172,64 +195,69 @@ static int decide_replace(struct flow_ctx *fx)
         fx->replace_backup = true;
         return 0;
     }
-    if (fx->req->batch)
-        return flow_fail(fx, EXIT_PRECONDITION, "Choose another backup.partition in the "
-                         "configuration, or replace it from the wizard.",
-                         "The Backup HSM already holds a partition '%s' with %zu objects.", name,
-                         objs.count);
-    struct core_ask q = {.type = ASK_TYPED_CONFIRM, .title = "Replace an existing backup?",
-                         .prompt = "The Backup HSM already holds this partition with objects. "
-                                   "Replacing it destroys that backup. Type the partition name "
-                                   "to replace it.",
-                         .expected = name};
-    struct core_answer a = {0};
-    if (core_ask(fx->sink, &q, &a) != ASK_ANSWERED || strcmp(a.text, name) != 0)
-        return flow_fail(fx, EXIT_CANCELLED, "Choose another backup.partition.",
-                         "The existing backup partition '%s' was not replaced.", name);
-    flow_journal_confirmation(fx, fx->step->id, "replace existing backup partition", a.text);
-    fx->replace_backup = true;
-    return 0;
+    return confirm_replace(fx, "objects that are not all this source's", objs.count);
+}
+
+/* The archive command of the vendor procedure: password HSMs give the domain and both
+ * secrets as options (typed into lunacm, masked), PED HSMs only the slot and the name. */
+static char *archive_command(struct flow_ctx *fx, const char *verb, bool replace)
+{
+    struct flow_appliance *a = &fx->app[fx->role];
+    char *cmd = NULL;
+    int n;
+    if (fx->ped)
+        n = asprintf(&cmd, "partition archive %s -s %ld -partition %s%s", verb, a->net_slot,
+                     fx->cfg.backup.partition, replace ? " -replace" : "");
+    else
+        n = asprintf(&cmd, "partition archive %s -s %ld -partition %s -do %s -sop %s -pas %s%s",
+                     verb, a->net_slot, fx->cfg.backup.partition,
+                     fx->cfg.backup.domain ? fx->cfg.backup.domain : "",
+                     CONV_SECRET("backup_so_password"),
+                     CONV_SECRET("backup_partition_password"), replace ? " -replace" : "");
+    return n < 0 ? NULL : cmd;
+}
+
+/* What an archive command may be asked for at a prompt, by the prompt's own words. */
+static void archive_answers(struct conv_opts *o)
+{
+    o->answers[0] = (struct conv_answer_rule){LUNA_SK_SO, "backup_so_password"};
+    o->answers[1] = (struct conv_answer_rule){LUNA_SK_PARTITION, "backup_partition_password"};
+    o->answers[2] = (struct conv_answer_rule){LUNA_SK_DOMAIN, "backup_domain"};
 }
 
 int act_archive_backup(struct flow_ctx *fx, const struct flow_step_def *step)
 {
-    struct flow_appliance *a = &fx->app[fx->role];
     if (!fx->have_source_objects)
         return flow_fail(fx, EXIT_PRECONDITION, NULL, "The source objects were not recorded.");
+    if (!fx->ped && !fx->cfg.backup.domain)
+        return flow_fail(fx, EXIT_USAGE, "Set backup.domain in the configuration.",
+                         "A password-authenticated backup needs the cloning domain.");
     int rc = decide_replace(fx);
     if (rc || fx->backup_already_done)
         return rc;
-    char cmd[512];
-    int n = snprintf(cmd, sizeof cmd, "partition archive backup -slot %ld -partition %s",
-                     a->net_slot, fx->cfg.backup.partition);
-    if (!fx->ped && fx->cfg.backup.domain)
-        n += snprintf(cmd + n, sizeof cmd - (size_t)n, " -domain %s", fx->cfg.backup.domain);
-    if (fx->replace_backup)
-        snprintf(cmd + n, sizeof cmd - (size_t)n, " -replace");
-    /* Passwords are typed at lunacm's prompts, never put on the command line: the Backup HSM
-     * SO's first, then the new partition's (and its confirmation). */
+    char *cmd = archive_command(fx, "backup", fx->replace_backup);
+    if (!cmd)
+        return flow_fail(fx, EXIT_HSM, NULL, "Out of memory.");
     struct conv_opts o = {.timeout_ms = fx->ped ? fx->timeouts.ped_op_ms : 0,
                           .what = "the archive backup"};
-    flow_ped_expect(fx, step->ped, step->ped_count);
-    if (!fx->ped) {
-        o.secret_keys[0] = "backup_so_password";
-        o.secret_keys[1] = "backup_partition_password";
-        o.secret_keys[2] = "backup_partition_password";
-    }
+    archive_answers(&o);
+    flow_ped_expect(fx, step->ped, step->ped_hsm, step->ped_count);
     struct conv_result r = {0};
-    rc = flow_lunacm_ok(fx, a->conv, cmd, &o, &r, "The archive backup");
+    rc = flow_lunacm_ok(fx, fx->app[fx->role].conv, cmd, &o, &r, "The archive backup");
+    free(cmd);
     conv_result_free(&r);
     if (rc == 0) {
         fx->replace_backup = false;
         return 0;
     }
-    if (rc == EXIT_HSM) {
+    if (rc == EXIT_HSM && !conv_closed(fx->app[fx->role].conv)) {
         /* a failed cloning leaves the new partition behind, empty: say so */
         struct luna_objects objs;
-        bool exists = false;
+        bool exists = false, certain = false;
         char cause[sizeof fx->cause];
         snprintf(cause, sizeof cause, "%s", fx->cause);
-        if (backup_contents(fx, &objs, &exists) == 0 && exists && objs.count == 0) {
+        if (backup_contents(fx, &objs, &exists, &certain) == 0 && exists && certain &&
+            objs.count == 0) {
             flow_notice(fx, true, "The failed backup left an EMPTY partition '%s' on the Backup "
                         "HSM; the next run replaces it (-replace).", fx->cfg.backup.partition);
             flow_journal_decision(fx, "empty backup partition left behind", "replace next time");
@@ -241,8 +269,8 @@ int act_archive_backup(struct flow_ctx *fx, const struct flow_step_def *step)
 
 int act_verify_backup(struct flow_ctx *fx, const struct flow_step_def *step)
 {
-    bool exists = false;
-    int rc = backup_contents(fx, &fx->backup_objects, &exists);
+    bool exists = false, certain = false;
+    int rc = backup_contents(fx, &fx->backup_objects, &exists, &certain);
     if (rc)
         return rc;
     if (!exists)
@@ -250,6 +278,10 @@ int act_verify_backup(struct flow_ctx *fx, const struct flow_step_def *step)
                          fx->cfg.backup.partition);
     char why[256];
     flow_journal_objects(fx, "backup", &fx->backup_objects);
+    if (!certain)
+        return flow_fail(fx, EXIT_HSM, "Check the backup by hand (partition archive contents) "
+                         "and tell us its layout.", "%s: the listing of the backup partition "
+                         "could not be read completely.", step->failure);
     if (!same_objects(&fx->source_objects, &fx->backup_objects, why, sizeof why))
         return flow_fail(fx, EXIT_HSM, step->fix, "%s: %s.", step->failure, why);
     fx->have_backup_objects = true;
@@ -274,9 +306,14 @@ int act_check_target_empty(struct flow_ctx *fx, const struct flow_step_def *step
                          "objects; rotwiz will not restore onto it.", objs.count);
     }
     /* what the restore must bring: the backup as it is now */
-    bool exists = false;
-    if ((rc = backup_contents(fx, &fx->backup_objects, &exists)) != 0)
+    bool exists = false, bcertain = false;
+    if ((rc = backup_contents(fx, &fx->backup_objects, &exists, &bcertain)) != 0)
         return rc;
+    if (exists && !bcertain)
+        return flow_fail(fx, EXIT_PRECONDITION, "Check the backup by hand (partition archive "
+                         "contents) and tell us its layout.", "The listing of the backup "
+                         "partition '%s' could not be read completely; rotwiz cannot verify a "
+                         "restore from it.", fx->cfg.backup.partition);
     if (!exists || fx->backup_objects.count == 0)
         return flow_fail(fx, EXIT_PRECONDITION, "Check backup.partition in the configuration "
                          "and that the backup succeeded.", "The Backup HSM holds no backup "
@@ -288,7 +325,6 @@ int act_check_target_empty(struct flow_ctx *fx, const struct flow_step_def *step
 
 int act_archive_restore(struct flow_ctx *fx, const struct flow_step_def *step)
 {
-    (void)step;
     struct flow_appliance *a = &fx->app[fx->role];
     /* the interlock, checked again right before the command */
     struct luna_objects objs;
@@ -299,15 +335,19 @@ int act_archive_restore(struct flow_ctx *fx, const struct flow_step_def *step)
     if (!certain || objs.count > 0)
         return flow_fail(fx, EXIT_PRECONDITION, "Run rotwiz prepare-target first.",
                          "The target partition is not (verifiably) empty; no restore.");
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "partition archive restore -slot %ld -partition %s", a->net_slot,
-             fx->cfg.backup.partition);
+    if (!fx->ped && !fx->cfg.backup.domain)
+        return flow_fail(fx, EXIT_USAGE, "Set backup.domain in the configuration.",
+                         "A password-authenticated restore needs the cloning domain.");
+    char *cmd = archive_command(fx, "restore", false);
+    if (!cmd)
+        return flow_fail(fx, EXIT_HSM, NULL, "Out of memory.");
     struct conv_opts o = {.timeout_ms = fx->ped ? fx->timeouts.ped_op_ms : 0,
                           .what = "the archive restore"};
-    if (!fx->ped)
-        o.secret_keys[0] = "backup_partition_password";
+    archive_answers(&o);
+    flow_ped_expect(fx, step->ped, step->ped_hsm, step->ped_count);
     struct conv_result r = {0};
     rc = flow_lunacm_ok(fx, a->conv, cmd, &o, &r, "The archive restore");
+    free(cmd);
     conv_result_free(&r);
     return rc;
 }

@@ -6,6 +6,7 @@
 #include "ssh_conn.h"
 #include "stream.h"
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define SHELL_ROWS 50
@@ -100,14 +101,25 @@ int act_upload_cert(struct flow_ctx *fx, const struct flow_step_def *step)
     return 0;
 }
 
-/* Runs `vtl listservers` and fills the topology. */
+/* Runs ./vtl with ARGS in the vtl folder, as the vendor does ("Change into the directory
+ * containing the vtl utility", then ./vtl ...). */
+static int vtl_run(struct flow_ctx *fx, enum appliance_role role, const char *args, char *out,
+                   size_t outlen, int *status)
+{
+    char *cmd = NULL;
+    if (asprintf(&cmd, "cd %s && ./vtl %s", fx->app[role].cfg->luna_bin, args) < 0)
+        return flow_fail(fx, EXIT_CONNECT, NULL, "Out of memory.");
+    int rc = k570_exec(fx, role, cmd, out, outlen, status);
+    free(cmd);
+    return rc;
+}
+
+/* Runs `./vtl listservers` and fills the topology. */
 static int vtl_list(struct flow_ctx *fx, enum appliance_role role)
 {
-    struct flow_appliance *a = &fx->app[role];
-    char cmd[600], out[VTL_OUT_MAX];
+    char out[VTL_OUT_MAX];
     int status = -1;
-    snprintf(cmd, sizeof cmd, "%s/vtl listservers", a->cfg->luna_bin);
-    int rc = k570_exec(fx, role, cmd, out, sizeof out, &status);
+    int rc = vtl_run(fx, role, "listservers", out, sizeof out, &status);
     if (rc)
         return rc;
     luna_parse_vtl_listservers(out, &fx->topo.appliances[role].vtl);
@@ -124,21 +136,21 @@ static bool vtl_has(const struct vtl_server_list *l, const char *address)
 
 int act_vtl_register(struct flow_ctx *fx, const struct flow_step_def *step)
 {
-    struct flow_appliance *a = &fx->app[fx->role];
     const char *ws = fx->cfg.workstation.address;
-    char cmd[700], out[VTL_OUT_MAX];
+    char args[300], out[VTL_OUT_MAX];
     int status = -1;
     int rc = vtl_list(fx, fx->role);
     if (rc)
         return rc;
-    /* A server registered earlier may hold an older certificate: register the current one. */
+    /* A server registered earlier may hold an older certificate: register the current one.
+     * (Beyond the vendor procedure, which starts from an appliance that has none.) */
     if (vtl_has(&fx->topo.appliances[fx->role].vtl, ws)) {
-        snprintf(cmd, sizeof cmd, "%s/vtl deleteServer -n %s", a->cfg->luna_bin, ws);
-        if ((rc = k570_exec(fx, fx->role, cmd, out, sizeof out, &status)) != 0)
+        snprintf(args, sizeof args, "deleteServer -n %s", ws);
+        if ((rc = vtl_run(fx, fx->role, args, out, sizeof out, &status)) != 0)
             return rc;
     }
-    snprintf(cmd, sizeof cmd, "%s/vtl addServer -n %s -c server.pem", a->cfg->luna_bin, ws);
-    if ((rc = k570_exec(fx, fx->role, cmd, out, sizeof out, &status)) != 0)
+    snprintf(args, sizeof args, "addserver -n %s -c ~/server.pem", ws);
+    if ((rc = vtl_run(fx, fx->role, args, out, sizeof out, &status)) != 0)
         return rc;
     if ((rc = vtl_list(fx, fx->role)) != 0)
         return rc;
@@ -147,7 +159,7 @@ int act_vtl_register(struct flow_ctx *fx, const struct flow_step_def *step)
     flow_topology_changed(fx, -1);
     if (!ok)
         return flow_fail(fx, EXIT_PRECONDITION, step->fix, "vtl listservers on the %s k570 does "
-                         "not name %s after vtl addServer (exit status %d).",
+                         "not name %s after vtl addserver (exit status %d).",
                          role_tag(fx->role), ws, status);
     return 0;
 }
@@ -270,13 +282,19 @@ int act_net_admin_slot(struct flow_ctx *fx, const struct flow_step_def *step)
     if (rc)
         return rc;
     struct flow_appliance *a = &fx->app[fx->role];
+    /* judged by effect: a first rbs --config answer that did not enable the Backup HSM (a menu
+     * number that toggles) is given once more, then the slot list is read again */
+    if (a->net_slot < 0 && fx->wsn.rbs_configured == 1) {
+        if ((rc = flow_rbs_reselect(fx)) != 0 || (rc = slot_list(fx, fx->role)) != 0)
+            return rc;
+    }
     if (a->net_slot < 0)
         return flow_fail(fx, EXIT_PRECONDITION, step->fix, "%s", step->failure);
     const struct slot *n = model_find_slot(&fx->topo.appliances[fx->role].slots, SLOT_NET_ADMIN);
     return check_firmware(fx, a->user_firmware, n->firmware);
 }
 
-int flow_ped_connect(struct flow_ctx *fx, struct conv *c, const char *who)
+int flow_ped_set(struct flow_ctx *fx, struct conv *c, const char *who)
 {
     char cmd[256], what[128];
     struct conv_result r = {0};
@@ -285,48 +303,159 @@ int flow_ped_connect(struct flow_ctx *fx, struct conv *c, const char *who)
     snprintf(what, sizeof what, "Pointing %s at PEDServer", who);
     int rc = flow_lunacm_ok(fx, c, cmd, NULL, &r, what);
     conv_result_free(&r);
-    if (rc == 0) {
-        snprintf(what, sizeof what, "ped connect on %s", who);
-        rc = flow_lunacm_ok(fx, c, "ped connect", NULL, &r, what);
-        conv_result_free(&r);
-    }
-    if (rc == 0) {
-        snprintf(what, sizeof what, "ped show on %s", who);
-        rc = flow_lunacm_ok(fx, c, "ped show", NULL, &r, what);
-        struct luna_ped_info info;
-        if (rc == 0 && (!luna_parse_ped_info(r.output, &info) ||
-                        strcmp(info.server_ip, fx->cfg.workstation.address) != 0 ||
-                        info.server_port != fx->cfg.workstation.ped_port))
-            rc = flow_fail(fx, EXIT_PRECONDITION, "Check the PED server settings with ped show.",
-                           "ped show on %s does not name %s:%d.", who,
-                           fx->cfg.workstation.address, fx->cfg.workstation.ped_port);
-        conv_result_free(&r);
-    }
     return rc;
 }
 
-int act_rpv_init(struct flow_ctx *fx, const struct flow_step_def *step)
+int flow_ped_show_check(struct flow_ctx *fx, struct conv *c, const char *who)
 {
-    (void)step;
-    struct flow_appliance *a = &fx->app[fx->role];
-    fx->topo.ped = fx->role == ROLE_SOURCE ? PED_AT_SOURCE : PED_AT_TARGET;
-    flow_topology_changed(fx, -1);
-    struct conv_opts o = {.confirmed = true, .timeout_ms = fx->timeouts.ped_op_ms};
+    char what[128];
     struct conv_result r = {0};
-    int rc = flow_lunacm_ok(fx, a->conv, "ped vector init", &o, &r,
-                            "Initializing the Remote PED Vector");
+    snprintf(what, sizeof what, "ped show on %s", who);
+    int rc = flow_lunacm_ok(fx, c, "ped show", NULL, &r, what);
+    struct luna_ped_info info;
+    if (rc == 0 && (!luna_parse_ped_info(r.output, &info) ||
+                    strcmp(info.server_ip, fx->cfg.workstation.address) != 0 ||
+                    info.server_port != fx->cfg.workstation.ped_port))
+        rc = flow_fail(fx, EXIT_PRECONDITION, "Check the PED server settings with ped show.",
+                       "ped show on %s does not name %s:%d.", who, fx->cfg.workstation.address,
+                       fx->cfg.workstation.ped_port);
     conv_result_free(&r);
     return rc;
 }
 
-int act_ped_connect(struct flow_ctx *fx, const struct flow_step_def *step)
+int flow_ped_connect_try(struct flow_ctx *fx, struct conv *c, const char *who, bool *connected)
 {
-    (void)step;
+    struct conv_result r = {0};
+    struct conv_opts o = {.timeout_ms = fx->timeouts.ped_op_ms, .what = "ped connect"};
+    enum conv_error e = conv_command(c, "ped connect", &o, &r);
+    int rc = 0;
+    *connected = false;
+    if (e != CONV_OK)
+        rc = flow_fail_conv(fx, c, e);
+    else if (!r.luna.found)
+        rc = flow_fail(fx, EXIT_HSM, NULL, "ped connect on %s printed no Command Result.", who);
+    else if (r.luna.ok)
+        *connected = true;
+    else {
+        char res[300];
+        luna_result_format(&r.luna, res, sizeof res);
+        flow_notice(fx, true, "ped connect on %s failed (%s).", who, res);
+    }
+    conv_result_free(&r);
+    return rc;
+}
+
+/* Selects slot ID on the k570 of the flow with the vendor's spelling `slot set -s N`. */
+static int slot_set(struct flow_ctx *fx, long id, const char *what)
+{
+    char cmd[64];
+    snprintf(cmd, sizeof cmd, "slot set -s %ld", id);
+    struct conv_result r = {0};
+    int rc = flow_lunacm_ok(fx, fx->app[fx->role].conv, cmd, NULL, &r, what);
+    long now = rc == 0 ? luna_parse_slot_set(r.output) : -1;
+    conv_result_free(&r);
+    if (rc == 0 && now != id)
+        rc = flow_fail(fx, EXIT_HSM, NULL, "lunacm did not confirm slot %ld as the current "
+                       "slot.", id);
+    if (rc == 0)
+        fx->topo.appliances[fx->role].selected_slot = now;
+    return rc;
+}
+
+int act_appliance_ped_link(struct flow_ctx *fx, const struct flow_step_def *step)
+{
+    struct flow_appliance *a = &fx->app[fx->role];
     char who[64];
     snprintf(who, sizeof who, "the %s k570", role_tag(fx->role));
-    int rc = flow_ped_connect(fx, fx->app[fx->role].conv, who);
-    fx->topo.appliances[fx->role].ped_link = rc == 0 ? LINK_UP : LINK_DOWN;
+    if (a->net_slot < 0)
+        return flow_fail(fx, EXIT_PRECONDITION, step->fix, "The %s k570 lists no Net Admin "
+                         "Token Slot.", role_tag(fx->role));
+    int rc = slot_set(fx, a->net_slot, "Selecting the Net Admin Token Slot");
+    if (rc == 0)
+        rc = flow_ped_set(fx, a->conv, who);
+    if (rc == 0) {
+        /* `ped get` is read for the record; its wording is UNKNOWN beyond the one line the
+         * vendor quotes, so nothing is decided on it */
+        struct conv_result r = {0};
+        rc = flow_lunacm_ok(fx, a->conv, "ped get", NULL, &r, "ped get");
+        conv_result_free(&r);
+    }
+    if (rc == 0)
+        rc = flow_ped_show_check(fx, a->conv, who);
+    bool connected = false;
+    if (rc == 0)
+        rc = flow_ped_connect_try(fx, a->conv, who, &connected);
+    if (rc)
+        return rc;
+    fx->topo.appliances[fx->role].ped_link = connected ? LINK_UP : LINK_DOWN;
     flow_topology_changed(fx, -1);
+    if (connected) {
+        flow_notice(fx, false, "%s is connected to PEDServer: its Remote PED Vector works; no "
+                    "new orange key is made.", who);
+        return 0;
+    }
+    /* no usable RPV (or no link): creating one makes the existing orange keys useless, so it
+     * takes the operator's typed confirmation first */
+    char prompt[600];
+    snprintf(prompt, sizeof prompt, "ped connect on %s failed: it has no usable Remote PED "
+             "Vector, or PEDServer cannot be reached (read the transcript). Creating a new RPV "
+             "(role login -name SO, hsm ped vector init) imprints a NEW orange key; the old "
+             "orange keys of this k570 stop working. Type the k570's name (%s) to create it.",
+             who, a->cfg->host);
+    bool allowed = false;
+    for (size_t i = 0; i < fx->req->init_rpv_count; i++)
+        allowed |= strcmp(fx->req->init_rpv[i], a->cfg->host) == 0;
+    rc = flow_confirm_typed(fx, "Create a new Remote PED Vector?", prompt, a->cfg->host, allowed,
+                            "Check PEDServer and the network first; to create a new RPV in "
+                            "batch mode pass --init-rpv with the k570's host.");
+    if (rc)
+        return rc;
+    fx->appliance_rpv_needed = true;
+    return 0;
+}
+
+int act_rpv_init(struct flow_ctx *fx, const struct flow_step_def *step)
+{
+    struct flow_appliance *a = &fx->app[fx->role];
+    fx->topo.ped = fx->role == ROLE_SOURCE ? PED_AT_SOURCE : PED_AT_TARGET;
+    flow_topology_changed(fx, -1);
+    /* the HSM SO is the Admin Token Slot's (beyond the vendor text: the slot made explicit) */
+    int rc = a->admin_slot >= 0 ? slot_set(fx, a->admin_slot, "Selecting the Admin Token Slot")
+                                : 0;
+    struct conv_result r = {0};
+    if (rc == 0) {
+        flow_ped_expect(fx, step->ped, step->ped_hsm, 1);
+        struct conv_opts so = {.timeout_ms = fx->timeouts.ped_op_ms,
+                               .what = "the k570 SO login"};
+        rc = flow_lunacm_ok(fx, a->conv, "role login -name SO", &so, &r, "The k570 SO login");
+        conv_result_free(&r);
+    }
+    if (rc == 0) {
+        /* `proceed` is typed because the operator confirmed this in the step before */
+        flow_ped_expect(fx, step->ped + 1, step->ped_hsm + 1, step->ped_count - 1);
+        struct conv_opts o = {.confirmed = true, .timeout_ms = fx->timeouts.ped_op_ms};
+        rc = flow_lunacm_ok(fx, a->conv, "hsm ped vector init", &o, &r,
+                            "Initializing the Remote PED Vector");
+        conv_result_free(&r);
+    }
+    return rc;
+}
+
+int act_appliance_ped_connect(struct flow_ctx *fx, const struct flow_step_def *step)
+{
+    struct flow_appliance *a = &fx->app[fx->role];
+    char who[64];
+    snprintf(who, sizeof who, "the %s k570", role_tag(fx->role));
+    int rc = a->net_slot >= 0 ? slot_set(fx, a->net_slot, "Selecting the Net Admin Token Slot")
+                              : 0;
+    bool connected = false;
+    if (rc == 0)
+        rc = flow_ped_connect_try(fx, a->conv, who, &connected);
+    fx->topo.appliances[fx->role].ped_link = connected ? LINK_UP : LINK_DOWN;
+    flow_topology_changed(fx, -1);
+    if (rc == 0 && !connected)
+        rc = flow_fail(fx, EXIT_HSM, step->fix, "ped connect on %s failed after the new Remote "
+                       "PED Vector.", who);
     return rc;
 }
 
@@ -335,10 +464,12 @@ int act_slot_set_user(struct flow_ctx *fx, const struct flow_step_def *step)
     struct flow_appliance *a = &fx->app[fx->role];
     if (a->user_slot < 0)
         return flow_fail(fx, EXIT_PRECONDITION, NULL, "No User Token Slot is known yet.");
-    char cmd[64];
-    snprintf(cmd, sizeof cmd, "slot set -slot %ld", a->user_slot);
+    char *cmd = flow_step_command(fx, step);
+    if (!cmd)
+        return flow_fail(fx, EXIT_USAGE, NULL, "Step %s has no command.", step->id);
     struct conv_result r = {0};
     int rc = flow_lunacm_ok(fx, a->conv, cmd, NULL, &r, "Selecting the User Token Slot");
+    free(cmd);
     long now = rc == 0 ? luna_parse_slot_set(r.output) : -1;
     conv_result_free(&r);
     if (rc)
@@ -353,15 +484,19 @@ int act_slot_set_user(struct flow_ctx *fx, const struct flow_step_def *step)
 
 int act_co_login(struct flow_ctx *fx, const struct flow_step_def *step)
 {
-    (void)step;
     struct flow_appliance *a = &fx->app[fx->role];
-    struct conv_opts o = {.secret_keys = {fx->ped ? NULL : "co_password"},
+    char *cmd = flow_step_command(fx, step);
+    if (!cmd)
+        return flow_fail(fx, EXIT_USAGE, NULL, "Step %s has no command.", step->id);
+    /* The password goes where the vendor puts it (-p); spelled without it, only a prompt
+     * asking for a password of this login (the Crypto Officer's) is answered. */
+    struct conv_opts o = {.answers = {{LUNA_SK_CO, "co_password"}}, .generic = LUNA_SK_CO,
                           .timeout_ms = fx->ped ? fx->timeouts.ped_op_ms : 0,
                           .what = "the Crypto Officer login"};
     struct conv_result r = {0};
     /* Tried once. A failure is reported with its code; the operator decides what to do. */
-    int rc = flow_lunacm_ok(fx, a->conv, "role login -name co", &o, &r,
-                            "The Crypto Officer login");
+    int rc = flow_lunacm_ok(fx, a->conv, cmd, &o, &r, "The Crypto Officer login");
+    free(cmd);
     conv_result_free(&r);
     flow_journal_decision(fx, "Crypto Officer login (one try, never retried)",
                           rc == 0 ? "succeeded" : "failed");
@@ -372,14 +507,14 @@ int act_logout(struct flow_ctx *fx, const struct flow_step_def *step)
 {
     (void)step;
     struct flow_appliance *a = &fx->app[fx->role];
-    struct conv_result r = {0};
-    int rc = flow_lunacm_ok(fx, a->conv, "role logout", NULL, &r, "role logout");
-    conv_result_free(&r);
-    if (rc)
-        return rc;
-    struct conv_opts closed = {.end = CONV_END_QUIET};
-    conv_command(a->conv, "exit", &closed, &r);
-    conv_result_free(&r);
+    if (!conv_at_luna_prompt(a->conv))
+        return flow_fail(fx, EXIT_HSM, NULL, "lunacm on the %s k570 is not at its prompt; "
+                         "nothing is typed into it.", role_tag(fx->role));
+    /* "Exit the lunacm utility"; then the shell answering our marker ends the wait (no quiet
+     * period: an event, not a silence) */
+    enum conv_error e = conv_send_line(a->conv, "exit");
+    if (e == CONV_OK)
+        e = conv_shell_sync(a->conv, 0);
     a->lunacm_running = false;
-    return 0;
+    return e == CONV_OK ? 0 : flow_fail_conv(fx, a->conv, e);
 }

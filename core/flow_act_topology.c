@@ -28,7 +28,7 @@ static int read_one(struct flow_ctx *fx, enum appliance_role role)
         char cmd[600], out[8192];
         struct ssh_conn_error err = {0};
         int status = -1;
-        snprintf(cmd, sizeof cmd, "%s/vtl listservers", a->cfg->luna_bin);
+        snprintf(cmd, sizeof cmd, "cd %s && ./vtl listservers", a->cfg->luna_bin);
         flow_line(fx, model_role_name(role), TX_SENT, cmd);
         if (ssh_conn_exec(a->ssh, cmd, out, sizeof out, &status, 0, &err) == 0) {
             flow_line(fx, model_role_name(role), TX_RECEIVED, out);

@@ -100,14 +100,26 @@ static int read_backup_hsm(struct flow_ctx *fx, struct luna_version *client)
     *client = fx->wsn.client;
     luna_parse_slot_list(r.output, &slots);
     conv_result_free(&r);
-    fx->wsn.backup_hsms = slots.count;
-    fx->topo.backup.visible = slots.count > 0;
-    if (slots.count > 0) {
-        const struct slot *s = &slots.slots[0];
-        fx->wsn.backup_slot = s->id;
-        snprintf(fx->topo.backup.model, sizeof fx->topo.backup.model, "%s", s->model);
-        snprintf(fx->topo.backup.firmware, sizeof fx->topo.backup.firmware, "%s", s->firmware);
-        snprintf(fx->topo.backup.serial, sizeof fx->topo.backup.serial, "%s", s->serial);
+    /* The Backup HSM is found by what it says it is (model, description or label naming a
+     * backup HSM), never as "the first slot listed". */
+    const struct slot *found = NULL;
+    size_t n = 0;
+    for (size_t i = 0; i < slots.count; i++) {
+        const struct slot *s = &slots.slots[i];
+        if (strcasestr(s->model, "backup") || strcasestr(s->description, "backup") ||
+            strcasestr(s->label, "backup")) {
+            found = found ? found : s;
+            n++;
+        }
+    }
+    fx->wsn.backup_hsms = n;
+    fx->wsn.backup_slot = n == 1 ? found->id : -1;
+    fx->topo.backup.visible = n == 1;
+    if (n == 1) {
+        snprintf(fx->topo.backup.model, sizeof fx->topo.backup.model, "%s", found->model);
+        snprintf(fx->topo.backup.firmware, sizeof fx->topo.backup.firmware, "%s",
+                 found->firmware);
+        snprintf(fx->topo.backup.serial, sizeof fx->topo.backup.serial, "%s", found->serial);
     }
     flow_topology_changed(fx, -1);
     return 0;
@@ -119,6 +131,10 @@ int act_check_backup_hsm(struct flow_ctx *fx, const struct flow_step_def *step)
     int rc = read_backup_hsm(fx, &v);
     if (rc)
         return rc;
+    if (fx->wsn.backup_hsms > 1)
+        return flow_fail(fx, EXIT_PRECONDITION, "Attach only the Backup HSM to use, then confirm "
+                         "again.", "The workstation sees %zu Backup HSMs; rotwiz will not guess "
+                         "which one to use.", fx->wsn.backup_hsms);
     if (!fx->topo.backup.visible)
         return flow_fail(fx, EXIT_PRECONDITION, step->fix, "%s", step->failure);
     return 0;
@@ -137,8 +153,9 @@ int act_client_check(struct flow_ctx *fx, const struct flow_step_def *step)
         flow_notice(fx, true, "Luna HSM Client %d.%d.%d is older than the recommended 10.4.0.",
                     v.major, v.minor, v.patch);
     if (!fx->topo.backup.visible)
-        return flow_fail(fx, EXIT_PRECONDITION, "Connect the Backup HSM to the workstation.",
-                         "The workstation does not see a Backup HSM.");
+        return flow_fail(fx, EXIT_PRECONDITION, "Connect exactly one Backup HSM to the "
+                         "workstation.", "The workstation sees %zu Backup HSMs (found by model "
+                         "or description); it needs exactly one.", fx->wsn.backup_hsms);
     const struct backup_hsm *b = &fx->topo.backup;
     int maj = 0, min = 0, pat = 0;
     if (!luna_parse_dotted(b->firmware, &maj, &min, &pat))
@@ -152,7 +169,12 @@ int act_client_check(struct flow_ctx *fx, const struct flow_step_def *step)
     return 0;
 }
 
-int act_rbs_config(struct flow_ctx *fx, const struct flow_step_def *step)
+/* `rbs --config`: the menu's wording is UNKNOWN (FORMATS.md §5), so rotwiz never reads it: the
+ * operator reads it and answers (wizard); batch mode answers the Backup HSM's menu number, 1,
+ * when the workstation sees exactly one. Whether a number selects or toggles is unknown too:
+ * the effect is what counts (the k570 sees the Backup HSM through RBS, act_net_admin_slot),
+ * and rotwiz answers once more when it does not. Each wait ends on a prompt's shape. */
+static int rbs_configure(struct flow_ctx *fx, const struct flow_step_def *step)
 {
     struct job *job = NULL;
     struct conv *conv = NULL;
@@ -160,16 +182,14 @@ int act_rbs_config(struct flow_ctx *fx, const struct flow_step_def *step)
     int rc = start_tool(fx, "rbs", args, "rbs", &job, &conv);
     if (rc)
         return rc;
-    struct conv_opts quiet = {.end = CONV_END_QUIET};
+    struct conv_opts menu = {.end = CONV_END_INPUT_PROMPT, .what = "the rbs --config menu"};
     struct conv_result r = {0};
-    enum conv_error e = conv_command(conv, NULL, &quiet, &r);
+    enum conv_error e = conv_command(conv, NULL, &menu, &r);
     char choice[CORE_ANSWER_MAX] = "1";
     if (e != CONV_OK) {
         rc = flow_fail_conv(fx, conv, e);
         goto out;
     }
-    /* The menu's wording is not known: the operator reads it and answers. Batch answers only
-     * when the workstation sees exactly one Backup HSM (read before): its number, 1. */
     if (fx->req->batch) {
         if (fx->wsn.backup_hsms != 1) {
             rc = flow_fail(fx, EXIT_PRECONDITION, "Attach exactly one Backup HSM, or run the "
@@ -180,8 +200,9 @@ int act_rbs_config(struct flow_ctx *fx, const struct flow_step_def *step)
         }
     } else {
         char prompt[2048];
-        snprintf(prompt, sizeof prompt, "%s\n\nType what selects the Backup HSM in this menu "
-                 "(rotwiz then saves with X):", r.output);
+        snprintf(prompt, sizeof prompt, "%s\n\nType what selects the Backup HSM (serial %s) in "
+                 "this menu, or nothing to keep what is selected (rotwiz then saves with X):",
+                 r.output, fx->topo.backup.serial);
         struct core_ask q = {.type = ASK_TEXT, .title = "rbs --config", .prompt = prompt};
         struct core_answer a = {0};
         if (core_ask(fx->sink, &q, &a) != ASK_ANSWERED) {
@@ -190,14 +211,14 @@ int act_rbs_config(struct flow_ctx *fx, const struct flow_step_def *step)
         }
         snprintf(choice, sizeof choice, "%s", a.text);
     }
-    flow_journal_decision(fx, "rbs --config device", choice);
+    flow_journal_decision(fx, "rbs --config device", *choice ? choice : "(kept as saved)");
     conv_result_free(&r);
-    if ((e = conv_command(conv, choice, &quiet, &r)) != CONV_OK) {
+    if (*choice && (e = conv_command(conv, choice, &menu, &r)) != CONV_OK) {
         rc = flow_fail_conv(fx, conv, e);
         goto out;
     }
     conv_result_free(&r);
-    struct conv_opts closed = {.end = CONV_END_CLOSED};
+    struct conv_opts closed = {.end = CONV_END_CLOSED, .what = "rbs --config to exit"};
     if ((e = conv_command(conv, "X", &closed, &r)) != CONV_OK) {
         rc = flow_fail_conv(fx, conv, e);
         goto out;
@@ -206,13 +227,32 @@ int act_rbs_config(struct flow_ctx *fx, const struct flow_step_def *step)
     for (int i = 0; i < 50 && !job_exited(job, &st); i++)
         usleep(20000);
     if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
-        rc = flow_fail(fx, EXIT_PRECONDITION, step->fix, "rbs --config did not finish cleanly "
-                       "(exit status %d).", WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+        rc = flow_fail(fx, EXIT_PRECONDITION, step ? step->fix : NULL, "rbs --config did not "
+                       "finish cleanly (exit status %d).", WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+    fx->wsn.rbs_configured++;
 out:
     conv_result_free(&r);
     conv_free(conv);
     job_free(job);
     return rc;
+}
+
+int act_rbs_config(struct flow_ctx *fx, const struct flow_step_def *step)
+{
+    return rbs_configure(fx, step);
+}
+
+int flow_rbs_reselect(struct flow_ctx *fx)
+{
+    struct flow_workstation *w = &fx->wsn;
+    flow_notice(fx, true, "The k570 sees no Backup HSM through RBS: rotwiz answers rbs --config "
+                "once more (a menu number may toggle rather than select) and restarts RBS.");
+    conv_free(w->rbs_conv);
+    job_free(w->rbs);
+    w->rbs_conv = NULL;
+    w->rbs = NULL;
+    int rc = rbs_configure(fx, NULL);
+    return rc ? rc : act_rbs_start(fx, NULL);
 }
 
 static bool file_exists(const char *path)
@@ -231,7 +271,8 @@ int act_rbs_genkey(struct flow_ctx *fx, const struct flow_step_def *step)
         return 0;
     }
     const char *args[] = {"--genkey", NULL};
-    struct conv_opts o = {.secret_keys = {"rbs_password", "rbs_password"},
+    /* rbs has one kind of password: a prompt for "a password" is the RBS password */
+    struct conv_opts o = {.answers = {{LUNA_SK_RBS, "rbs_password"}}, .generic = LUNA_SK_RBS,
                           .what = "rbs --genkey"};
     struct conv_result r = {0};
     int status = -1;
@@ -273,7 +314,8 @@ int act_rbs_start(struct flow_ctx *fx, const struct flow_step_def *step)
     int rc = start_tool(fx, "rbs", args, "rbs", &w->rbs, &w->rbs_conv);
     if (rc)
         return rc;
-    struct conv_opts o = {.end = CONV_END_SECRETS_TYPED, .secret_keys = {"rbs_password"},
+    struct conv_opts o = {.end = CONV_END_SECRETS_TYPED, .end_after_typed = 1,
+                          .answers = {{LUNA_SK_RBS, "rbs_password"}}, .generic = LUNA_SK_RBS,
                           .what = "rbs s"};
     struct conv_result r = {0};
     enum conv_error e = conv_command(w->rbs_conv, NULL, &o, &r);
@@ -287,13 +329,13 @@ int act_rbs_start(struct flow_ctx *fx, const struct flow_step_def *step)
         return flow_fail(fx, EXIT_CANCELLED, NULL, "Cancelled by the operator.");
     int st = 0;
     if (job_exited(w->rbs, &st))
-        return flow_fail(fx, EXIT_PRECONDITION, step->fix, "RBS exited (status %d) instead of "
+        return flow_fail(fx, EXIT_PRECONDITION, step ? step->fix : NULL, "RBS exited (status %d) instead of "
                          "serving; see the rbs lines in the transcript.",
                          WIFEXITED(st) ? WEXITSTATUS(st) : -1);
     fx->topo.workstation.rbs_listening = flow_port_open(host, port, 500);
     flow_topology_changed(fx, -1);
     if (!fx->topo.workstation.rbs_listening)
-        return flow_fail(fx, EXIT_TIMEOUT, step->fix, "RBS did not open %s:%d within %d s.",
+        return flow_fail(fx, EXIT_TIMEOUT, step ? step->fix : NULL, "RBS did not open %s:%d within %d s.",
                          host, port, RBS_LISTEN_MS / 1000);
     return 0;
 }
@@ -305,7 +347,8 @@ int act_pedserver_start(struct flow_ctx *fx, const struct flow_step_def *step)
     if (!flow_port_open(host, port, 500)) {
         char port_s[16];
         snprintf(port_s, sizeof port_s, "%d", port);
-        const char *args[] = {"-mode", "start", "-port", port_s, NULL};
+        /* as the vendor spells it: PEDServer listens on its own configured port */
+        const char *args[] = {"-mode", "start", NULL};
         struct conv_opts o = {.what = "pedserver -mode start"};
         struct conv_result r = {0};
         int status = -1;
@@ -335,41 +378,87 @@ int act_check_pedserver(struct flow_ctx *fx, const struct flow_step_def *step)
     return 0;
 }
 
-int act_ws_rpv_init(struct flow_ctx *fx, const struct flow_step_def *step)
+/* The workstation's lunacm with the Backup HSM as its current slot. */
+static int ws_backup_slot(struct flow_ctx *fx, struct conv **c)
 {
-    (void)step;
     struct conv_result r = {0};
     int rc = ws_lunacm(fx, &r);
     conv_result_free(&r);
     if (rc)
         return rc;
     if (fx->wsn.backup_slot < 0)
-        return flow_fail(fx, EXIT_PRECONDITION, "Connect the Backup HSM to the workstation.",
-                         "The workstation does not see a Backup HSM.");
+        return flow_fail(fx, EXIT_PRECONDITION, "Connect exactly one Backup HSM to the "
+                         "workstation.", "The workstation does not see one Backup HSM.");
+    *c = fx->wsn.lunacm_conv;
+    if (fx->wsn.backup_slot_set)
+        return 0;
     char cmd[64];
-    struct conv *c = fx->wsn.lunacm_conv;
-    snprintf(cmd, sizeof cmd, "slot set -slot %ld", fx->wsn.backup_slot);
-    if ((rc = flow_lunacm_ok(fx, c, cmd, NULL, &r, "Selecting the Backup HSM")) == 0) {
-        conv_result_free(&r);
-        struct conv_opts so = {.timeout_ms = fx->timeouts.ped_op_ms,
-                               .what = "the Backup HSM SO login"};
-        rc = flow_lunacm_ok(fx, c, "role login -name so", &so, &r, "The Backup HSM SO login");
-    }
-    if (rc == 0) {
-        conv_result_free(&r);
-        struct conv_opts pv = {.confirmed = true, .timeout_ms = fx->timeouts.ped_op_ms};
-        rc = flow_lunacm_ok(fx, c, "ped vector init", &pv, &r,
-                            "Initializing the Backup HSM's Remote PED Vector");
-    }
+    snprintf(cmd, sizeof cmd, "slot set -s %ld", fx->wsn.backup_slot);
+    rc = flow_lunacm_ok(fx, *c, cmd, NULL, &r, "Selecting the Backup HSM");
+    conv_result_free(&r);
+    fx->wsn.backup_slot_set = rc == 0;
+    return rc;
+}
+
+int act_ws_so_login(struct flow_ctx *fx, const struct flow_step_def *step)
+{
+    struct conv *c = NULL;
+    int rc = ws_backup_slot(fx, &c);
+    if (rc)
+        return rc;
+    struct conv_opts so = {.timeout_ms = fx->timeouts.ped_op_ms,
+                           .what = "the Backup HSM SO login"};
+    struct conv_result r = {0};
+    enum conv_error e = conv_command(c, "role login -n so", &so, &r);
+    if (e != CONV_OK)
+        rc = flow_fail_conv(fx, c, e);
+    else if (r.luna.found && !r.luna.ok && r.luna.code == LUNA_CKR_USER_ALREADY_LOGGED_IN)
+        flow_notice(fx, false, "The Backup HSM SO is already logged in.");
+    else
+        rc = flow_lunacm_check(fx, c, &r, "The Backup HSM SO login");
+    (void)step;
     conv_result_free(&r);
     return rc;
 }
 
-int act_ws_ped_connect(struct flow_ctx *fx, const struct flow_step_def *step)
+int act_ws_ped_link(struct flow_ctx *fx, const struct flow_step_def *step)
 {
-    (void)step;
-    struct conv *c = fx->wsn.lunacm_conv;
-    if (!c)
-        return flow_fail(fx, EXIT_PRECONDITION, NULL, "The workstation's lunacm is not running.");
-    return flow_ped_connect(fx, c, "the Backup HSM");
+    struct conv *c = NULL;
+    int rc = ws_backup_slot(fx, &c);
+    bool connected = false;
+    if (rc == 0)
+        rc = flow_ped_set(fx, c, "the Backup HSM");
+    if (rc == 0)
+        rc = flow_ped_connect_try(fx, c, "the Backup HSM", &connected);
+    if (rc == 0 && !connected) {
+        char prompt[512];
+        snprintf(prompt, sizeof prompt, "ped connect on the Backup HSM failed: it has no usable "
+                 "Remote PED Vector, or PEDServer cannot be reached (read the transcript). "
+                 "ped vector -init imprints a NEW orange key; the Backup HSM's old orange keys "
+                 "stop working. Type backup-hsm to create it.");
+        bool allowed = false;
+        for (size_t i = 0; i < fx->req->init_rpv_count; i++)
+            allowed |= strcmp(fx->req->init_rpv[i], "backup-hsm") == 0;
+        rc = flow_confirm_typed(fx, "Create a new Remote PED Vector?", prompt, "backup-hsm",
+                                allowed, "Check PEDServer first; to create a new RPV in batch "
+                                "mode pass --init-rpv backup-hsm.");
+        struct conv_result r = {0};
+        if (rc == 0) {
+            /* `proceed` is typed because the operator confirmed it just now */
+            flow_ped_expect_one(fx, PED_KEY_ORANGE, PED_HSM_BACKUP);
+            struct conv_opts pv = {.confirmed = true, .timeout_ms = fx->timeouts.ped_op_ms};
+            rc = flow_lunacm_ok(fx, c, "ped vector -init", &pv, &r,
+                                "Initializing the Backup HSM's Remote PED Vector");
+            conv_result_free(&r);
+        }
+        if (rc == 0) {
+            flow_ped_expect_one(fx, PED_KEY_ANY, PED_HSM_BACKUP);
+            rc = flow_ped_connect_try(fx, c, "the Backup HSM", &connected);
+        }
+        if (rc == 0 && !connected)
+            rc = flow_fail(fx, EXIT_HSM, step->fix, "ped connect on the Backup HSM failed.");
+    }
+    if (rc == 0)
+        rc = flow_ped_show_check(fx, c, "the Backup HSM");
+    return rc;
 }

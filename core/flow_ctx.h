@@ -42,7 +42,9 @@ struct flow_workstation {
     struct conv *lunacm_conv;
     struct luna_version client;          /* the workstation's Luna client (lunacm banner) */
     long backup_slot;                    /* the Backup HSM's slot on the workstation */
+    bool backup_slot_set;                /* ...made the current slot of its lunacm */
     size_t backup_hsms;                  /* how many the workstation sees */
+    unsigned rbs_configured;             /* rbs --config runs this session */
 };
 
 struct flow_ctx {
@@ -67,7 +69,9 @@ struct flow_ctx {
     const struct flow_step_def *step;    /* the running step */
     size_t ped_prompts;                  /* PED prompts seen since the last expectation */
     enum ped_key ped_expect[PED_MAX_KEYS]; /* keys the next PED operation asks, in order */
+    enum ped_hsm ped_expect_hsm[PED_MAX_KEYS]; /* whose each key is */
     size_t ped_expect_count;
+    bool appliance_rpv_needed;           /* ped connect failed: the k570 needs a new RPV */
     struct flow_appliance app[MODEL_ROLES];
     struct flow_workstation wsn;
     struct luna_objects source_objects;  /* recorded before a backup */
@@ -93,9 +97,22 @@ flow_action_fn *flow_action_find(const char *name);
 int flow_fail(struct flow_ctx *fx, int code, const char *fix, const char *cause, ...)
     __attribute__((format(printf, 4, 5)));
 
-/* The PED keys the next command will ask for, in order (what the PED pane shows). Each step
- * starts with its own list from the step table. */
-void flow_ped_expect(struct flow_ctx *fx, const enum ped_key *keys, size_t count);
+/* The PED keys the next command will ask for, in order, and whose they are (what the PED pane
+ * shows). Each step starts with its own list from the step table. */
+void flow_ped_expect(struct flow_ctx *fx, const enum ped_key *keys, const enum ped_hsm *hsms,
+                     size_t count);
+/* The same with one key whose HSM is HSM (PED_KEY_ANY when the step cannot know the key). */
+void flow_ped_expect_one(struct flow_ctx *fx, enum ped_key key, enum ped_hsm hsm);
+
+/* The step's command template (steps.conf `command`) with {user_slot}, {admin_slot},
+ * {net_slot} and {co_password} (a CONV_SECRET mark) filled. Returns malloc'd text or NULL. */
+char *flow_step_command(struct flow_ctx *fx, const struct flow_step_def *step);
+
+/* The typed confirmation of an irreversible step: the wizard asks the operator to type
+ * EXPECTED; batch mode needs ALLOWED (a command-line option naming it). The confirmation is
+ * journaled (fsynced) before the function returns 0. */
+int flow_confirm_typed(struct flow_ctx *fx, const char *title, const char *prompt,
+                       const char *expected, bool allowed, const char *batch_fix);
 
 /* Maps a conversation error to a failure (timeout 7, cancel 6, closed 3...). */
 int flow_fail_conv(struct flow_ctx *fx, struct conv *c, enum conv_error e);
@@ -119,8 +136,15 @@ void flow_topology_changed(struct flow_ctx *fx, int slots_role);
 int flow_lunacm_ok(struct flow_ctx *fx, struct conv *c, const char *cmd,
                    const struct conv_opts *opts, struct conv_result *r, const char *what);
 
+/* The Command Result check of flow_lunacm_ok, for a command already run. */
+int flow_lunacm_check(struct flow_ctx *fx, struct conv *c, const struct conv_result *r,
+                      const char *what);
+
 /* A k570 by role, with its config; fails (exit 2) when the config has none. */
 struct flow_appliance *flow_appliance(struct flow_ctx *fx, enum appliance_role role);
+
+/* The k570 saw no Backup HSM through RBS: answer rbs --config once more and restart RBS. */
+int flow_rbs_reselect(struct flow_ctx *fx);
 
 /* True when a TCP connection to host:port succeeds within TIMEOUT_MS. */
 bool flow_port_open(const char *host, int port, long timeout_ms);

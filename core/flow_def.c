@@ -32,14 +32,61 @@ static bool flag(const config_setting_t *s, const char *name)
     return config_setting_lookup_bool(s, name, &v) == CONFIG_TRUE && v;
 }
 
-static int parse_ped_key(const char *name, enum ped_key *out)
+/* "backup:orange", "appliance:black", "source:black" or "any". */
+static int parse_ped_key(const char *name, enum ped_key *out, enum ped_hsm *hsm)
 {
+    static const char *const hsms[] = {[PED_HSM_APPLIANCE] = "appliance",
+                                       [PED_HSM_BACKUP] = "backup",
+                                       [PED_HSM_SOURCE] = "source"};
+    *hsm = PED_HSM_APPLIANCE;
+    if (strcmp(name, "any") == 0) {
+        *out = PED_KEY_ANY;
+        return 0;
+    }
+    const char *colon = strchr(name, ':');
+    if (!colon)
+        return -1;
+    int h = 0;
+    for (; h < 3; h++)
+        if (strlen(hsms[h]) == (size_t)(colon - name) &&
+            strncmp(name, hsms[h], (size_t)(colon - name)) == 0)
+            break;
+    if (h == 3)
+        return -1;
+    *hsm = (enum ped_hsm)h;
     for (int k = PED_KEY_BLUE; k <= PED_KEY_ORANGE; k++)
-        if (strcmp(name, ped_key_name((enum ped_key)k)) == 0) {
+        if (strcmp(colon + 1, ped_key_name((enum ped_key)k)) == 0) {
             *out = (enum ped_key)k;
             return 0;
         }
     return -1;
+}
+
+/* VENDOR: a list of quoted vendor commands or sentences (a single string is a list of one). */
+static int load_vendor(const config_setting_t *s, struct flow_step_def *st)
+{
+    const config_setting_t *v = config_setting_get_member(s, "vendor");
+    if (!v)
+        return 0;
+    if (config_setting_type(v) == CONFIG_TYPE_STRING) {
+        st->vendor = calloc(1, sizeof *st->vendor);
+        if (!st->vendor)
+            return -1;
+        st->vendor[0] = strdup(config_setting_get_string(v));
+        st->vendor_count = 1;
+        return 0;
+    }
+    int n = config_setting_length(v);
+    st->vendor = calloc((size_t)n + 1, sizeof *st->vendor);
+    if (!st->vendor)
+        return -1;
+    for (int i = 0; i < n; i++) {
+        const char *t = config_setting_get_string_elem(v, i);
+        if (!t)
+            return -1;
+        st->vendor[st->vendor_count++] = strdup(t);
+    }
+    return 0;
 }
 
 static int read_asset(config_t *cfg, const char *name, char *err, size_t errlen)
@@ -74,6 +121,14 @@ static int load_step(const config_setting_t *s, struct flow_step_def *st, const 
     st->destructive = flag(s, "destructive");
     st->optional = flag(s, "optional");
     st->back = flag(s, "back");
+    st->command = dup_or_null(s, "command");
+    st->when = dup_or_null(s, "when");
+    st->extra = dup_or_null(s, "extra");
+    if (load_vendor(s, st) != 0) {
+        snprintf(err, errlen, "assets/%s:%d: step %s: vendor must be a string or a list of "
+                 "strings", asset, config_setting_source_line(s), st->id);
+        return -1;
+    }
     if (!st->title || !st->instructions || !st->action) {
         snprintf(err, errlen, "assets/%s:%d: step %s needs title, instructions and action", asset,
                  config_setting_source_line(s), st->id);
@@ -82,8 +137,9 @@ static int load_step(const config_setting_t *s, struct flow_step_def *st, const 
     const config_setting_t *ped = config_setting_get_member(s, "ped");
     for (int i = 0; ped && i < config_setting_length(ped) && i < PED_MAX_KEYS; i++) {
         const char *k = config_setting_get_string_elem(ped, i);
-        if (!k || parse_ped_key(k, &st->ped[st->ped_count]) != 0) {
-            snprintf(err, errlen, "assets/%s:%d: step %s: unknown PED key", asset,
+        if (!k || parse_ped_key(k, &st->ped[st->ped_count], &st->ped_hsm[st->ped_count]) != 0) {
+            snprintf(err, errlen, "assets/%s:%d: step %s: unknown PED key (HSM:colour or any)",
+                     asset,
                      config_setting_source_line(ped), st->id);
             return -1;
         }
@@ -156,6 +212,12 @@ void flow_def_free(struct flow_def *def)
         free(s->verifies);
         free(s->failure);
         free(s->fix);
+        free(s->command);
+        free(s->when);
+        free(s->extra);
+        for (size_t v = 0; v < s->vendor_count; v++)
+            free(s->vendor[v]);
+        free(s->vendor);
     }
     free(def->steps);
     free(def->id);

@@ -21,7 +21,13 @@ struct flow_step_def {
     bool optional;
     bool back;           /* going back to this step is safe */
     enum ped_key ped[PED_MAX_KEYS];
+    enum ped_hsm ped_hsm[PED_MAX_KEYS];  /* whose each key is */
     size_t ped_count;
+    char *command;       /* the lunacm command typed, where its spelling varies (may be NULL) */
+    char *when;          /* runs only when this condition holds (core/flow.c), or NULL */
+    char *extra;         /* what rotwiz does beyond the vendor procedure (may be NULL) */
+    char **vendor;       /* the vendor procedure's commands or sentences this step carries out */
+    size_t vendor_count;
 };
 
 struct flow_def {

@@ -52,6 +52,13 @@ int flow_fail_conv(struct flow_ctx *fx, struct conv *c, enum conv_error e)
     case CONV_E_REPROMPT:
         return flow_fail(fx, EXIT_HSM, "Check the password before running again; rotwiz never "
                          "retries a login.", "%s", msg);
+    case CONV_E_UNEXPECTED_PROMPT:
+        return flow_fail(fx, EXIT_HSM, "Answer it by hand in the wizard, or tell us the prompt's "
+                         "words: rotwiz types a secret only into a prompt that names it.",
+                         "%s", msg);
+    case CONV_E_REFUSED:
+        return flow_fail(fx, EXIT_USAGE, "Check the values in the configuration and secrets "
+                         "files for control characters.", "%s", msg);
     default:
         return flow_fail(fx, EXIT_CONNECT, "Check the connection to the device; the step's "
                          "effect is verified again when you run once more.", "%s", msg);
@@ -126,6 +133,13 @@ static enum appliance_role role_of_host(const char *host)
 static bool cb_secret(void *ud, const char *host, const char *key, char *buf, size_t len)
 {
     struct flow_ctx *fx = ud;
+    /* the cloning domain is configuration, not a secret, but answered the same way */
+    if (strcmp(key, "backup_domain") == 0) {
+        if (!fx->cfg.backup.domain)
+            return false;
+        snprintf(buf, len, "%s", fx->cfg.backup.domain);
+        return true;
+    }
     bool per_appliance = strcmp(key, "co_password") == 0;
     int role = per_appliance ? (int)role_of_host(host) : SECRET_NO_ROLE;
     const char *v = secret_get(fx->secrets, key, role);
@@ -138,44 +152,153 @@ static bool cb_secret(void *ud, const char *host, const char *key, char *buf, si
     return true;
 }
 
+/* A prompt no secret of this step matches by its words: the wizard shows it verbatim and the
+ * operator may answer it by hand; batch mode never does (nothing is typed). */
+static bool cb_ask_prompt(void *ud, const char *host, const char *prompt, const char *expected,
+                          char *buf, size_t len)
+{
+    struct flow_ctx *fx = ud;
+    if (fx->req->batch)
+        return false;
+    char text[768];
+    snprintf(text, sizeof text, "lunacm on %s asks:\n\n    %s\n\nrotwiz does not type a secret "
+             "into a prompt whose words it cannot match (this step gives %s). If you know what "
+             "it asks for, type it here by hand; Cancel abandons the command (nothing is "
+             "typed).", host, prompt, expected);
+    struct core_ask q = {.type = ASK_SECRET, .title = "A prompt rotwiz cannot answer",
+                         .prompt = text, .key = NULL};
+    struct core_answer a = {0};
+    bool ok = core_ask(fx->sink, &q, &a) == ASK_ANSWERED && a.text[0];
+    if (ok) {
+        mask_add_secret(fx->masker, a.text);
+        snprintf(buf, len, "%s", a.text);
+        flow_journal_decision(fx, "a prompt rotwiz could not classify", "answered by hand");
+    } else {
+        flow_journal_decision(fx, "a prompt rotwiz could not classify", "not answered");
+    }
+    explicit_bzero(a.text, sizeof a.text);
+    return ok;
+}
+
+/* "the Backup HSM (serial 7001234)" / "the source k570 (serial 1234)". */
+static void ped_hsm_text(struct flow_ctx *fx, enum ped_hsm h, char *buf, size_t len)
+{
+    enum appliance_role role = h == PED_HSM_SOURCE ? ROLE_SOURCE : fx->role;
+    const char *serial = "";
+    if (h == PED_HSM_BACKUP) {
+        serial = fx->topo.backup.serial;
+        snprintf(buf, len, "the Backup HSM%s%s%s", *serial ? " (serial " : "", serial,
+                 *serial ? ")" : "");
+        return;
+    }
+    const struct slot *u = model_find_slot(&fx->topo.appliances[role].slots, SLOT_USER);
+    serial = u ? u->serial : "";
+    snprintf(buf, len, "the %s k570%s%s%s", model_role_name(role), *serial ? " (serial " : "",
+             serial, *serial ? ")" : "");
+}
+
 static void cb_ped(void *ud, const char *host, int timeout_s, const struct timespec *deadline)
 {
     struct flow_ctx *fx = ud;
     struct core_event ev = {.type = EV_PED_PROMPT};
     size_t n = fx->ped_expect_count;
-    for (size_t i = 0; i < n; i++)
+    char key_for[PED_MAX_KEYS][160];
+    for (size_t i = 0; i < n; i++) {
         ev.u.ped.keys[i] = fx->ped_expect[i];
+        ped_hsm_text(fx, fx->ped_expect_hsm[i], key_for[i], sizeof key_for[i]);
+        ev.u.ped.key_for[i] = key_for[i];
+    }
     ev.u.ped.key_count = n;
     ev.u.ped.current = n ? (fx->ped_prompts < n ? fx->ped_prompts : n - 1) : 0;
     fx->ped_prompts++;
-    char device[64];
-    snprintf(device, sizeof device, "%s%s", host,
-             strcmp(host, "workstation") == 0 ? " (Backup HSM)" : " k570");
+    char device[160];
+    if (n)
+        snprintf(device, sizeof device, "%s", key_for[ev.u.ped.current]);
+    else
+        snprintf(device, sizeof device, "%s%s", host,
+                 strcmp(host, "workstation") == 0 ? " (Backup HSM)" : " k570");
     ev.u.ped.device = device;
+    const char *where = fx->topo.ped == PED_AT_SOURCE ? "on the source k570's USB port"
+                        : fx->topo.ped == PED_AT_TARGET ? "on the target k570's USB port"
+                                                        : "at the workstation (PEDServer)";
+    ev.u.ped.where = where;
     ev.u.ped.timeout_s = timeout_s;
     ev.u.ped.deadline = *deadline;
-    if (n) {
-        char text[160];
-        snprintf(text, sizeof text, "PED: present the %s key (%s) for the %s",
+    char text[400];
+    if (n && ev.u.ped.keys[ev.u.ped.current] != PED_KEY_ANY)
+        snprintf(text, sizeof text, "PED %s: present the %s key (%s) of %s", where,
                  ped_key_name(ev.u.ped.keys[ev.u.ped.current]),
                  ped_key_role(ev.u.ped.keys[ev.u.ped.current]), device);
-        flow_line(fx, "rotwiz", TX_INFO, text);
-    }
+    else
+        snprintf(text, sizeof text, "PED %s: present %s (lunacm on %s is waiting for it)",
+                 where, ped_key_name(PED_KEY_ANY), host);
+    flow_line(fx, "rotwiz", TX_INFO, text);
     core_emit(fx->sink, &ev);
 }
 
-void flow_ped_expect(struct flow_ctx *fx, const enum ped_key *keys, size_t count)
+void flow_ped_expect(struct flow_ctx *fx, const enum ped_key *keys, const enum ped_hsm *hsms,
+                     size_t count)
 {
     fx->ped_expect_count = count < PED_MAX_KEYS ? count : PED_MAX_KEYS;
-    for (size_t i = 0; i < fx->ped_expect_count; i++)
+    for (size_t i = 0; i < fx->ped_expect_count; i++) {
         fx->ped_expect[i] = keys[i];
+        fx->ped_expect_hsm[i] = hsms ? hsms[i] : PED_HSM_APPLIANCE;
+    }
     fx->ped_prompts = 0;
+}
+
+void flow_ped_expect_one(struct flow_ctx *fx, enum ped_key key, enum ped_hsm hsm)
+{
+    flow_ped_expect(fx, &key, &hsm, 1);
 }
 
 struct conv_callbacks flow_conv_callbacks(struct flow_ctx *fx)
 {
-    struct conv_callbacks cb = {.line = cb_line, .secret = cb_secret, .ped = cb_ped, .ud = fx};
+    struct conv_callbacks cb = {.line = cb_line, .secret = cb_secret, .ped = cb_ped,
+                                .ask_prompt = cb_ask_prompt, .ud = fx};
     return cb;
+}
+
+static const char *command_value(void *ud, const char *name)
+{
+    struct flow_ctx *fx = ud;
+    static __thread char buf[32];
+    const struct flow_appliance *a = &fx->app[fx->role];
+    long v = strcmp(name, "user_slot") == 0    ? a->user_slot
+             : strcmp(name, "admin_slot") == 0 ? a->admin_slot
+             : strcmp(name, "net_slot") == 0   ? a->net_slot
+                                               : -2;
+    if (strcmp(name, "co_password") == 0)
+        return CONV_SECRET("co_password");
+    if (v == -2)
+        return NULL;
+    snprintf(buf, sizeof buf, "%ld", v);
+    return buf;
+}
+
+char *flow_step_command(struct flow_ctx *fx, const struct flow_step_def *step)
+{
+    return step->command ? flow_fill(step->command, command_value, fx) : NULL;
+}
+
+int flow_confirm_typed(struct flow_ctx *fx, const char *title, const char *prompt,
+                       const char *expected, bool allowed, const char *batch_fix)
+{
+    if (fx->req->batch) {
+        if (!allowed)
+            return flow_fail(fx, EXIT_PRECONDITION, batch_fix, "%s: batch mode does not do this "
+                             "without the option that names %s.", title, expected);
+        flow_journal_confirmation(fx, fx->step ? fx->step->id : "", title, expected);
+        return 0;
+    }
+    struct core_ask q = {.type = ASK_TYPED_CONFIRM, .title = title, .prompt = prompt,
+                         .expected = expected};
+    struct core_answer a = {0};
+    if (core_ask(fx->sink, &q, &a) != ASK_ANSWERED || strcmp(a.text, expected) != 0)
+        return flow_fail(fx, EXIT_CANCELLED, NULL, "%s: not confirmed (the confirmation did not "
+                         "name %s); nothing was done.", title, expected);
+    flow_journal_confirmation(fx, fx->step ? fx->step->id : "", title, a.text);
+    return 0;
 }
 
 /* ---- helpers used by actions ------------------------------------------------------------ */
@@ -199,6 +322,12 @@ int flow_lunacm_ok(struct flow_ctx *fx, struct conv *c, const char *cmd,
     enum conv_error e = conv_command(c, cmd, opts, r);
     if (e != CONV_OK)
         return flow_fail_conv(fx, c, e);
+    return flow_lunacm_check(fx, c, r, what);
+}
+
+int flow_lunacm_check(struct flow_ctx *fx, struct conv *c, const struct conv_result *r,
+                      const char *what)
+{
     if (!r->luna.found)
         return flow_fail(fx, EXIT_HSM, "Read the transcript for what the tool printed.",
                          "%s: lunacm printed no Command Result line.", what);

@@ -42,6 +42,8 @@ bool luna_parse_result(const char *text, struct luna_result *out);
 bool luna_is_result_line(const char *line);
 /* Result code of a wait the HSM gave up (e.g. no PED key presented in time). */
 #define LUNA_CKR_TIMEOUT 0x80000024UL
+/* `role login` while the role is logged in already (FORMATS.md §6). */
+#define LUNA_CKR_USER_ALREADY_LOGGED_IN 0x100UL
 
 /* Name of a known result code ("CKR_PIN_INCORRECT"...) or NULL. 0xb, for which FORMATS.md
  * gives no constant, is "user cancelled". */
@@ -59,6 +61,30 @@ bool luna_ends_with_confirm(const char *text);
  * "password" -- or "challenge", for PED challenge secrets -- case-insensitively), e.g.
  * "Enter password for Partition SO:". An answered prompt ends in the '*' echo: false. */
 bool luna_ends_with_password_prompt(const char *text);
+/* What a secret prompt asks for, judged by its words (luna_parse_prompt.c). */
+enum luna_secret_kind {
+    LUNA_SK_NONE = 0,    /* no kind named (a bare confirmation: "Again:") */
+    LUNA_SK_SO,          /* an HSM Security Officer password ("SO", "Security Officer") */
+    LUNA_SK_CO,          /* the Crypto Officer password or challenge */
+    LUNA_SK_PARTITION,   /* a partition's password (the backup partition's) */
+    LUNA_SK_DOMAIN,      /* a cloning domain */
+    LUNA_SK_RBS,         /* the Remote Backup Server key password */
+    LUNA_SK_PASSWORD,    /* "password" and nothing says whose */
+    LUNA_SK_UNKNOWN      /* no secret word, or several kinds named at once */
+};
+#define LUNA_SK_COUNT (LUNA_SK_UNKNOWN + 1)
+struct luna_prompt {
+    enum luna_secret_kind kind;
+    bool confirm;        /* re-enter / confirm / again: the same secret a second time */
+};
+/* True when LINE (the unterminated last line of output) has the shape of a prompt waiting for
+ * input: it ends with ':', '>' or '?' and is neither lunacm's prompt nor the proceed question. */
+bool luna_is_input_prompt(const char *line);
+/* Classifies the prompt LINE by its words; quoted names in it are ignored. */
+void luna_classify_prompt(const char *line, struct luna_prompt *out);
+/* "an SO password", "a cloning domain"... for messages. */
+const char *luna_secret_kind_name(enum luna_secret_kind k);
+
 /* True when TEXT contains "Please attend to the PED." */
 bool luna_wants_ped(const char *text);
 
@@ -80,11 +106,18 @@ struct luna_object {
 struct luna_objects {
     size_t count;
     bool truncated;          /* more than LUNA_MAX_OBJECTS */
+    size_t unrecognised;     /* lines that are no part of a known listing form */
+    long stated_count;       /* a line stating how many objects there are, or -1 */
     struct luna_object objects[LUNA_MAX_OBJECTS];
 };
 /* True when a listing was read: objects, the preamble, "Object list:", or a successful Command
  * Result (an empty partition: count 0). False on a failed Command Result or unrelated text. */
 bool luna_parse_partition_contents(const char *text, struct luna_objects *out);
+/* True when the listing was read completely: nothing truncated, every line recognised (the
+ * preamble, "Object list:", object fields, a statement of the object count or of "no
+ * objects", result lines) and a stated count equal to the objects read. Only such a listing
+ * may count as empty: an unreadable one never does (a restore or -replace depends on it). */
+bool luna_contents_certain(const struct luna_objects *o);
 
 /* `vtl listservers`. True when at least one "Server:" line was read (so false also means an
  * empty list: out->count is 0 either way). */

@@ -140,7 +140,8 @@ static bool secret_option(const char *name, size_t n)
     for (size_t i = 0; i < sizeof(exact) / sizeof(exact[0]); i++)
         if (strlen(exact[i]) == n && strncmp(name, exact[i], n) == 0)
             return true;
-    if (is_prefix_of(name, n, "password", 4) || is_prefix_of(name, n, "sopassword", 6))
+    /* the vendor abbreviates: -pas (-password), -sop (-sopassword); -pa would be ambiguous */
+    if (is_prefix_of(name, n, "password", 3) || is_prefix_of(name, n, "sopassword", 3))
         return true;
     char buf[64];
     if (n >= sizeof(buf))

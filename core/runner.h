@@ -25,6 +25,8 @@ struct flow_request {
     const char *witnesses[FLOW_MAX_WITNESSES];
     size_t witness_count;
     bool batch;                         /* hand steps verified by effect, never asked */
+    const char *init_rpv[4];            /* batch: --init-rpv WHICH (host or "backup-hsm") */
+    size_t init_rpv_count;
 };
 
 struct runner;

@@ -32,7 +32,10 @@ static void ped_draw(struct pane *p, WINDOW *w, const struct pane_ctx *c)
         cv_nl(&cv);
         goto out;
     }
-    cv_put(&cv, CR_NORMAL, "PED keys for ");
+    /* every key names the HSM it is for: an operator holding two sets must take the right one */
+    cv_put(&cv, CR_NORMAL, "PED ");
+    cv_put(&cv, CR_LABEL, ped->where[0] ? ped->where : "at the workstation");
+    cv_put(&cv, CR_NORMAL, ", for ");
     cv_put(&cv, CR_LABEL, ped->device[0] ? ped->device : "the HSM");
     cv_nl(&cv);
     for (size_t i = 0; i < ped->count; i++) {
@@ -41,6 +44,12 @@ static void ped_draw(struct pane *p, WINDOW *w, const struct pane_ctx *c)
         snprintf(swatch, sizeof(swatch), " %-6s ", ped_key_name(ped->keys[i]));
         cv_put(&cv, wanted ? CR_PED_WANTED : CR_NORMAL, wanted ? "> " : "  ");
         cv_printf(&cv, CR_NORMAL, "%zu ", i + 1);
+        if (ped->keys[i] == PED_KEY_ANY) {
+            /* the step cannot know the colour: say so rather than guess one */
+            cv_put(&cv, CR_PED_WANTED, "the key the PED screen asks for");
+            cv_nl(&cv);
+            continue;
+        }
         cv_put(&cv, key_role(ped->keys[i]), swatch);
         cv_put(&cv, CR_NORMAL, " ");
         cv_put(&cv, wanted ? CR_PED_WANTED : (i < ped->current ? CR_DIM : CR_NORMAL),
@@ -50,6 +59,11 @@ static void ped_draw(struct pane *p, WINDOW *w, const struct pane_ctx *c)
         else if (i < ped->current)
             cv_put(&cv, CR_DIM, "  (done)");
         cv_nl(&cv);
+        if (ped->key_for[i][0]) {
+            cv_put(&cv, CR_DIM, "             of ");
+            cv_put(&cv, wanted ? CR_LABEL : CR_NORMAL, ped->key_for[i]);
+            cv_nl(&cv);
+        }
     }
     long left = ui_state_ped_left(ui, &c->now);
     cv_put(&cv, CR_NORMAL, "Timeout in ");

@@ -127,6 +127,10 @@ void ui_state_apply(struct ui_state *ui, const struct core_event *ev)
         p->active = true;
         p->count = ev->u.ped.key_count < PED_MAX_KEYS ? ev->u.ped.key_count : PED_MAX_KEYS;
         memcpy(p->keys, ev->u.ped.keys, p->count * sizeof(p->keys[0]));
+        for (size_t i = 0; i < p->count; i++)
+            snprintf(p->key_for[i], sizeof p->key_for[i], "%s",
+                     ev->u.ped.key_for[i] ? ev->u.ped.key_for[i] : "");
+        snprintf(p->where, sizeof p->where, "%s", ev->u.ped.where ? ev->u.ped.where : "");
         p->current = ev->u.ped.current;
         snprintf(p->device, sizeof(p->device), "%s", ev->u.ped.device ? ev->u.ped.device : "");
         p->timeout_s = ev->u.ped.timeout_s;

@@ -18,8 +18,10 @@ struct ui_step {
 struct ui_ped {
     bool active;                  /* a prompt is out now */
     enum ped_key keys[PED_MAX_KEYS];
+    char key_for[PED_MAX_KEYS][96]; /* whose each key is ("the Backup HSM (serial 7001)") */
     size_t count, current;
-    char device[64];
+    char device[96];
+    char where[64];               /* where the PED must be */
     int timeout_s;
     struct timespec deadline;     /* CLOCK_MONOTONIC */
 };

@@ -89,16 +89,26 @@ static void backup_records_then_verifies(void **state)
         assert_true(vis >= 0 && rec > vis && bak > rec && ver > bak);
         assert_true(index_of(&d, "rbs_start") < index_of(&d, "vtl_register"));
         if (ped) {
-            /* the orange key needs the PED at the k570, then back at the workstation */
+            /* the RPV steps run only when ped connect showed none works: the PED to the k570
+             * for the orange key, then back to the workstation */
+            long link = index_of(&d, "appliance_ped_link");
             long to = index_of(&d, "move_ped_to_appliance"), rpv = index_of(&d, "appliance_rpv");
             long back = index_of(&d, "move_ped_to_workstation");
-            assert_true(to >= 0 && rpv == to + 1 && back == rpv + 1);
+            assert_true(link >= 0 && to == link + 1 && rpv == to + 1 && back == rpv + 1);
             assert_true(d.steps[to].hand && d.steps[back].hand);
+            assert_string_equal(d.steps[rpv].when, "appliance_rpv_needed");
+            assert_null(d.steps[link].when);
+            /* the vendor's keys for the backup: the Backup HSM's orange, blue and red, then
+             * the k570's black */
             const struct flow_step_def *b = &d.steps[bak];
-            assert_int_equal(b->ped_count, 3);
-            assert_int_equal(b->ped[0], PED_KEY_BLUE);
-            assert_int_equal(b->ped[1], PED_KEY_RED);
-            assert_int_equal(b->ped[2], PED_KEY_BLACK);
+            assert_int_equal(b->ped_count, 4);
+            const enum ped_key keys[] = {PED_KEY_ORANGE, PED_KEY_BLUE, PED_KEY_RED, PED_KEY_BLACK};
+            const enum ped_hsm hsms[] = {PED_HSM_BACKUP, PED_HSM_BACKUP, PED_HSM_BACKUP,
+                                         PED_HSM_APPLIANCE};
+            for (int k = 0; k < 4; k++) {
+                assert_int_equal(b->ped[k], keys[k]);
+                assert_int_equal(b->ped_hsm[k], hsms[k]);
+            }
         }
         flow_def_free(&d);
     }

@@ -36,6 +36,11 @@ static void test_option_forms(void **state)
     expect_masked(NULL, "x -sopw a -newpw b -oldpw c", "x -sopw ******** -newpw ******** "
                                                        "-oldpw ********");
     expect_masked(NULL, "x -password\tabc", "x -password\t********");
+    /* the vendor procedure's own spelling */
+    expect_masked(NULL, "partition archive restore -s 6 -partition rot -do dom -sop s3cret "
+                        "-pas p4ss",
+                  "partition archive restore -s 6 -partition rot -do dom -sop ******** "
+                  "-pas ********");
     /* An option at the end has no value to hide. */
     expect_masked(NULL, "role login -name co -password", "role login -name co -password");
 }

@@ -40,6 +40,8 @@ struct fixture {
     int ped_timeout_s;
     const char *secret_value;   /* what the secret callback gives */
     int secret_calls;
+    const char *hand_answer;    /* what the operator types at an unmatched prompt, or NULL */
+    char asked_prompt[256];     /* the unmatched prompt the operator was shown */
 };
 
 static void on_line(void *ud, const char *host, enum tx_direction dir, const char *text)
@@ -58,9 +60,29 @@ static bool on_secret(void *ud, const char *host, const char *key, char *buf, si
     struct fixture *f = ud;
     (void)host;
     f->secret_calls++;
+    /* distinct values per kind, so a test sees which secret went into which prompt */
+    if (strcmp(key, "backup_so_password") == 0 || strcmp(key, "backup_partition_password") == 0) {
+        snprintf(buf, len, "%s", strcmp(key, "backup_so_password") == 0 ? "so-secret-1"
+                                                                         : "part-secret-2");
+        return true;
+    }
     if (strcmp(key, "co_password") != 0 || !f->secret_value)
         return false;
     snprintf(buf, len, "%s", f->secret_value);
+    return true;
+}
+
+/* The operator's answer to a prompt rotwiz cannot match (NULL: declines, like batch mode). */
+static bool on_ask_prompt(void *ud, const char *host, const char *prompt, const char *expected,
+                          char *buf, size_t len)
+{
+    struct fixture *f = ud;
+    (void)host;
+    (void)expected;
+    snprintf(f->asked_prompt, sizeof f->asked_prompt, "%s", prompt);
+    if (!f->hand_answer)
+        return false;
+    snprintf(buf, len, "%s", f->hand_answer);
     return true;
 }
 
@@ -105,7 +127,7 @@ static char *read_file(const char *path)
 
 static struct conv *start_conv(struct fixture *f, struct job *job, const char *host)
 {
-    struct conv_callbacks cb = {on_line, on_secret, on_ped, f};
+    struct conv_callbacks cb = {on_line, on_secret, on_ped, on_ask_prompt, f};
     struct conv *c = conv_new(job_stream(job), f->ws, host, &cb);
     assert_non_null(c);
     struct conv_timeouts t;
@@ -217,7 +239,7 @@ static void test_password_typed_never_shown(void **state)
 {
     struct fixture *f = *state;
     struct conv_result r;
-    struct conv_opts o = {.secret_keys = {"co_password"}};
+    struct conv_opts o = {.answers = {{LUNA_SK_CO, "co_password"}}, .generic = LUNA_SK_CO};
     size_t from = f->nlines;
     assert_int_equal(conv_command(f->conv, "role login -name co", &o, &r), CONV_OK);
     assert_int_equal(r.secrets_typed, 1);
@@ -240,27 +262,140 @@ static void test_password_prompt_without_secret(void **state)
 {
     struct fixture *f = *state;
     struct conv_result r;
-    assert_int_equal(conv_command(f->conv, "role login -name co", NULL, &r), CONV_E_NO_SECRET);
+    /* "Enter password:" names no kind: with no rule for it nothing is typed */
+    assert_int_equal(conv_command(f->conv, "role login -name co", NULL, &r),
+                     CONV_E_UNEXPECTED_PROMPT);
     assert_int_equal(r.secrets_typed, 0);
     assert_int_equal(f->secret_calls, 0);
+    assert_true(r.abandoned);
+    assert_string_equal(f->asked_prompt, "\tEnter password: ");
     assert_non_null(strstr(conv_error_message(f->conv), "source"));
+    assert_non_null(strstr(conv_error_message(f->conv), "Enter password:"));
     assert_null(strstr(read_file(f->log), "password-attempt"));
     conv_result_free(&r);
+}
+
+/* The secret goes where the vendor puts it: an option typed into the session, masked. */
+static void test_secret_as_option_masked(void **state)
+{
+    struct fixture *f = *state;
+    struct conv_result r;
+    size_t from = f->nlines;
+    struct conv_opts o = {.answers = {{LUNA_SK_CO, "co_password"}}};
+    assert_int_equal(conv_command(f->conv, "role login -n co -p " CONV_SECRET("co_password"), &o,
+                                  &r), CONV_OK);
+    assert_true(r.luna.ok);
+    assert_non_null(strstr(read_file(f->log), "option-login:ok"));
+    assert_true(find_line(f, from, "source", TX_SENT, "role login -n co -p ********") >= 0);
+    assert_false(transcript_contains(f, PASSWORD));
+    assert_null(strstr(r.output, PASSWORD));
+    conv_result_free(&r);
+}
+
+/* Prompts are answered by what their words ask for, in whatever order they come. */
+static void test_prompts_answered_by_meaning(void **state)
+{
+    struct fixture *f = *state;
+    struct conv_result r;
+    struct conv_opts o = {.answers = {{LUNA_SK_SO, "backup_so_password"},
+                                      {LUNA_SK_PARTITION, "backup_partition_password"}}};
+    assert_int_equal(conv_command(f->conv, "ask Enter the partition password:|"
+                                           "Re-enter it to confirm:|"
+                                           "Enter the Security Officer password:", &o, &r),
+                     CONV_OK);
+    assert_int_equal(r.secrets_typed, 3);
+    const char *log = read_file(f->log);
+    assert_non_null(strstr(log, "answer:Enter the partition password:=part-secret-2\n"
+                                "answer:Re-enter it to confirm:=part-secret-2\n"
+                                "answer:Enter the Security Officer password:=so-secret-1"));
+    assert_false(transcript_contains(f, "so-secret-1"));
+    assert_false(transcript_contains(f, "part-secret-2"));
+    conv_result_free(&r);
+}
+
+/* A prompt that names no kind, or a kind the step does not give, gets nothing; the command is
+ * interrupted and lunacm's prompt comes back. */
+static void test_unmatched_prompt_types_nothing(void **state)
+{
+    struct fixture *f = *state;
+    struct conv_result r;
+    struct conv_opts o = {.answers = {{LUNA_SK_PARTITION, "backup_partition_password"}}};
+    assert_int_equal(conv_command(f->conv, "ask Enter the SO password:", &o, &r),
+                     CONV_E_UNEXPECTED_PROMPT);
+    assert_true(r.abandoned);
+    assert_int_equal(r.secrets_typed, 0);
+    assert_string_equal(r.prompt, "\tEnter the SO password: ");
+    const char *log = read_file(f->log);
+    assert_null(strstr(log, "answer:"));
+    assert_non_null(strstr(log, "interrupted"));
+    assert_true(conv_at_luna_prompt(f->conv));
+    conv_result_free(&r);
+    assert_int_equal(conv_command(f->conv, "ask Password:", &o, &r), CONV_E_UNEXPECTED_PROMPT);
+    assert_null(strstr(read_file(f->log), "answer:"));
+    conv_result_free(&r);
+    /* the session stays usable */
+    assert_int_equal(conv_command(f->conv, "slot list", NULL, &r), CONV_OK);
+    assert_true(r.luna.ok);
+    conv_result_free(&r);
+}
+
+/* In the wizard the operator may answer such a prompt by hand, seeing its words. */
+static void test_unmatched_prompt_answered_by_hand(void **state)
+{
+    struct fixture *f = *state;
+    struct conv_result r;
+    f->hand_answer = "typed-by-hand";
+    assert_int_equal(conv_command(f->conv, "ask Value:", NULL, &r), CONV_OK);
+    assert_true(r.hand_answered);
+    assert_string_equal(f->asked_prompt, "\tValue: ");
+    assert_non_null(strstr(read_file(f->log), "answer:Value:=typed-by-hand"));
+    assert_false(transcript_contains(f, "typed-by-hand"));
+    conv_result_free(&r);
+}
+
+/* A kind asked for a second time is never typed again (no automatic retry). */
+static void test_same_kind_twice_not_typed(void **state)
+{
+    struct fixture *f = *state;
+    struct conv_result r;
+    struct conv_opts o = {.answers = {{LUNA_SK_SO, "backup_so_password"}}};
+    assert_int_equal(conv_command(f->conv, "ask Enter the SO password:|Enter the SO password:",
+                                  &o, &r), CONV_E_REPROMPT);
+    assert_int_equal(r.secrets_typed, 1);
+    const char *log = read_file(f->log);
+    assert_non_null(strstr(log, "answer:Enter the SO password:=so-secret-1\ninterrupted"));
+    conv_result_free(&r);
+    /* a secret given as an option counts as given: its prompt is a second try */
+    assert_int_equal(conv_command(f->conv, "ask-with " CONV_SECRET("backup_so_password")
+                                           " Enter the SO password:", &o, &r),
+                     CONV_E_REPROMPT);
+    assert_int_equal(r.secrets_typed, 0);
+    conv_result_free(&r);
+}
+
+/* A line holding a control character would be a second command: never typed. */
+static void test_control_characters_refused(void **state)
+{
+    struct fixture *f = *state;
+    struct conv_result r;
+    assert_int_equal(conv_send_line(f->conv, "partition contents\npartition clear"),
+                     CONV_E_REFUSED);
+    assert_int_equal(conv_command(f->conv, "slot list\r", NULL, &r), CONV_E_REFUSED);
+    conv_result_free(&r);
+    assert_null(strstr(read_file(f->log), "partition clear"));
 }
 
 static void test_wrong_password_not_retried(void **state)
 {
     struct fixture *f = *state;
     struct conv_result r;
-    struct conv_opts o = {.secret_keys = {"co_password"}};
+    struct conv_opts o = {.answers = {{LUNA_SK_CO, "co_password"}}, .generic = LUNA_SK_CO};
     f->secret_value = "wrong-password";
     assert_int_equal(conv_command(f->conv, "role login -name co", &o, &r), CONV_E_REPROMPT);
     assert_int_equal(r.secrets_typed, 1);
     assert_int_equal(f->secret_calls, 1);
-    conv_result_free(&r);
-    /* Nothing more is typed, so the fake stays silent at its second prompt. */
-    struct conv_opts q = {.end = CONV_END_QUIET, .timeout_ms = 500};
-    assert_int_equal(conv_command(f->conv, NULL, &q, &r), CONV_E_TIMEOUT);
+    /* the second prompt was left with an interrupt, nothing typed into it */
+    assert_true(r.abandoned);
     conv_result_free(&r);
     const char *log = read_file(f->log);
     assert_non_null(strstr(log, "password-attempt:1"));
@@ -331,7 +466,7 @@ static void test_cancel_fd_aborts_wait(void **state)
     char err[256];
     struct job *j = job_start(&spec, err, sizeof(err));
     assert_non_null(j);
-    struct conv_callbacks cb = {on_line, NULL, NULL, f};
+    struct conv_callbacks cb = {on_line, NULL, NULL, NULL, f};
     struct conv *c = conv_new(job_stream(j), ws, "workstation", &cb);
     assert_int_equal(write(p[1], "x", 1), 1);
     struct conv_result r;
@@ -396,7 +531,8 @@ static void test_helper_password_then_quiet(void **state)
     assert_non_null(j);
     struct conv *c = start_conv(f, j, "rbs");
     struct conv_result r;
-    struct conv_opts o = {.end = CONV_END_SECRETS_TYPED, .secret_keys = {"co_password"}};
+    struct conv_opts o = {.end = CONV_END_SECRETS_TYPED, .end_after_typed = 1,
+                          .answers = {{LUNA_SK_RBS, "co_password"}}};
     assert_int_equal(conv_command(c, NULL, &o, &r), CONV_OK);
     assert_int_equal(r.secrets_typed, 1);
     conv_result_free(&r);
@@ -441,6 +577,12 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_password_typed_never_shown, setup, teardown),
         cmocka_unit_test_setup_teardown(test_password_prompt_without_secret, setup, teardown),
         cmocka_unit_test_setup_teardown(test_wrong_password_not_retried, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_secret_as_option_masked, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_prompts_answered_by_meaning, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_unmatched_prompt_types_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_unmatched_prompt_answered_by_hand, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_same_kind_twice_not_typed, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_control_characters_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ped_and_background_job_drained, setup, teardown),
         cmocka_unit_test_setup_teardown(test_timeout_names_wait_and_host, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cancel_fd_aborts_wait, setup, teardown),

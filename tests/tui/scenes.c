@@ -237,7 +237,32 @@ static void sc_wizard_ped(struct app *app, struct fake_backend *fb)
     ev.u.ped.keys[3] = PED_KEY_BLACK;
     ev.u.ped.key_count = 4;
     ev.u.ped.current = 1;
-    ev.u.ped.device = "source k570";
+    /* the archive backup: three keys of the Backup HSM, then the source k570's black key */
+    for (int i = 0; i < 3; i++)
+        ev.u.ped.key_for[i] = "the Backup HSM (serial 7001234)";
+    ev.u.ped.key_for[3] = "the source k570 (serial 1238696044912)";
+    ev.u.ped.device = "the Backup HSM (serial 7001234)";
+    ev.u.ped.where = "at the workstation (PEDServer)";
+    ev.u.ped.timeout_s = 200;
+    ev.u.ped.deadline.tv_sec = 1042;
+    emit(app, &ev);
+    app->focus = PANE_PED;
+}
+
+/* A step that cannot know the key (listing the backup partition): never a guessed colour. */
+static void sc_wizard_ped_unknown(struct app *app, struct fake_backend *fb)
+{
+    (void)fb;
+    to_wizard(app);
+    scene_send_topology(app, true);
+    scene_send_flow(app, 3);
+    scene_send_transcript(app, 6);
+    struct core_event ev = {.type = EV_PED_PROMPT};
+    ev.u.ped.keys[0] = PED_KEY_ANY;
+    ev.u.ped.key_count = 1;
+    ev.u.ped.key_for[0] = "the Backup HSM (serial 7001234)";
+    ev.u.ped.device = "the Backup HSM (serial 7001234)";
+    ev.u.ped.where = "at the workstation (PEDServer)";
     ev.u.ped.timeout_s = 200;
     ev.u.ped.deadline.tv_sec = 1042;
     emit(app, &ev);
@@ -378,6 +403,7 @@ const struct scene scenes[] = {
     {"start", sc_start},
     {"wizard-password", sc_wizard_password},
     {"wizard-ped", sc_wizard_ped},
+    {"wizard-ped-unknown-key", sc_wizard_ped_unknown},
     {"wizard-finished", sc_finished},
     {"topology", sc_topology},
     {"transcript-search", sc_transcript_search},
