@@ -1,6 +1,7 @@
 /* flow_io.c: set-up, clean-up, session record and reporting for the flow engine. */
 #include "flow_io.h"
 #include "journal.h"
+#include "ledger.h"
 #include "mask.h"
 #include "secret_store.h"
 #include "session.h"
@@ -444,6 +445,14 @@ static int open_record(struct flow_ctx *fx)
         return flow_fail(fx, EXIT_USAGE, "Choose a writable --state-dir.",
                          "Cannot record the session: %s", err);
     snprintf(fx->session_dir, sizeof fx->session_dir, "%s", session_path(fx->session));
+    if (fx->req->kind != FLOW_TOPOLOGY) { /* the read-only view never logs in */
+        fx->ledger = ledger_open(dir, err, sizeof err);
+        if (!fx->ledger)
+            return flow_fail(fx, EXIT_PRECONDITION,
+                             "Restore the file from a copy, or move it aside if you know every "
+                             "device's count of failed logins (then every count starts at 0).",
+                             "%s", err);
+    }
     fx->journal = session_journal(fx->session);
     fx->transcript = session_transcript(fx->session);
     if (*fx->resumed_from)
@@ -523,6 +532,8 @@ int flow_setup(struct flow_ctx *fx, int cancel_fd)
 
 void flow_cleanup(struct flow_ctx *fx)
 {
+    ledger_close(fx->ledger);
+    fx->ledger = NULL;
     session_close(fx->session); /* the journal and transcript with it */
     fx->journal = NULL;
     fx->transcript = NULL;
