@@ -319,6 +319,34 @@ void flow_journal_step_failed(struct flow_ctx *fx, const char *step)
         session_step_failed(fx->session, step, fx->cause, fx->exit_code);
 }
 
+void flow_journal_step_skipped(struct flow_ctx *fx, const char *step, const char *reason)
+{
+    if (!fx->journal)
+        return;
+    json_t *f = json_object();
+    json_object_set_new(f, "step", json_string(step));
+    json_object_set_new(f, "reason", json_string(reason));
+    journal_append(fx->journal, "step-skipped", f);
+    json_decref(f);
+}
+
+void flow_journal_hand_step(struct flow_ctx *fx, const char *type, const char *step,
+                            const char *title, const char *todo, const char *verifies)
+{
+    if (!fx->journal)
+        return;
+    json_t *f = json_object();
+    json_object_set_new(f, "step", json_string(step));
+    if (title)
+        json_object_set_new(f, "title", json_string(title));
+    if (todo)
+        json_object_set_new(f, "todo", json_string(todo));
+    if (verifies)
+        json_object_set_new(f, "verifies", json_string(verifies));
+    journal_append(fx->journal, type, f);
+    json_decref(f);
+}
+
 void flow_journal_confirmation(struct flow_ctx *fx, const char *step, const char *what,
                                const char *typed)
 {
