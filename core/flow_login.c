@@ -2,6 +2,7 @@
 #include "flow_login.h"
 #include "flow_io.h"
 #include "journal.h"
+#include "rec_util.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -35,8 +36,8 @@ static void journal_login(struct flow_ctx *fx, const char *type, const char *dev
         json_t *f = json_object();
         if (fx->step)
             json_object_set_new(f, "step", json_string(fx->step->id));
-        json_object_set_new(f, "device", json_string(device ? device : ""));
-        json_object_set_new(f, "serial", json_string(key));
+        json_object_set_new(f, "device", rec_json_string(device ? device : ""));
+        json_object_set_new(f, "serial", rec_json_string(key));
         json_object_set_new(f, "role", json_string(ledger_role_name(role)));
         json_object_set_new(f, "failures", json_integer((json_int_t)failures));
         if (extra)
@@ -84,8 +85,8 @@ static int acknowledge(struct flow_ctx *fx, const char *device, const char *key,
         return ledger_failed(fx, "The acknowledgement", err);
     json_t *x = json_object();
     json_object_set_new(x, "how", json_string(how));
-    json_object_set_new(x, "last_failure", json_string(so->last_failure));
-    json_object_set_new(x, "what", json_string(so->what));
+    json_object_set_new(x, "last_failure", rec_json_string(so->last_failure));
+    json_object_set_new(x, "what", rec_json_string(so->what));
     journal_login(fx, "login-acknowledged", device, key, LEDGER_SO, so->failures, x);
     flow_notice(fx, true, "The failed SO login to the %s (serial %s, %s) is acknowledged (%s). "
                 "%u of %d tries are used: rotwiz tries once more and never retries.", device,

@@ -1,5 +1,6 @@
-/* skipped and unverified steps in the record: session read-back, the text, JSON Lines and
- * asciicast exports, and the batch sink's closing "Left for you to do" (issues 7 and 10). */
+/* skipped and unverified steps (and the failed-login records) in the record: session
+ * read-back, the text, JSON Lines and asciicast exports, and the batch sink's closing "Left for
+ * you to do" (issues 7 and 10). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -47,6 +48,15 @@ static int setup(void **state)
     put(j, "hand-step-unverified", "configure_rot", "Configure the root of trust");
     assert_int_equal(session_step_start(s, "rotate_rot", "Rotate the key"), 0);
     put(j, "hand-step-unverified", "rotate_rot", "Rotate the key");
+    json_t *lf = json_pack("{s:s, s:s, s:s, s:s, s:i, s:i, s:s}", "step", "archive_restore",
+                           "device", "Backup HSM", "serial", "700123", "role", "so", "failures", 1,
+                           "code", 0xa0, "what", "archive_restore: 0xa0 CKR_PIN_INCORRECT");
+    assert_int_equal(journal_append(j, "login-failed", lf), 0);
+    json_decref(lf);
+    json_t *ack = json_pack("{s:s, s:s, s:s, s:s}", "device", "Backup HSM", "serial", "700123",
+                            "role", "so", "how", "--acknowledge-failed-login");
+    assert_int_equal(journal_append(j, "login-acknowledged", ack), 0);
+    json_decref(ack);
     assert_int_equal(session_end(s, 0, "done"), 0);
     snprintf(f->dir, sizeof f->dir, "%s", session_path(s));
     session_close(s);
@@ -117,6 +127,10 @@ static void test_text_export(void **state)
     assert_non_null(strstr(text, "=== UNVERIFIED rotate_rot"));
     assert_non_null(strstr(text, "=== SKIPPED cm_backup"));
     assert_null(strstr(text, "=== DONE configure_rot"));
+    assert_non_null(strstr(text, "--- login-failed [archive_restore] device=Backup HSM "
+                                 "serial=700123 role=so failures=1"));
+    assert_non_null(strstr(text, "--- login-acknowledged"));
+    assert_non_null(strstr(text, "how=--acknowledge-failed-login"));
     free(text);
 }
 
@@ -138,6 +152,8 @@ static void test_jsonl_export(void **state)
     }
     json_decref(head);
     assert_non_null(strstr(text, "\"type\":\"hand-step-unverified\""));
+    assert_non_null(strstr(text, "\"type\":\"login-failed\""));
+    assert_non_null(strstr(text, "\"type\":\"login-acknowledged\""));
     free(text);
 }
 
@@ -146,6 +162,7 @@ static void test_cast_export(void **state)
     struct fix *f = *state;
     char *text = export_to(f, EXPORT_CAST);
     assert_non_null(strstr(text, "NOT VERIFIED, left for you to do: Configure the root of trust"));
+    assert_non_null(strstr(text, "LOGIN FAILED: archive_restore: 0xa0 CKR_PIN_INCORRECT"));
     free(text);
 }
 
