@@ -2,6 +2,7 @@
  * `rotwiz topology --json|--plain`. */
 #include "batch_sink.h"
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <termios.h>
 #include <unistd.h>
@@ -12,8 +13,37 @@ static const char *state_word(enum step_state s)
     case STEP_DONE: return "done";
     case STEP_FAILED: return "FAILED";
     case STEP_SKIPPED: return "skipped";
+    case STEP_UNVERIFIED: return "TO DO";
     case STEP_CURRENT: return "...";
     default: return "";
+    }
+}
+
+/* Keeps a hand step rotwiz could not check for the closing summary (once per title). */
+static void add_todo(struct batch_sink *bs, const struct step_view *v)
+{
+    for (size_t i = 0; i < bs->todo_count; i++)
+        if (!strcmp(bs->todo[i].title, v->title ? v->title : ""))
+            return;
+    if (bs->todo_count >= BATCH_TODO_MAX)
+        return;
+    struct batch_todo *t = &bs->todo[bs->todo_count++];
+    const char *ins = v->instructions ? v->instructions : "";
+    snprintf(t->title, sizeof t->title, "%s", v->title ? v->title : "");
+    snprintf(t->first_line, sizeof t->first_line, "%.*s", (int)strcspn(ins, "\n"), ins);
+}
+
+/* The closing summary's to-do list: what batch mode left to the operator's hands. */
+static void print_todo(const struct batch_sink *bs)
+{
+    if (bs->todo_count == 0)
+        return;
+    fprintf(bs->out, "Left for you to do (hand steps rotwiz cannot check; recorded as "
+                     "hand-step-unverified, not as done):\n");
+    for (size_t i = 0; i < bs->todo_count; i++) {
+        fprintf(bs->out, "  - %s\n", bs->todo[i].title);
+        if (bs->todo[i].first_line[0])
+            fprintf(bs->out, "      %s\n", bs->todo[i].first_line);
     }
 }
 
@@ -31,6 +61,8 @@ static void on_event(void *ud, const struct core_event *ev)
             break; /* one line per step: printed when it ends */
         fprintf(out, "[%2zu/%zu] %-7s %s\n", ev->u.step.index + 1, bs->step_count,
                 state_word(ev->u.step.step->state), ev->u.step.step->title);
+        if (ev->u.step.step->state == STEP_UNVERIFIED)
+            add_todo(bs, ev->u.step.step);
         break;
     case EV_PED_PROMPT:
         fprintf(out, "PED: present the %s key (%s) for the %s, within %d s\n",
@@ -49,6 +81,7 @@ static void on_event(void *ud, const struct core_event *ev)
             fprintf(out, "  transcript:\n%s\n", ev->u.error.excerpt);
         break;
     case EV_FLOW_FINISHED:
+        print_todo(bs);
         fprintf(out, "rotwiz: %s (exit %d)\n", ev->u.finished.message, ev->u.finished.exit_code);
         break;
     case EV_TOPOLOGY_CHANGED:

@@ -6,12 +6,21 @@
 #include <stdio.h>
 #include "core_event.h"
 
+#define BATCH_TODO_MAX 16
+
 struct batch_sink {
     FILE *out;              /* progress lines (stdout, or stderr when stdout carries JSON) */
     bool verbose;           /* also print every transcript line */
     size_t step_count;
     struct topology last_topology;   /* the newest EV_TOPOLOGY_CHANGED */
     bool have_topology;
+    /* hand steps rotwiz could not check (STEP_UNVERIFIED), listed in the closing summary
+     * under "Left for you to do:" */
+    struct batch_todo {
+        char title[160];
+        char first_line[240];        /* of the step's instructions */
+    } todo[BATCH_TODO_MAX];
+    size_t todo_count;
 };
 
 /* A sink printing to bs->out. */

@@ -36,7 +36,10 @@ const char *core_event_name(enum core_event_type type);
 
 enum tx_direction { TX_SENT = 0, TX_RECEIVED, TX_INFO };
 
-enum step_state { STEP_PENDING = 0, STEP_CURRENT, STEP_DONE, STEP_FAILED, STEP_SKIPPED };
+/* STEP_UNVERIFIED: a hand step batch mode cannot check (nothing to verify by effect); it is
+ * never done, but left for the operator to do (journal: hand-step-unverified). */
+enum step_state { STEP_PENDING = 0, STEP_CURRENT, STEP_DONE, STEP_FAILED, STEP_SKIPPED,
+                  STEP_UNVERIFIED };
 
 /* PED key colours, in the PED's meaning. */
 enum ped_key { PED_KEY_BLUE = 0, PED_KEY_RED, PED_KEY_BLACK, PED_KEY_ORANGE,

@@ -97,6 +97,15 @@ int export_write_cast(FILE *f, const struct export_data *d)
                     rc = out_line(f, t, "\x1b[1m=== ", title[0] ? title
                                                               : export_str(it->rec, "step"),
                                   " ===\x1b[0m");
+            } else if (!strcmp(type, "hand-step-unverified")) {
+                rc = out_line(f, t, "\x1b[1;33m=== NOT VERIFIED, left for you to do: ",
+                              title[0] ? title : export_str(it->rec, "step"), "\x1b[0m");
+            } else if (!strcmp(type, "step-skipped")) {
+                rc = out_line(f, t, "\x1b[2m=== skipped: ", export_str(it->rec, "step"),
+                              "\x1b[0m");
+            } else if (!strcmp(type, "login-failed")) {
+                rc = out_line(f, t, "\x1b[1;31m=== LOGIN FAILED: ", export_str(it->rec, "what"),
+                              "\x1b[0m");
             } else if (!strcmp(type, "step-failed")) {
                 rc = out_line(f, t, "\x1b[1;31m=== FAILED: ", export_str(it->rec, "cause"),
                               "\x1b[0m");

@@ -34,6 +34,20 @@ int export_write_jsonl(FILE *f, const struct export_data *d)
     json_object_set_new(h, "transcript_truncated", json_boolean(d->lines_truncated));
     json_object_set_new(h, "journal_records", json_integer((json_int_t)d->journal_count));
     json_object_set_new(h, "transcript_lines", json_integer((json_int_t)d->line_count));
+    /* each step's state as the journal leaves it: a hand step batch mode could not check is
+     * "unverified" (left for the operator), never "done" */
+    static const char *const states[] = {"pending", "started", "done", "failed", "skipped",
+                                         "unverified"};
+    json_t *steps = json_array();
+    for (size_t i = 0; i < s->step_count; i++) {
+        json_t *st = json_object();
+        unsigned k = (unsigned)s->steps[i].state;
+        json_object_set_new(st, "id", rec_json_string(s->steps[i].id));
+        json_object_set_new(st, "title", rec_json_string(s->steps[i].title));
+        json_object_set_new(st, "state", json_string(k < 6 ? states[k] : "?"));
+        json_array_append_new(steps, st);
+    }
+    json_object_set_new(h, "steps", steps);
     if (put_line(f, h) != 0)
         return -1;
     if (d->warning[0]) {

@@ -28,6 +28,8 @@ static const char *state_word(enum step_state st)
         return "[started]";
     case STEP_SKIPPED:
         return "[skipped]";
+    case STEP_UNVERIFIED:
+        return "[to do]  ";
     default:
         return "[pending]";
     }
@@ -108,6 +110,9 @@ static void header(FILE *f, const struct export_data *d)
             fputs(": ", f);
             put_safe(f, s->steps[i].title);
         }
+        if (s->steps[i].state == STEP_UNVERIFIED)
+            fputs(" (unverified hand step: rotwiz could not check it; left for the operator)",
+                  f);
         fputc('\n', f);
     }
     if (s->step_count == 0)
@@ -149,6 +154,17 @@ static void journal_item(FILE *f, const json_t *rec)
         fputs(": ", f);
         put_safe(f, export_str(rec, "title"));
         fputs(" ===", f);
+    } else if (!strcmp(type, "hand-step-unverified")) {
+        fputs("=== UNVERIFIED ", f);
+        put_safe(f, step);
+        fputs(": ", f);
+        put_safe(f, export_str(rec, "title"));
+        fputs(" (hand step rotwiz cannot check: left for the operator to do, not done)", f);
+        extra_members(f, rec, envelope);
+    } else if (!strcmp(type, "step-skipped")) {
+        fputs("=== SKIPPED ", f);
+        put_safe(f, step);
+        extra_members(f, rec, envelope);
     } else if (!strcmp(type, "step-done") || !strcmp(type, "step-failed")) {
         fputs(!strcmp(type, "step-done") ? "=== DONE " : "=== FAILED ", f);
         put_safe(f, step);

@@ -87,15 +87,34 @@ static void set_step_state(struct flow_ctx *fx, size_t i, enum step_state st)
     core_emit(fx->sink, &ev);
 }
 
-/* The answers to a hand step's question besides "done" (yes) and "cancel the flow". */
-enum { HAND_BACK = 1, HAND_SKIP = 2 };
+/* The answers to a hand step's question besides "done" (yes) and "cancel the flow", and the
+ * batch mode's "nothing to check" (out of the exit codes' range). */
+enum { HAND_BACK = 1, HAND_SKIP = 2, HAND_UNVERIFIED = 100 };
 
-/* A hand step: the wizard asks the operator; batch mode relies on the verification alone.
- * Returns 0 (done), 1 (go back), 2 (skipped, optional steps only), or an exit code. */
+/* The first line of TEXT into BUF. */
+static const char *first_line(const char *text, char *buf, size_t len)
+{
+    size_t n = strcspn(text ? text : "", "\n");
+    snprintf(buf, len, "%.*s", (int)n, text ? text : "");
+    return buf;
+}
+
+/* A hand step: the wizard asks the operator; batch mode relies on the verification alone, and
+ * a step with nothing to verify (action none) is left for the operator, never done.
+ * Returns 0 (done, or to verify by its action), 1 (go back), 2 (skipped, optional steps only),
+ * HAND_UNVERIFIED (batch), or an exit code. */
 static int hand_step(struct flow_ctx *fx, size_t i)
 {
-    if (fx->req->batch)
-        return 0;
+    if (fx->req->batch) {
+        if (strcmp(fx->def.steps[i].action, "none") != 0)
+            return 0;
+        char todo[512];
+        flow_journal_hand_step(fx, "hand-step-unverified", fx->def.steps[i].id,
+                               fx->views[i].title,
+                               first_line(fx->views[i].instructions, todo, sizeof todo),
+                               fx->def.steps[i].verifies);
+        return HAND_UNVERIFIED;
+    }
     struct core_ask q = {.type = ASK_HAND_STEP, .title = fx->views[i].title,
                          .prompt = fx->views[i].instructions};
     struct core_answer a = {0};
@@ -158,7 +177,12 @@ static int run_step(struct flow_ctx *fx, size_t i)
                 return 1;
             }
             if (rc == 2) {
+                flow_journal_step_skipped(fx, s->id, "skipped by the operator");
                 set_step_state(fx, i, STEP_SKIPPED);
+                return 0;
+            }
+            if (rc == HAND_UNVERIFIED) {
+                set_step_state(fx, i, STEP_UNVERIFIED);
                 return 0;
             }
         }
@@ -172,6 +196,9 @@ static int run_step(struct flow_ctx *fx, size_t i)
             fx->ped_prompts = 0;
         }
         if (rc == 0) {
+            if (s->hand && fx->req->batch)
+                flow_journal_hand_step(fx, "hand-step-verified-by-effect", s->id,
+                                       fx->views[i].title, NULL, s->verifies);
             set_step_state(fx, i, STEP_DONE);
             flow_journal_step_done(fx, s->id);
             return 0;

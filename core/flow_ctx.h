@@ -21,6 +21,7 @@ struct journal;
 struct session;
 struct transcript;
 struct secret_store;
+struct ledger;
 
 /* One k570 as the flow uses it. */
 struct flow_appliance {
@@ -58,6 +59,7 @@ struct flow_ctx {
     struct session *session;
     struct journal *journal;             /* the session's */
     struct transcript *transcript;       /* the session's */
+    struct ledger *ledger;               /* failed logins (ledger.h); NULL for the topology view */
     char session_dir[512];
     char resumed_from[64];               /* last step of the interrupted run continued, or "" */
     struct waitset *ws;

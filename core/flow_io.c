@@ -1,6 +1,7 @@
 /* flow_io.c: set-up, clean-up, session record and reporting for the flow engine. */
 #include "flow_io.h"
 #include "journal.h"
+#include "ledger.h"
 #include "mask.h"
 #include "secret_store.h"
 #include "session.h"
@@ -447,6 +448,34 @@ void flow_journal_step_failed(struct flow_ctx *fx, const char *step)
         session_step_failed(fx->session, step, fx->cause, fx->exit_code);
 }
 
+void flow_journal_step_skipped(struct flow_ctx *fx, const char *step, const char *reason)
+{
+    if (!fx->journal)
+        return;
+    json_t *f = json_object();
+    json_object_set_new(f, "step", json_string(step));
+    json_object_set_new(f, "reason", json_string(reason));
+    journal_append(fx->journal, "step-skipped", f);
+    json_decref(f);
+}
+
+void flow_journal_hand_step(struct flow_ctx *fx, const char *type, const char *step,
+                            const char *title, const char *todo, const char *verifies)
+{
+    if (!fx->journal)
+        return;
+    json_t *f = json_object();
+    json_object_set_new(f, "step", json_string(step));
+    if (title)
+        json_object_set_new(f, "title", json_string(title));
+    if (todo)
+        json_object_set_new(f, "todo", json_string(todo));
+    if (verifies)
+        json_object_set_new(f, "verifies", json_string(verifies));
+    journal_append(fx->journal, type, f);
+    json_decref(f);
+}
+
 void flow_journal_confirmation(struct flow_ctx *fx, const char *step, const char *what,
                                const char *typed)
 {
@@ -573,6 +602,14 @@ static int open_record(struct flow_ctx *fx)
         return flow_fail(fx, EXIT_USAGE, "Choose a writable --state-dir.",
                          "Cannot record the session: %s", err);
     snprintf(fx->session_dir, sizeof fx->session_dir, "%s", session_path(fx->session));
+    if (fx->req->kind != FLOW_TOPOLOGY) { /* the read-only view never logs in */
+        fx->ledger = ledger_open(dir, err, sizeof err);
+        if (!fx->ledger)
+            return flow_fail(fx, EXIT_PRECONDITION,
+                             "Restore the file from a copy, or move it aside if you know every "
+                             "device's count of failed logins (then every count starts at 0).",
+                             "%s", err);
+    }
     fx->journal = session_journal(fx->session);
     fx->transcript = session_transcript(fx->session);
     if (*fx->resumed_from)
@@ -652,6 +689,8 @@ int flow_setup(struct flow_ctx *fx, int cancel_fd)
 
 void flow_cleanup(struct flow_ctx *fx)
 {
+    ledger_close(fx->ledger);
+    fx->ledger = NULL;
     session_close(fx->session); /* the journal and transcript with it */
     fx->journal = NULL;
     fx->transcript = NULL;

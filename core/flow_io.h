@@ -23,6 +23,13 @@ const char *flow_placeholder(struct flow_ctx *fx, const char *name);
 void flow_journal_step_start(struct flow_ctx *fx, const char *step, const char *title);
 void flow_journal_step_done(struct flow_ctx *fx, const char *step);
 void flow_journal_step_failed(struct flow_ctx *fx, const char *step);
+/* A step the operator skipped (step-skipped). */
+void flow_journal_step_skipped(struct flow_ctx *fx, const char *step, const char *reason);
+/* A hand step in batch mode: TYPE is "hand-step-unverified" (nothing rotwiz can check: left
+ * for the operator to do, never done) or "hand-step-verified-by-effect" (its action verified
+ * it). TODO: the first line of its instructions (may be NULL). */
+void flow_journal_hand_step(struct flow_ctx *fx, const char *type, const char *step,
+                            const char *title, const char *todo, const char *verifies);
 void flow_journal_confirmation(struct flow_ctx *fx, const char *step, const char *what,
                                const char *typed);
 void flow_journal_decision(struct flow_ctx *fx, const char *question, const char *answer);

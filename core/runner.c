@@ -33,7 +33,7 @@ struct runner {
     int exit_code;
     /* the request, owning its strings */
     struct flow_request req;
-    char *strings[6 + FLOW_MAX_WITNESSES];
+    char *strings[6 + FLOW_MAX_WITNESSES + FLOW_MAX_ACKS + FLOW_MAX_INIT_RPV];
 };
 
 static void wake_ui(struct runner *r)
@@ -122,6 +122,11 @@ struct runner *runner_start(const struct flow_request *req, char *err, size_t er
     r->req.operator_name = keep(r, 5, req->operator_name);
     for (size_t i = 0; i < req->witness_count && i < FLOW_MAX_WITNESSES; i++)
         r->req.witnesses[i] = keep(r, 6 + i, req->witnesses[i]);
+    for (size_t i = 0; i < req->ack_count && i < FLOW_MAX_ACKS; i++)
+        r->req.ack_serials[i] = keep(r, 6 + FLOW_MAX_WITNESSES + i, req->ack_serials[i]);
+    for (size_t i = 0; i < req->init_rpv_count && i < FLOW_MAX_INIT_RPV; i++)
+        r->req.init_rpv[i] =
+            keep(r, 6 + FLOW_MAX_WITNESSES + FLOW_MAX_ACKS + i, req->init_rpv[i]);
     if (pthread_create(&r->thread, NULL, worker, r) != 0) {
         snprintf(err, errlen, "cannot start the flow's thread");
         r->finished = true;

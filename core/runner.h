@@ -13,6 +13,8 @@
 enum flow_kind { FLOW_BACKUP = 0, FLOW_RESTORE, FLOW_PREPARE_TARGET, FLOW_TOPOLOGY };
 
 #define FLOW_MAX_WITNESSES 8
+#define FLOW_MAX_ACKS 4
+#define FLOW_MAX_INIT_RPV 4
 /* Everything a flow needs to start. Strings are copied by runner_start/flow_run. */
 struct flow_request {
     enum flow_kind kind;
@@ -25,7 +27,13 @@ struct flow_request {
     const char *witnesses[FLOW_MAX_WITNESSES];
     size_t witness_count;
     bool batch;                         /* hand steps verified by effect, never asked */
-    const char *init_rpv[4];            /* batch: --init-rpv WHICH (host or "backup-hsm") */
+    /* batch: --acknowledge-failed-login SERIAL (repeatable): the failed SO logins of these
+     * serials are acknowledged (core/flow_login.h); the wizard asks instead */
+    const char *ack_serials[FLOW_MAX_ACKS];
+    size_t ack_count;
+    /* batch: --init-rpv WHICH (repeatable): an appliance host as the configuration writes it,
+     * or "backup-hsm", whose Remote PED Vector may be initialised when it has none */
+    const char *init_rpv[FLOW_MAX_INIT_RPV];
     size_t init_rpv_count;
 };
 

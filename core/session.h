@@ -66,7 +66,9 @@ int session_end(struct session *s, int exit_code, const char *message);
 struct session_step_info {
     char id[TX_STEP_MAX];
     char title[SESSION_TEXT];
-    enum step_state state;         /* STEP_CURRENT: started and neither done nor failed */
+    enum step_state state;         /* STEP_CURRENT: started and neither done nor failed;
+                                    * STEP_SKIPPED: step-skipped; STEP_UNVERIFIED:
+                                    * hand-step-unverified (batch: left for the operator) */
     char cause[256];               /* of the last failure */
 };
 

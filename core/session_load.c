@@ -109,6 +109,13 @@ static void apply_record(struct session_summary *sum, const json_t *rec)
         sum->ended = true;
         sum->exit_code = (int)json_integer_value(json_object_get(rec, "exit_code"));
         COPY(sum->end_message, rec, "message");
+    } else if (step && (!strcmp(type, "step-skipped") ||
+                        !strcmp(type, "hand-step-unverified"))) {
+        /* the operator skipped it (wizard); a hand step batch mode could not check: never
+         * done, left for the operator */
+        struct session_step_info *st = find_step(sum, step);
+        if (st)
+            st->state = !strcmp(type, "step-skipped") ? STEP_SKIPPED : STEP_UNVERIFIED;
     } else if (step && (!strcmp(type, "step-start") || !strcmp(type, "step-done") ||
                         !strcmp(type, "step-failed"))) {
         struct session_step_info *st = find_step(sum, step);

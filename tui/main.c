@@ -32,6 +32,10 @@ struct cli {
     const char *output;
     const char *faults[SIMLAB_MAX_FAULTS];
     size_t fault_count;
+    const char *ack_serials[FLOW_MAX_ACKS];    /* --acknowledge-failed-login SERIAL */
+    size_t ack_count;
+    const char *init_rpv[FLOW_MAX_INIT_RPV];   /* --init-rpv WHICH */
+    size_t init_rpv_count;
     bool batch, json, plain, no_color, simulate, verbose;
 };
 
@@ -56,6 +60,14 @@ static const char usage_text[] =
     "  --secrets FILE      secrets file (must be mode 0600)\n"
     "  --verbose           batch: print every transcript line (secrets masked)\n"
     "  --fault NAME        with --simulate: inject a lab fault (rotwiz-sim lab --help lists them)\n"
+    "  --acknowledge-failed-login SERIAL\n"
+    "                      batch mode: acknowledge the failed SO login of the HSM with this serial\n"
+    "                      (kept in STATE_DIR/ledger.json; until it is acknowledged no run tries\n"
+    "                      another SO login of it: the 3rd failure zeroises the HSM). Repeatable;\n"
+    "                      the wizard asks you to type the serial instead\n"
+    "  --init-rpv WHICH    batch mode: allow initialising the Remote PED Vector of WHICH when it\n"
+    "                      has none (an appliance host as written in the configuration, or\n"
+    "                      backup-hsm). Repeatable\n"
     "\n"
     "exit codes: 0 done, 2 usage or config error, 3 cannot connect or host key refused,\n"
     "  4 precondition failed, 5 HSM command failed, 6 cancelled, 7 timed out\n";
@@ -134,6 +146,21 @@ static int parse(int argc, char **argv, struct cli *c)
                 return usage_error("too many faults (%s)", next);
             c->faults[c->fault_count++] = next;
             i++;
+        } else if (strcmp(a, "--acknowledge-failed-login") == 0) {
+            if (!next || !*next)
+                return usage_error("%s needs a device serial", a);
+            if (c->ack_count >= FLOW_MAX_ACKS)
+                return usage_error("at most %d --acknowledge-failed-login (%s)", FLOW_MAX_ACKS,
+                                   next);
+            c->ack_serials[c->ack_count++] = next;
+            i++;
+        } else if (strcmp(a, "--init-rpv") == 0) {
+            if (!next || !*next)
+                return usage_error("%s needs an appliance host or backup-hsm", a);
+            if (c->init_rpv_count >= FLOW_MAX_INIT_RPV)
+                return usage_error("at most %d --init-rpv (%s)", FLOW_MAX_INIT_RPV, next);
+            c->init_rpv[c->init_rpv_count++] = next;
+            i++;
         } else if (strcmp(a, "--batch") == 0) {
             c->batch = true;
         } else if (strcmp(a, "--json") == 0) {
@@ -193,6 +220,11 @@ static int validate(const struct cli *c)
     }
     if (c->fault_count && !c->simulate)
         return usage_error("--fault goes with --simulate");
+    if (c->ack_count && !c->batch)
+        return usage_error("--acknowledge-failed-login goes with --batch (the wizard asks you to "
+                           "type the serial)");
+    if (c->init_rpv_count && !c->batch)
+        return usage_error("--init-rpv goes with --batch (the wizard asks)");
     return -1;
 }
 
@@ -218,6 +250,12 @@ static void fill_request(const struct cli *c, struct flow_request *req, enum flo
     for (size_t i = 0; i < c->witness_count; i++)
         req->witnesses[i] = c->witnesses[i];
     req->witness_count = c->witness_count;
+    for (size_t i = 0; i < c->ack_count; i++)
+        req->ack_serials[i] = c->ack_serials[i];
+    req->ack_count = c->ack_count;
+    for (size_t i = 0; i < c->init_rpv_count; i++)
+        req->init_rpv[i] = c->init_rpv[i];
+    req->init_rpv_count = c->init_rpv_count;
 }
 
 static int run_batch(const struct cli *c, enum flow_kind kind)

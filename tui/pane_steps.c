@@ -12,6 +12,7 @@ static const char *state_word(enum step_state s)
     case STEP_CURRENT: return "current";
     case STEP_FAILED: return "failed ";
     case STEP_SKIPPED: return "skipped";
+    case STEP_UNVERIFIED: return "to do  ";
     default: return "       ";
     }
 }
@@ -23,6 +24,7 @@ static enum color_role state_role(enum step_state s)
     case STEP_CURRENT: return CR_STEP_CURRENT;
     case STEP_FAILED: return CR_STEP_FAILED;
     case STEP_SKIPPED: return CR_STEP_SKIPPED;
+    case STEP_UNVERIFIED: return CR_STEP_SKIPPED;
     default: return CR_STEP_PENDING;
     }
 }
