@@ -178,9 +178,10 @@ def test_password_backup_restore():
             c, ids = k570_session(lab, "target", pem, log)
             lunacm_ok(c, "role login -name co", "CO login on the target",
                       sec["target_co_password"], "Enter password: ")
-            lunacm_ok(c, "partition archive restore -slot %d -partition rot-backup -password %s"
-                      % (ids["Net Admin Token Slot"], sec["backup_partition_password"]),
-                      "partition archive restore")
+            lunacm_ok(c, "partition archive restore -slot %d -partition rot-backup -domain "
+                      "k570-rot -sopassword %s -password %s"
+                      % (ids["Net Admin Token Slot"], sec["backup_so_password"],
+                         sec["backup_partition_password"]), "partition archive restore")
             leave(c)
         finally:
             server.terminate(force=True)
