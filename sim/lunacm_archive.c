@@ -328,12 +328,11 @@ static unsigned long restore_partition_secrets(struct lcm *c, const struct lcm_a
 /* Knob restore-secrets=partition-only: the restore knows no -sopassword and no -domain. */
 static bool restore_options_ok(struct lcm *c, const struct lcm_args *a)
 {
-    static const char *const refused[] = {"sopassword", "domain", NULL};
     if (!lab_knob_is(&c->p, "restore-secrets", "partition-only"))
         return true;
-    for (size_t i = 0; refused[i]; i++)
-        if (lcm_arg(a, refused[i])) {
-            lcm_error(c, "Invalid parameter '%s'", lcm_arg_typed(a, refused[i]));
+    for (int i = 0; i < a->n; i++)
+        if (strcmp(a->name[i], "sopassword") == 0 || strcmp(a->name[i], "domain") == 0) {
+            lcm_error(c, "Invalid parameter '%s'", a->typed[i]);
             return false;
         }
     return true;
