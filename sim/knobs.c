@@ -5,25 +5,24 @@
 
 const struct sim_knob sim_knobs[] = {
     {"prompt-order", {"so-first", "partition-first"},
-     "order of the secrets archive backup/restore prompt for (SO first, or the partition's)"},
+     "archive backup/restore: the SO's secret asked first, or the partition's"},
     {"prompt-words", {"plain", "luna", "terse"},
-     "wording of secret prompts (role login, archive commands, rbs): plain, Luna-like, or "
-     "words that do not say what is asked"},
+     "words of the secret prompts (role login, archive commands, rbs)"},
     {"archive-prompts", {"options", "confirm", "ignore-options"},
-     "secrets given as options: used; also re-entered at backup; or ignored and prompted"},
+     "secret options: used; also re-entered at backup; or ignored (prompted)"},
     {"restore-secrets", {"so-domain-partition", "partition-only"},
-     "restore takes -domain -sopassword -password (vendor), or only the partition password"},
+     "restore takes -domain -sopassword -password (vendor), or -password only"},
     {"contents-login", {"partition", "so", "none"},
-     "partition archive contents logs in to the backup partition, as the Backup HSM SO, or not"},
+     "archive contents logs in to the backup partition, as the HSM SO, or not"},
     {"archive-listing", {"fields", "table"},
-     "partition archive contents: partition contents fields, or a column table"},
+     "archive contents: the partition contents fields, or a column table"},
     {"empty-wording", {"none-found", "count-zero", "silent"},
-     "what partition contents / archive contents print for an empty partition"},
+     "what partition / archive contents print for an empty partition"},
     {"rbs-menu", {"select", "toggle"},
      "rbs --config: a number selects (idempotent), or toggles the device"},
     {"rbs-layout", {"rows", "table"}, "rbs --config menu layout and final prompt wording"},
     {"relogin", {"already", "again"},
-     "role login while logged in: 0x100 CKR_USER_ALREADY_LOGGED_IN, or a new login"},
+     "role login while logged in: 0x100 (already logged in), or a new login"},
     {NULL, {NULL}, NULL},
 };
 
@@ -85,12 +84,19 @@ void knobs_print(FILE *out)
     }
     fprintf(out, "Dialects (--dialect NAME; --vary always wins over it):\n");
     for (const struct sim_dialect *d = sim_dialects; d->name; d++) {
-        fprintf(out, "  %-18s %s\n  %-18s  ", d->name, d->description, "");
+        fprintf(out, "  %-18s %s\n", d->name, d->description);
+        size_t col = 100; /* wraps the settings under the description, within 100 columns */
         if (!d->settings[0])
-            fprintf(out, " (no settings)");
-        for (size_t i = 0; d->settings[i]; i++)
-            fprintf(out, " %s", d->settings[i]);
-        fprintf(out, "\n");
+            fprintf(out, "  %-18s   (no settings)\n", "");
+        for (size_t i = 0; d->settings[i]; i++) {
+            if (col + 1 + strlen(d->settings[i]) > 100) {
+                fprintf(out, "%s  %-18s  ", i ? "\n" : "", "");
+                col = 22;
+            }
+            col += (size_t)fprintf(out, " %s", d->settings[i]);
+        }
+        if (d->settings[0])
+            fprintf(out, "\n");
     }
 }
 

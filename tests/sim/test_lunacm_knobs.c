@@ -270,6 +270,26 @@ static void test_empty_wording(void **state)
         if (i == 2)
             assert_non_null(strstr(out, "partition.\n\n\tObject list:\n\nCommand Result"));
         free(out);
+        /* A backup with another cloning domain leaves its new partition behind, empty. */
+        out = as_co(&t, "source", "partition archive backup -s 6 -partition rot-backup -do "
+                                  "other -sop BackupSo-3 -pas BakPart-4\n"
+                                  "partition archive contents -s 6 -partition rot-backup "
+                                  "-password BakPart-4\n");
+        assert_non_null(strstr(out, "0x8000000b (CKR_CERTIFICATE_INVALID)"));
+        const char *listing = strstr(out, "Logging in to partition rot-backup on slot 6.");
+        assert_non_null(listing);
+        assert_true((strstr(listing, "No objects found in the partition.") != NULL) == (i == 0));
+        assert_true((strstr(listing, "Number of objects: 0") != NULL) == (i != 2));
+        if (i == 2)
+            assert_non_null(strstr(listing, "\tObject list:\n\nCommand Result : No Error"));
+        free(out);
+        if (i == 2) { /* silent with the table layout: the header and nothing */
+            assert_int_equal(testlab_vary(&t, "archive-listing", "table"), 0);
+            out = as_co(&t, "source", "partition archive contents -s 6 -partition rot-backup "
+                                      "-password BakPart-4\n");
+            assert_non_null(strstr(out, "\tHandle  Label  Type  UID\n\nCommand Result"));
+            free(out);
+        }
         testlab_destroy(&t);
     }
 }
