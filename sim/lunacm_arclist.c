@@ -2,6 +2,7 @@
  * HSM holds). The login of `contents` (knob contents-login) and its layout (archive-listing,
  * empty-wording) are the lab's inventions. */
 #include "lunacm_arc.h"
+#include "secret_events.h"
 #include "state_model.h"
 #include <string.h>
 
@@ -73,8 +74,8 @@ unsigned long lcm_cmd_archive_contents(struct lcm *c, const struct lcm_args *a)
         lcm_error(c, "Missing required parameter -partition");
         return LCM_ARGUMENTS_BAD;
     }
-    lcm_check_option(c, a, "password", "backup", "partition_password");
-    lcm_check_option(c, a, "sopassword", "backup", "so_password");
+    lcm_check_option(c, a, "password", "backup", SE_PART);
+    lcm_check_option(c, a, "sopassword", "backup", SE_SO);
     if (!x.bexists) {
         lcm_error(c, "Partition %s was not found on slot %d", x.bpart, x.slot);
         return LCM_CONTAINER_INVALID;

@@ -57,7 +57,8 @@ const struct lcm_cmd lcm_commands[] = {
     {{"partition", "archive", "list"}, lcm_cmd_archive_list, slot_opts, true, false,
      "List the partitions of a Backup HSM: -slot <backup slot>"},
     {{"partition", "archive", "contents"}, lcm_cmd_archive_contents, archive_opts, true, false,
-     "List the objects of a backup: -slot <backup slot> -partition <name> [-password <pw>]"},
+     "List the objects of a backup: -slot <backup slot> -partition <name> [-password <pw>] "
+     "[-sopassword <pw>]"},
     {{"ped", "set"}, lcm_cmd_ped_set, ped_set_opts, true, true,
      "Set the Remote PED server: ped set -ip <address> -port <port>"},
     {{"ped", "get"}, lcm_cmd_ped_get, no_opts, true, true, "Show which PED the HSM uses"},
