@@ -1,6 +1,7 @@
 /* lab.c: `rotwiz-sim lab` (write a lab folder, start its daemon, print "ready") and
  * `rotwiz-sim stop`. The folder layout is in sim/README.md. */
 #include "faults.h"
+#include "knobs.h"
 #include "lab_files.h"
 #include "lab_keys.h"
 #include "lab_params.h"
@@ -27,9 +28,14 @@
 
 #define LAB_READY_MS 5000
 
+#define LAB_MAX_VARY 32
+
 struct lab_opts {
     const char *dir;
     const char *secrets;
+    const char *dialect;
+    size_t vary_count;
+    const char *vary[LAB_MAX_VARY];
 };
 
 static void lab_usage(FILE *out)
@@ -47,9 +53,13 @@ static void lab_usage(FILE *out)
             "                          manual: wait for 'rotwiz-sim ped insert' (default auto)\n"
             "  --ped-time-scale F      multiply PED timeouts and delays by F (default 1.0)\n"
             "  --ped-delay-ms N        auto PED: delay before a key is presented (default 300)\n"
+            "  --vary KNOB=VALUE       choose another of the lab's inventions (repeatable)\n"
+            "  --dialect NAME          a preset of knob values (--vary wins over it)\n"
             "  --help                  this text\n"
             "Faults:\n");
     faults_print(out);
+    fprintf(out, "Knobs (--vary KNOB=VALUE; what no real capture shows):\n");
+    knobs_print(out);
 }
 
 /* Prints "rotwiz-sim lab: MESSAGE" and returns the usage exit status. */
@@ -70,6 +80,50 @@ static int parse_int(const char *s, int lo, int hi, int *out)
     return 0;
 }
 
+/* Sets KNOB=VALUE in P; 2 after listing the valid knobs or values. */
+static int lab_vary(struct sim_lab_params *p, const char *setting)
+{
+    char name[64];
+    const char *eq = strchr(setting, '=');
+    snprintf(name, sizeof name, "%.*s", eq ? (int)(eq - setting) : (int)strlen(setting),
+             setting);
+    const struct sim_knob *k = knob_find(name);
+    if (!k) {
+        fprintf(stderr, "rotwiz-sim lab: unknown knob '%s'; valid knobs and values:\n", name);
+        knobs_print_valid(stderr, NULL);
+        return 2;
+    }
+    if (!eq || !knob_value_ok(k, eq + 1)) {
+        fprintf(stderr, "rotwiz-sim lab: knob '%s' has no value '%s'; valid values:\n", name,
+                eq ? eq + 1 : "");
+        knobs_print_valid(stderr, k);
+        return 2;
+    }
+    return lab_set_knob(p, k->name, eq + 1) == 0 ? 0 : lab_fail("too many knobs");
+}
+
+/* The preset first, then every --vary in order: --vary always wins over --dialect. */
+static int lab_apply_knobs(struct sim_lab_params *p, const struct lab_opts *o)
+{
+    if (o->dialect) {
+        const struct sim_dialect *d = dialect_find(o->dialect);
+        if (!d) {
+            fprintf(stderr, "rotwiz-sim lab: unknown dialect '%s'; valid dialects:\n",
+                    o->dialect);
+            dialects_print_valid(stderr);
+            return 2;
+        }
+        snprintf(p->dialect, sizeof p->dialect, "%s", d->name);
+        for (size_t i = 0; d->settings[i]; i++)
+            if (lab_vary(p, d->settings[i]) != 0)
+                return 2;
+    }
+    for (size_t i = 0; i < o->vary_count; i++)
+        if (lab_vary(p, o->vary[i]) != 0)
+            return 2;
+    return 0;
+}
+
 /* Parses the options into P and O. Returns 0, 1 for --help, or 2 after a message. */
 static int lab_parse(int argc, char **argv, struct sim_lab_params *p, struct lab_opts *o)
 {
@@ -79,6 +133,7 @@ static int lab_parse(int argc, char **argv, struct sim_lab_params *p, struct lab
         {"latency", required_argument, NULL, 'l'},  {"ped", required_argument, NULL, 'p'},
         {"ped-time-scale", required_argument, NULL, 'T'},
         {"ped-delay-ms", required_argument, NULL, 'D'},
+        {"vary", required_argument, NULL, 'v'},     {"dialect", required_argument, NULL, 'L'},
         {"help", no_argument, NULL, 'h'},           {0}};
     char msg[512];
     int c;
@@ -94,6 +149,12 @@ static int lab_parse(int argc, char **argv, struct sim_lab_params *p, struct lab
         case 'd': o->dir = optarg; break;
         case 's': o->secrets = optarg; break;
         case 'h': return 1;
+        case 'L': o->dialect = optarg; break;
+        case 'v':
+            if (o->vary_count == LAB_MAX_VARY)
+                return lab_fail("too many --vary options");
+            o->vary[o->vary_count++] = optarg;
+            break;
         case 'a':
             if (strcmp(optarg, "password") != 0 && strcmp(optarg, "ped") != 0)
                 return lab_fail("--auth must be 'password' or 'ped'");
@@ -144,7 +205,7 @@ static int lab_parse(int argc, char **argv, struct sim_lab_params *p, struct lab
     }
     if (!o->dir || !o->dir[0])
         return lab_fail("--dir DIR is required (the folder the lab lives in)");
-    return 0;
+    return lab_apply_knobs(p, o);
 }
 
 static int mkdir_p(const char *path)

@@ -1,5 +1,6 @@
 /* lab_params.c: DIR/lab.json through jansson. */
 #include "lab_params.h"
+#include "knobs.h"
 #include <jansson.h>
 #include <stdio.h>
 #include <string.h>
@@ -54,6 +55,12 @@ int lab_params_load(const char *dir, struct sim_lab_params *p, char *err, size_t
     copy_str(p->sim_path, sizeof p->sim_path, root, "sim_path");
     copy_str(p->domain, sizeof p->domain, root, "domain");
     copy_str(p->backup_partition, sizeof p->backup_partition, root, "backup_partition");
+    copy_str(p->dialect, sizeof p->dialect, root, "dialect");
+    const char *key;
+    json_object_foreach(json_object_get(root, "knobs"), key, v) {
+        if (json_is_string(v))
+            lab_set_knob(p, key, json_string_value(v));
+    }
     json_decref(root);
     return 0;
 }
@@ -76,6 +83,16 @@ int lab_params_save(const struct sim_lab_params *p, char *err, size_t errlen)
                              "workstation", "address", p->ws_address, "rbs_port", p->rbs_port,
                              "ped_port", p->ped_port, "appliances", apps, "sim_path", p->sim_path,
                              "domain", p->domain, "backup_partition", p->backup_partition);
+    /* Every knob is written, defaults included: lab.json says what the lab does. */
+    json_t *knobs = json_object();
+    for (const struct sim_knob *k = sim_knobs; k->name; k++)
+        json_object_set_new(knobs, k->name, json_string(lab_knob(p, k->name)));
+    if (root) {
+        json_object_set_new(root, "knobs", knobs);
+        json_object_set_new(root, "dialect", json_string(p->dialect));
+    } else {
+        json_decref(knobs);
+    }
     char path[SIM_TEXT + 32], tmp[SIM_TEXT + 48];
     snprintf(path, sizeof path, "%s/lab.json", p->dir);
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
@@ -103,6 +120,33 @@ const struct sim_appliance_params *lab_appliance(const struct sim_lab_params *p,
         if (strcmp(p->appliances[i].name, name) == 0)
             return &p->appliances[i];
     return NULL;
+}
+
+const char *lab_knob(const struct sim_lab_params *p, const char *name)
+{
+    for (size_t i = 0; i < p->knob_count; i++)
+        if (strcmp(p->knobs[i].name, name) == 0)
+            return p->knobs[i].value;
+    return knob_default(name);
+}
+
+bool lab_knob_is(const struct sim_lab_params *p, const char *name, const char *value)
+{
+    return strcmp(lab_knob(p, name), value) == 0;
+}
+
+int lab_set_knob(struct sim_lab_params *p, const char *name, const char *value)
+{
+    size_t i = 0;
+    while (i < p->knob_count && strcmp(p->knobs[i].name, name) != 0)
+        i++;
+    if (i == SIM_MAX_KNOBS)
+        return -1;
+    if (i == p->knob_count)
+        p->knob_count++;
+    snprintf(p->knobs[i].name, sizeof p->knobs[i].name, "%s", name);
+    snprintf(p->knobs[i].value, sizeof p->knobs[i].value, "%s", value);
+    return 0;
 }
 
 void lab_latency(const struct sim_lab_params *p)

@@ -8,6 +8,7 @@
 #define SIM_MAX_FAULTS 32
 #define SIM_MAX_APPLIANCES 4
 #define SIM_TEXT 256
+#define SIM_MAX_KNOBS 24
 
 struct sim_appliance_params {
     char name[32];          /* "source", "target" */
@@ -32,6 +33,12 @@ struct sim_lab_params {
     char sim_path[SIM_TEXT];        /* absolute path of the rotwiz-sim executable */
     char domain[64];                /* cloning domain of the k570 partitions */
     char backup_partition[64];      /* partition name written into rotwiz.conf */
+    char dialect[32];               /* --dialect preset ("" when none) */
+    size_t knob_count;              /* knobs set explicitly; the others have their default */
+    struct {
+        char name[32];
+        char value[32];
+    } knobs[SIM_MAX_KNOBS];
 };
 
 /* The secrets the simulated devices are created with (from --secrets FILE or generated). */
@@ -51,8 +58,12 @@ int lab_params_save(const struct sim_lab_params *p, char *err, size_t errlen);
 bool lab_has_fault(const struct sim_lab_params *p, const char *name);
 /* The appliance named NAME, or NULL. */
 const struct sim_appliance_params *lab_appliance(const struct sim_lab_params *p, const char *name);
-
-
+/* The value of knob NAME (knobs.h): the one in lab.json, else the knob's default. */
+const char *lab_knob(const struct sim_lab_params *p, const char *name);
+/* True when knob NAME has VALUE. */
+bool lab_knob_is(const struct sim_lab_params *p, const char *name, const char *value);
+/* Sets knob NAME to VALUE (no validation: see knobs.h). 0, or -1 when the table is full. */
+int lab_set_knob(struct sim_lab_params *p, const char *name, const char *value);
 
 /* Sleeps the lab's --latency before a device reply (no-op when 0). */
 void lab_latency(const struct sim_lab_params *p);

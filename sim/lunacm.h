@@ -70,6 +70,7 @@ struct lcm_args {
     int n;
     const char *name[LCM_MAX_ARGS];
     const char *value[LCM_MAX_ARGS];
+    const char *typed[LCM_MAX_ARGS];    /* the option as the operator spelled it ("-pas") */
 };
 
 /* One option of a command: canonical name, short alias, whether it takes a value. */
@@ -103,6 +104,8 @@ int lcm_run(struct lcm *c);
 unsigned long lcm_execute(struct lcm *c, char *line, bool *quit);
 /* The value of option NAME, or NULL when absent. */
 const char *lcm_arg(const struct lcm_args *a, const char *name);
+/* Option NAME as the operator typed it ("-pas" for -password), or NULL when absent. */
+const char *lcm_arg_typed(const struct lcm_args *a, const char *name);
 /* Common entry of both lunacm modes: parses --dir/--appliance and runs a session. */
 int lcm_main(int argc, char **argv, bool workstation);
 
@@ -123,6 +126,14 @@ const char *lcm_rc_name(unsigned long rc);
 /* Asks for a secret after PROMPT (printed after a TAB), echoing one '*' per character.
  * Returns 0, or -1 on end of input. */
 int lcm_read_secret(struct lcm *c, const char *prompt, char *buf, size_t len);
+/* lcm_read_secret for a secret of kind ASKED (secret_events.h) meant for DEVICE: the answer is
+ * checked for a wrong-secret event. */
+int lcm_ask_secret(struct lcm *c, const char *device, const char *asked, const char *prompt,
+                   char *buf, size_t len);
+/* Records a wrong-secret event when option NAME (a secret of kind ASKED for DEVICE) was given
+ * with a known secret of another kind. */
+void lcm_check_option(struct lcm *c, const struct lcm_args *a, const char *name,
+                      const char *device, const char *asked);
 /* Prints the proceed/quit confirmation and reads the answer. True for "proceed". */
 bool lcm_confirm(struct lcm *c);
 /* Reads one input line without its newline. Returns 0, or -1 on end of input. */
@@ -154,7 +165,9 @@ struct lcm_cred {
     char password[128];
 };
 /* Collects a credential for HSM (state name): GIVEN (an option value) or PROMPT on a
- * password HSM; key COLOUR on a PED HSM. Returns LCM_OK or the PED/end-of-input failure. */
+ * password HSM; key COLOUR on a PED HSM. Returns LCM_OK or the PED/end-of-input failure.
+ * The secret's kind follows from the colour: blue SO, red domain, black the partition's
+ * (Crypto Officer on a k570, backup partition password on the Backup HSM). */
 unsigned long lcm_get_cred(struct lcm *c, const char *hsm, const char *given,
                            const char *prompt, const char *colour, struct lcm_cred *cred);
 /* Checks an HSM SO credential against the state, counting failures (zeroise at 3). */
@@ -182,6 +195,9 @@ unsigned long lcm_cmd_partition_show(struct lcm *c, const struct lcm_args *a);
 unsigned long lcm_cmd_partition_clear(struct lcm *c, const struct lcm_args *a);
 /* Prints OBJS in the `partition contents` layout. */
 void lcm_print_objects(struct lcm *c, json_t *objs, bool public_only);
+/* Prints what an empty listing says (knob empty-wording); HEADER_SHOWN: a table header was
+ * printed already (silent then prints nothing, else "Object list:"). */
+void lcm_print_empty(struct lcm *c, bool header_shown);
 
 /* --- lunacm_archive.c --- */
 /* `partition archive backup`: clones the current partition to the Backup HSM. */
@@ -193,7 +209,29 @@ unsigned long lcm_cmd_archive_list(struct lcm *c, const struct lcm_args *a);
 /* `partition archive contents -slot S -partition P`: a backup's objects. */
 unsigned long lcm_cmd_archive_contents(struct lcm *c, const struct lcm_args *a);
 
+/* --- lunacm_arcsec.c: the secrets of archive commands (knobs prompt-order, prompt-words,
+ * archive-prompts) --- */
+/* The value of a secret option (sopassword, password, domain): NULL under
+ * archive-prompts=ignore-options. */
+const char *lcm_arc_opt(struct lcm *c, const struct lcm_args *a, const char *name);
+/* Wrong-secret checks of the secret options of an archive command (device backup). */
+void lcm_arc_option_events(struct lcm *c, const struct lcm_args *a);
+/* Logs in as the Backup HSM SO (-sopassword, prompt or blue key) on backup slot SLOT. */
+unsigned long lcm_arc_so_login(struct lcm *c, const struct lcm_args *a, int slot);
+/* Collects the password (or black key) of existing backup partition PART. */
+unsigned long lcm_arc_part_cred(struct lcm *c, const struct lcm_args *a, const char *part,
+                                int slot, struct lcm_cred *cred);
+/* Collects the cloning domain of an existing backup partition (restore). */
+unsigned long lcm_arc_domain(struct lcm *c, const struct lcm_args *a, char *out, size_t len);
+/* Collects password (or black key) and domain (or red key) of new backup partition PART. */
+unsigned long lcm_arc_new_secrets(struct lcm *c, const struct lcm_args *a, const char *part,
+                                  char *password, size_t plen, char *domain, size_t dlen);
+
 /* --- lunacm_ped.c --- */
+/* The HSM the ped commands act on: the Backup HSM while a k570's current slot is its Net
+ * Admin Token Slot (the vendor's `slot set -s <net admin slot>` then `ped set`), else this
+ * session's HSM. */
+const char *lcm_ped_hsm(struct lcm *c);
 /* Asks the PED serving HSM (a state name) for key COLOUR after "Please attend to the PED.":
  * through the Remote PED link when it is connected, else the PED plugged into that HSM's host
  * (the appliance, or the workstation for the Backup HSM). Returns LCM_OK, LCM_PIN_INCORRECT

@@ -1,7 +1,8 @@
 /* lunacm_archive.c: partition archive backup/restore/list/contents between a k570 partition
  * and the Backup HSM behind the Net Admin Token Slot (reached through RBS). Behaviour follows
  * FORMATS.md 3 and 6; the printed lines are invented (sim/README.md "Invented output"). */
-#include "lunacm.h"
+#include "lunacm_arc.h"
+#include "secret_events.h"
 #include "state_model.h"
 #include "state_store.h"
 #include <signal.h>
@@ -9,25 +10,9 @@
 #include <string.h>
 #include <unistd.h>
 
-/* What an archive command works with, read once before it starts. */
-struct arc {
-    int slot;                   /* the Net Admin Token Slot */
-    const char *bpart;          /* the partition on the Backup HSM */
-    char upart[64];             /* the k570 partition behind the current slot */
-    char ulabel[64];
-    char udomain[64];
-    char ufw[32];
-    char bfw[32];
-    char bdomain[64];
-    bool bzeroized;
-    bool bexists;
-    size_t bcount;              /* partitions on the Backup HSM */
-    long long bmax;
-};
-
 /* Checks the login and the -slot/-partition options and reads the state. */
-static unsigned long arc_prepare(struct lcm *c, const struct lcm_args *a, bool need_partition,
-                                 struct arc *x)
+unsigned long arc_prepare(struct lcm *c, const struct lcm_args *a, bool need_partition,
+                          struct arc *x)
 {
     struct lcm_slot slot;
     json_t *root = NULL;
@@ -207,31 +192,6 @@ static unsigned long clone_all(struct lcm *c, const char *from_hsm, const char *
     return LCM_OK;
 }
 
-/* Asks twice for a new secret (password or domain) unless GIVEN. */
-static unsigned long new_secret(struct lcm *c, const char *given, const char *what, char *out,
-                                size_t len)
-{
-    char again[128], prompt[96];
-    if (given) {
-        snprintf(out, len, "%s", given);
-        return LCM_OK;
-    }
-    snprintf(prompt, sizeof prompt, "Enter %s for the new partition: ", what);
-    if (lcm_read_secret(c, prompt, out, len) != 0)
-        return LCM_CANCELLED;
-    snprintf(prompt, sizeof prompt, "Re-enter %s to confirm: ", what);
-    if (lcm_read_secret(c, prompt, again, sizeof again) != 0)
-        return LCM_CANCELLED;
-    bool same = strcmp(out, again) == 0;
-    memset(again, 0, sizeof again);
-    if (!same || !out[0]) {
-        lcm_error(c, !out[0] ? "The %s may not be empty" : "The two entries of the %s differ",
-                  what);
-        return LCM_ARGUMENTS_BAD;
-    }
-    return LCM_OK;
-}
-
 /* Creates the backup partition (replacing an existing one when asked). */
 static unsigned long create_backup_partition(struct lcm *c, struct arc *x, const char *password,
                                              const char *domain, bool replace)
@@ -266,55 +226,21 @@ static unsigned long create_backup_partition(struct lcm *c, struct arc *x, const
     return LCM_OK;
 }
 
-/* The credentials of a new backup partition: password (or black key) and domain (or red key). */
-static unsigned long new_partition_secrets(struct lcm *c, const struct lcm_args *a,
-                                           char *password, size_t plen, char *domain,
-                                           size_t dlen)
-{
-    struct lcm_cred cred;
-    if (lcm_hsm_is_ped(c, "backup")) {
-        /* PED: the black key becomes the partition's secret, the red key its domain. */
-        unsigned long rc = lcm_get_cred(c, "backup", NULL, NULL, "red", &cred);
-        if (rc == LCM_OK && !cred.right_key)
-            rc = LCM_PIN_INCORRECT;
-        if (rc != LCM_OK)
-            return rc;
-        snprintf(domain, dlen, "%s", c->p.domain);
-        rc = lcm_get_cred(c, "backup", NULL, NULL, "black", &cred);
-        if (rc == LCM_OK && !cred.right_key)
-            rc = LCM_PIN_INCORRECT;
-        snprintf(password, plen, "black-key");
-        return rc;
-    }
-    unsigned long rc = new_secret(c, lcm_arg(a, "password"), "password", password, plen);
-    if (rc == LCM_OK)
-        rc = new_secret(c, lcm_arg(a, "domain"), "cloning domain", domain, dlen);
-    return rc;
-}
 
-/* Logs in to the existing backup partition X->bpart: -password or its prompt (PED: black). */
-static unsigned long login_backup_partition(struct lcm *c, const struct lcm_args *a,
-                                            const struct arc *x)
+/* The secrets of the backup partition: a new one's password and domain, or the login of the
+ * existing one that -append adds to. */
+static unsigned long backup_partition_secrets(struct lcm *c, const struct lcm_args *a,
+                                              const struct arc *x, bool need_new,
+                                              char *password, char *domain, size_t len,
+                                              struct lcm_cred *cred)
 {
-    struct lcm_cred cred;
-    lcm_say(c, "Logging in to partition %s on slot %d.", x->bpart, x->slot);
-    unsigned long rc = lcm_get_cred(c, "backup", lcm_arg(a, "password"),
-                                    "Enter password for the backup partition: ", "black", &cred);
-    if (rc == LCM_OK)
-        rc = lcm_verify_co(c, "backup", x->bpart, &cred);
-    memset(&cred, 0, sizeof cred);
-    return rc;
-}
-
-/* The partition -partition names must exist on the Backup HSM; then logs in to it. */
-static unsigned long open_existing_backup(struct lcm *c, const struct lcm_args *a,
-                                          const struct arc *x)
-{
-    if (!x->bexists) {
-        lcm_error(c, "Partition %s was not found on slot %d", x->bpart, x->slot);
-        return LCM_CONTAINER_INVALID;
+    if (need_new) {
+        lcm_blank(c);
+        lcm_say(c, "Creating partition %s on slot %d.", x->bpart, x->slot);
+        return lcm_arc_new_secrets(c, a, x->bpart, password, len, domain, len);
     }
-    return login_backup_partition(c, a, x);
+    lcm_blank(c);
+    return lcm_arc_part_cred(c, a, x->bpart, x->slot, cred);
 }
 
 unsigned long lcm_cmd_archive_backup(struct lcm *c, const struct lcm_args *a)
@@ -326,6 +252,7 @@ unsigned long lcm_cmd_archive_backup(struct lcm *c, const struct lcm_args *a)
     unsigned long rc = arc_prepare(c, a, true, &x);
     if (rc != LCM_OK)
         return rc;
+    lcm_arc_option_events(c, a);
     if (append && replace) {
         lcm_error(c, "-append and -replace cannot be used together");
         return LCM_ARGUMENTS_BAD;
@@ -335,41 +262,38 @@ unsigned long lcm_cmd_archive_backup(struct lcm *c, const struct lcm_args *a)
                      "firmware 7.7.1 or newer is required", x.bfw, x.ufw);
         return LCM_OPERATION_NOT_ALLOWED;
     }
-    lcm_say(c, "Logging in as the SO on slot %d.", x.slot);
-    rc = lcm_get_cred(c, "backup", lcm_arg(a, "sopassword"), "Enter password for the SO: ",
-                      "blue", &cred);
+    bool need_new = !x.bexists || replace;
+    bool usable = need_new || append; /* an existing partition needs -append or -replace */
+    /* Knob prompt-order: the partition's secrets before the SO's, or after. */
+    bool part_first = lab_knob_is(&c->p, "prompt-order", "partition-first");
+    memset(&cred, 0, sizeof cred);
+    if (part_first && usable)
+        rc = backup_partition_secrets(c, a, &x, need_new, password, domain, sizeof password,
+                                      &cred);
     if (rc == LCM_OK)
-        rc = lcm_verify_so(c, "backup", &cred);
+        rc = lcm_arc_so_login(c, a, x.slot);
+    if (rc == LCM_OK && (lab_has_fault(&c->p, "backup-hsm-full") ||
+                         (need_new && !x.bexists && x.bmax > 0 &&
+                          (long long)x.bcount >= x.bmax))) {
+        lcm_error(c, "There is not enough free space on the Backup HSM");
+        rc = LCM_HSM_STORAGE_FULL;
+    }
+    if (rc == LCM_OK && !usable) {
+        lcm_error(c, "Partition %s already exists on slot %d (use -append or -replace)",
+                  x.bpart, x.slot);
+        rc = LCM_OBJECT_EXISTS;
+    }
+    if (rc == LCM_OK && !part_first)
+        rc = backup_partition_secrets(c, a, &x, need_new, password, domain, sizeof password,
+                                      &cred);
+    if (rc == LCM_OK)
+        rc = need_new ? create_backup_partition(c, &x, password, domain, replace)
+                      : lcm_verify_co(c, "backup", x.bpart, &cred);
+    memset(password, 0, sizeof password);
+    memset(domain, 0, sizeof domain);
     memset(&cred, 0, sizeof cred);
     if (rc != LCM_OK)
         return rc;
-    bool need_new = !x.bexists || replace;
-    if (lab_has_fault(&c->p, "backup-hsm-full") ||
-        (need_new && !x.bexists && x.bmax > 0 && (long long)x.bcount >= x.bmax)) {
-        lcm_error(c, "There is not enough free space on the Backup HSM");
-        return LCM_HSM_STORAGE_FULL;
-    }
-    if (x.bexists && !append && !replace) {
-        lcm_error(c, "Partition %s already exists on slot %d (use -append or -replace)",
-                  x.bpart, x.slot);
-        return LCM_OBJECT_EXISTS;
-    }
-    if (need_new) {
-        lcm_blank(c);
-        lcm_say(c, "Creating partition %s on slot %d.", x.bpart, x.slot);
-        rc = new_partition_secrets(c, a, password, sizeof password, domain, sizeof domain);
-        if (rc == LCM_OK)
-            rc = create_backup_partition(c, &x, password, domain, replace);
-        memset(password, 0, sizeof password);
-        memset(domain, 0, sizeof domain);
-        if (rc != LCM_OK)
-            return rc;
-    } else {
-        lcm_blank(c);
-        rc = login_backup_partition(c, a, &x);
-        if (rc != LCM_OK)
-            return rc;
-    }
     size_t n = object_count(c, c->device, x.upart), copied = 0;
     lcm_blank(c);
     lcm_say(c, "Verifying that all objects can be backed up...");
@@ -389,13 +313,68 @@ unsigned long lcm_cmd_archive_backup(struct lcm *c, const struct lcm_args *a)
     return LCM_OK;
 }
 
+/* The partition's password (or black key) and, when the restore takes them, its domain. */
+static unsigned long restore_partition_secrets(struct lcm *c, const struct lcm_args *a,
+                                               const struct arc *x, bool vendor,
+                                               struct lcm_cred *cred, char *domain,
+                                               size_t len)
+{
+    unsigned long rc = lcm_arc_part_cred(c, a, x->bpart, x->slot, cred);
+    if (rc == LCM_OK && vendor)
+        rc = lcm_arc_domain(c, a, domain, len);
+    return rc;
+}
+
+/* Knob restore-secrets=partition-only: the restore knows no -sopassword and no -domain. */
+static bool restore_options_ok(struct lcm *c, const struct lcm_args *a)
+{
+    if (!lab_knob_is(&c->p, "restore-secrets", "partition-only"))
+        return true;
+    for (int i = 0; i < a->n; i++)
+        if (strcmp(a->name[i], "sopassword") == 0 || strcmp(a->name[i], "domain") == 0) {
+            lcm_error(c, "Invalid parameter '%s'", a->typed[i]);
+            return false;
+        }
+    return true;
+}
+
 unsigned long lcm_cmd_archive_restore(struct lcm *c, const struct lcm_args *a)
 {
     struct arc x;
+    struct lcm_cred cred;
+    char domain[128] = "";
+    if (!restore_options_ok(c, a))
+        return LCM_ARGUMENTS_BAD;
     unsigned long rc = arc_prepare(c, a, true, &x);
     if (rc != LCM_OK)
         return rc;
-    rc = open_existing_backup(c, a, &x);
+    lcm_arc_option_events(c, a);
+    if (!x.bexists) {
+        lcm_error(c, "Partition %s was not found on slot %d", x.bpart, x.slot);
+        return LCM_CONTAINER_INVALID;
+    }
+    /* The vendor's password restore takes the Backup HSM SO password and the cloning domain
+     * too; its PED restore only the black key (through the remote PED link when connected). */
+    bool vendor = lab_knob_is(&c->p, "restore-secrets", "so-domain-partition") &&
+                  !lcm_hsm_is_ped(c, "backup");
+    bool part_first = lab_knob_is(&c->p, "prompt-order", "partition-first");
+    memset(&cred, 0, sizeof cred);
+    lcm_blank(c);
+    if (part_first)
+        rc = restore_partition_secrets(c, a, &x, vendor, &cred, domain, sizeof domain);
+    if (rc == LCM_OK && vendor)
+        rc = lcm_arc_so_login(c, a, x.slot);
+    if (rc == LCM_OK && !part_first)
+        rc = restore_partition_secrets(c, a, &x, vendor, &cred, domain, sizeof domain);
+    if (rc == LCM_OK)
+        rc = lcm_verify_co(c, "backup", x.bpart, &cred);
+    memset(&cred, 0, sizeof cred);
+    if (rc == LCM_OK && vendor && strcmp(domain, x.bdomain) != 0) {
+        lcm_error(c, "CKR_CERTIFICATE_INVALID. The cloning domain given is not the domain of "
+                     "partition %s", x.bpart);
+        rc = LCM_CERTIFICATE_INVALID;
+    }
+    memset(domain, 0, sizeof domain);
     if (rc != LCM_OK)
         return rc;
     size_t n = object_count(c, "backup", x.bpart), copied = 0;
@@ -416,54 +395,5 @@ unsigned long lcm_cmd_archive_restore(struct lcm *c, const struct lcm_args *a)
     lcm_blank(c);
     lcm_say(c, "%zu objects have been restored to partition %s", copied, x.ulabel);
     lcm_say(c, "on slot %d.", c->cur_slot);
-    return LCM_OK;
-}
-
-unsigned long lcm_cmd_archive_list(struct lcm *c, const struct lcm_args *a)
-{
-    struct arc x;
-    json_t *root = NULL;
-    unsigned long rc = arc_prepare(c, a, false, &x);
-    if (rc != LCM_OK)
-        return rc;
-    if (lcm_state_snapshot(c, &root) != 0)
-        return LCM_OPERATION_NOT_ALLOWED;
-    json_t *parts = json_object_get(sm_hsm(root, "backup"), "partitions");
-    size_t i;
-    json_t *v;
-    if (json_array_size(parts) == 0)
-        lcm_say(c, "No partitions found on slot %d.", x.slot);
-    json_array_foreach(parts, i, v) {
-        char count[16];
-        snprintf(count, sizeof count, "%zu", json_array_size(json_object_get(v, "objects")));
-        lcm_arrow(c, "Partition Name", sm_str(v, "name"));
-        lcm_arrow(c, "Serial Number", sm_str(v, "serial"));
-        lcm_arrow(c, "Objects", count);
-        lcm_blank(c);
-    }
-    json_decref(root);
-    return LCM_OK;
-}
-
-unsigned long lcm_cmd_archive_contents(struct lcm *c, const struct lcm_args *a)
-{
-    struct arc x;
-    json_t *root = NULL;
-    unsigned long rc = arc_prepare(c, a, false, &x);
-    if (rc != LCM_OK)
-        return rc;
-    if (!x.bpart || !x.bpart[0]) {
-        lcm_error(c, "Missing required parameter -partition");
-        return LCM_ARGUMENTS_BAD;
-    }
-    rc = open_existing_backup(c, a, &x);
-    if (rc != LCM_OK)
-        return rc;
-    if (lcm_state_snapshot(c, &root) != 0)
-        return LCM_OPERATION_NOT_ALLOWED;
-    lcm_blank(c);
-    lcm_print_objects(c, json_object_get(sm_partition(sm_hsm(root, "backup"), x.bpart),
-                                         "objects"), false);
-    json_decref(root);
     return LCM_OK;
 }

@@ -20,12 +20,13 @@ static const struct lcm_opt backup_opts[] = {
     {"slot", "s", true},        {"partition", "par", true}, {"domain", "dom", true},
     {"sopassword", "sopw", true}, {"password", "pw", true}, {"append", NULL, false},
     {"replace", NULL, false},   {"force", "f", false},      {NULL, NULL, false}};
+/* The vendor spells -s, -partition, -do, -sop, -pas: unique prefixes (or aliases) of these. */
 static const struct lcm_opt restore_opts[] = {
-    {"slot", "s", true}, {"partition", "par", true}, {"password", "pw", true},
-    {NULL, NULL, false}};
+    {"slot", "s", true},          {"partition", "par", true}, {"domain", "dom", true},
+    {"sopassword", "sopw", true}, {"password", "pw", true},   {NULL, NULL, false}};
 static const struct lcm_opt archive_opts[] = {
-    {"slot", "s", true}, {"partition", "par", true}, {"password", "pw", true},
-    {NULL, NULL, false}};
+    {"slot", "s", true},          {"partition", "par", true}, {"password", "pw", true},
+    {"sopassword", "sopw", true}, {NULL, NULL, false}};
 static const struct lcm_opt ped_set_opts[] = {
     {"ip", "i", true}, {"port", "p", true}, {NULL, NULL, false}};
 static const struct lcm_opt ped_vector_opts[] = {
@@ -51,11 +52,13 @@ const struct lcm_cmd lcm_commands[] = {
      "Back up the partition: -slot <backup slot> -partition <name> [-domain <d>] "
      "[-sopassword <pw>] [-password <pw>] [-append|-replace]"},
     {{"partition", "archive", "restore"}, lcm_cmd_archive_restore, restore_opts, true, false,
-     "Restore into the partition: -slot <backup slot> -partition <name> [-password <pw>]"},
+     "Restore into the partition: -slot <backup slot> -partition <name> [-domain <d>] "
+     "[-sopassword <pw>] [-password <pw>]"},
     {{"partition", "archive", "list"}, lcm_cmd_archive_list, slot_opts, true, false,
      "List the partitions of a Backup HSM: -slot <backup slot>"},
     {{"partition", "archive", "contents"}, lcm_cmd_archive_contents, archive_opts, true, false,
-     "List the objects of a backup: -slot <backup slot> -partition <name> [-password <pw>]"},
+     "List the objects of a backup: -slot <backup slot> -partition <name> [-password <pw>] "
+     "[-sopassword <pw>]"},
     {{"ped", "set"}, lcm_cmd_ped_set, ped_set_opts, true, true,
      "Set the Remote PED server: ped set -ip <address> -port <port>"},
     {{"ped", "get"}, lcm_cmd_ped_get, no_opts, true, true, "Show which PED the HSM uses"},
@@ -81,6 +84,14 @@ const char *lcm_arg(const struct lcm_args *a, const char *name)
     for (int i = 0; i < a->n; i++)
         if (strcmp(a->name[i], name) == 0)
             return a->value[i];
+    return NULL;
+}
+
+const char *lcm_arg_typed(const struct lcm_args *a, const char *name)
+{
+    for (int i = 0; i < a->n; i++)
+        if (strcmp(a->name[i], name) == 0)
+            return a->typed[i];
     return NULL;
 }
 
@@ -203,6 +214,7 @@ static unsigned long parse_options(struct lcm *c, const struct lcm_opt *opts, ch
         if (a->n >= LCM_MAX_ARGS)
             return LCM_ARGUMENTS_BAD;
         a->name[a->n] = o->name;
+        a->typed[a->n] = tok[i];
         a->value[a->n] = "";
         if (o->has_value) {
             if (i + 1 >= ntok) {

@@ -1,5 +1,6 @@
 /* lunacm_io.c: what the simulated lunacm prints and how it reads answers (FORMATS.md 1). */
 #include "lunacm.h"
+#include "secret_events.h"
 #include <stdarg.h>
 #include <string.h>
 #include <termios.h>
@@ -128,6 +129,35 @@ int lcm_read_secret(struct lcm *c, const char *prompt, char *buf, size_t len)
     return rc;
 }
 
+/* The prompt without its trailing blanks (as recorded in an event). */
+static void trimmed(const char *prompt, char *out, size_t len)
+{
+    snprintf(out, len, "%s", prompt);
+    size_t n = strlen(out);
+    while (n > 0 && (out[n - 1] == ' ' || out[n - 1] == '\t'))
+        out[--n] = '\0';
+}
+
+int lcm_ask_secret(struct lcm *c, const char *device, const char *asked, const char *prompt,
+                   char *buf, size_t len)
+{
+    char words[256];
+    int rc = lcm_read_secret(c, prompt, buf, len);
+    if (rc == 0) {
+        trimmed(prompt, words, sizeof words);
+        se_check(c->p.dir, device, "prompt", words, asked, buf);
+    }
+    return rc;
+}
+
+void lcm_check_option(struct lcm *c, const struct lcm_args *a, const char *name,
+                      const char *device, const char *asked)
+{
+    const char *v = lcm_arg(a, name);
+    if (v)
+        se_check(c->p.dir, device, "option", lcm_arg_typed(a, name), asked, v);
+}
+
 bool lcm_confirm(struct lcm *c)
 {
     char answer[64];
@@ -138,6 +168,9 @@ bool lcm_confirm(struct lcm *c)
         answer[0] = '\0';
     if (!c->tty)
         fprintf(c->out, "%s\n", answer); /* a terminal has echoed it already */
+    /* A secret typed here is echoed: that is a wrong-secret event. */
+    se_check(c->p.dir, c->device, "prompt", "Type 'proceed' to continue, or 'quit' to quit now ->",
+             SE_CONFIRM, answer);
     char *a = answer;
     while (*a == ' ' || *a == '\t')
         a++;

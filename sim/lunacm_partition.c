@@ -22,9 +22,23 @@ void lcm_print_objects(struct lcm *c, json_t *objs, bool public_only)
         shown++;
     }
     if (shown == 0)
-        lcm_say(c, "No objects found in the partition.");
-    lcm_say(c, "Number of objects: %zu", shown);
+        lcm_print_empty(c, false);
+    else
+        lcm_say(c, "Number of objects: %zu", shown);
     fflush(c->out);
+}
+
+void lcm_print_empty(struct lcm *c, bool header_shown)
+{
+    /* Knob empty-wording: nobody has seen an empty partition listed. */
+    if (lab_knob_is(&c->p, "empty-wording", "silent")) {
+        if (!header_shown)
+            lcm_say(c, "Object list:");
+        return;
+    }
+    if (lab_knob_is(&c->p, "empty-wording", "none-found"))
+        lcm_say(c, "No objects found in the partition.");
+    lcm_say(c, "Number of objects: 0");
 }
 
 /* Copies the partition behind the current slot (NULL when the slot has none). */

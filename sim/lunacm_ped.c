@@ -65,15 +65,24 @@ unsigned long lcm_ped_key(struct lcm *c, const char *hsm_name, const char *colou
     }
 }
 
-/* Opens the state and finds this session's HSM; prints nothing. */
-static json_t *open_hsm(struct lcm *c, struct state_handle *h)
+const char *lcm_ped_hsm(struct lcm *c)
+{
+    struct lcm_slot slot;
+    if (!c->workstation && c->cur_slot >= 0 && lcm_find_slot(c, c->cur_slot, &slot) &&
+        slot.kind == LCM_SLOT_NETADMIN)
+        return "backup";
+    return c->device;
+}
+
+/* Opens the state and finds the HSM named NAME; prints nothing. */
+static json_t *open_hsm(struct lcm *c, struct state_handle *h, const char *name)
 {
     char err[512];
     if (state_open(c->p.dir, h, err, sizeof err) != 0) {
         lcm_error(c, "%s", err);
         return NULL;
     }
-    return sm_hsm(h->root, c->device);
+    return sm_hsm(h->root, name);
 }
 
 static bool parse_port(const char *v, int *port)
@@ -99,7 +108,7 @@ unsigned long lcm_cmd_ped_set(struct lcm *c, const struct lcm_args *a)
         lcm_error(c, "Invalid port '%s'", pv);
         return LCM_ARGUMENTS_BAD;
     }
-    json_t *hsm = open_hsm(c, &h);
+    json_t *hsm = open_hsm(c, &h, lcm_ped_hsm(c));
     if (!hsm)
         return LCM_OPERATION_NOT_ALLOWED;
     json_t *ps = json_object_get(hsm, "ped_server");
@@ -116,7 +125,7 @@ unsigned long lcm_cmd_ped_get(struct lcm *c, const struct lcm_args *a)
     json_t *root = NULL;
     if (lcm_state_snapshot(c, &root) != 0)
         return LCM_OPERATION_NOT_ALLOWED;
-    bool remote = link_connected(c, sm_hsm(root, c->device));
+    bool remote = link_connected(c, sm_hsm(root, lcm_ped_hsm(c)));
     json_decref(root);
     lcm_say(c, "HSM slot %d listening to %s PED (PED id=%d).", c->cur_slot,
             remote ? "remote" : "local", remote ? 1 : 0);
@@ -129,7 +138,7 @@ unsigned long lcm_cmd_ped_show(struct lcm *c, const struct lcm_args *a)
     json_t *root = NULL;
     if (lcm_state_snapshot(c, &root) != 0)
         return LCM_OPERATION_NOT_ALLOWED;
-    json_t *hsm = sm_hsm(root, c->device);
+    json_t *hsm = sm_hsm(root, lcm_ped_hsm(c));
     json_t *ps = json_object_get(hsm, "ped_server");
     if (!sm_str(ps, "ip")[0]) {
         lcm_say(c, "No Remote PED Server is configured.");
@@ -149,7 +158,8 @@ unsigned long lcm_cmd_ped_connect(struct lcm *c, const struct lcm_args *a)
     struct state_handle h;
     char ip[64], presented[32] = "";
     int port = 0;
-    json_t *hsm = open_hsm(c, &h);
+    const char *name = lcm_ped_hsm(c);
+    json_t *hsm = open_hsm(c, &h, name);
     if (!hsm)
         return LCM_OPERATION_NOT_ALLOWED;
     json_t *ps = json_object_get(hsm, "ped_server");
@@ -180,7 +190,7 @@ unsigned long lcm_cmd_ped_connect(struct lcm *c, const struct lcm_args *a)
     }
     /* The remote PED authenticates the link with the orange key. */
     lcm_say(c, "Please attend to the PED.");
-    int rc = ped_link_request(ip, port, c->device, "orange", scaled_ms(c, LCM_PED_KEY_TIMEOUT_S),
+    int rc = ped_link_request(ip, port, name, "orange", scaled_ms(c, LCM_PED_KEY_TIMEOUT_S),
                               presented, sizeof presented);
     if (rc == PED_TIMEOUT) {
         lcm_error(c, "PED operation timed out");
@@ -192,7 +202,7 @@ unsigned long lcm_cmd_ped_connect(struct lcm *c, const struct lcm_args *a)
     }
     if (strcmp(presented, "orange") != 0)
         return LCM_PIN_INCORRECT;
-    if (!(hsm = open_hsm(c, &h)))
+    if (!(hsm = open_hsm(c, &h, name)))
         return LCM_OPERATION_NOT_ALLOWED;
     ps = json_object_get(hsm, "ped_server");
     sm_set_str(ps, "ip", ip);
@@ -207,7 +217,7 @@ unsigned long lcm_cmd_ped_disconnect(struct lcm *c, const struct lcm_args *a)
 {
     (void)a;
     struct state_handle h;
-    json_t *hsm = open_hsm(c, &h);
+    json_t *hsm = open_hsm(c, &h, lcm_ped_hsm(c));
     if (!hsm)
         return LCM_OPERATION_NOT_ALLOWED;
     sm_set_bool(json_object_get(hsm, "ped_server"), "connected", false);
@@ -218,7 +228,8 @@ unsigned long lcm_cmd_ped_disconnect(struct lcm *c, const struct lcm_args *a)
 unsigned long lcm_cmd_ped_vector_init(struct lcm *c, const struct lcm_args *a)
 {
     struct state_handle h;
-    if (!lcm_hsm_is_ped(c, c->device)) {
+    const char *name = lcm_ped_hsm(c);
+    if (!lcm_hsm_is_ped(c, name)) {
         lcm_error(c, "This HSM is password authenticated and uses no PED");
         return LCM_OPERATION_NOT_ALLOWED;
     }
@@ -226,10 +237,10 @@ unsigned long lcm_cmd_ped_vector_init(struct lcm *c, const struct lcm_args *a)
     if (!lcm_arg(a, "force") && !lcm_confirm(c))
         return LCM_CANCELLED;
     /* The RPV is written by a PED plugged into this HSM's own host, never over the link. */
-    const char *where = strcmp(c->device, "backup") == 0 ? "workstation" : c->device;
+    const char *where = strcmp(name, "backup") == 0 ? "workstation" : name;
     char presented[32] = "";
     lcm_say(c, "Please attend to the PED.");
-    int rc = ped_device_request(c->p.dir, where, c->device, "orange",
+    int rc = ped_device_request(c->p.dir, where, name, "orange",
                                 scaled_ms(c, LCM_PED_KEY_TIMEOUT_S), presented,
                                 sizeof presented);
     if (rc == PED_TIMEOUT) {
@@ -244,7 +255,7 @@ unsigned long lcm_cmd_ped_vector_init(struct lcm *c, const struct lcm_args *a)
         lcm_error(c, "The PED presented a %s key instead of the orange key", presented);
         return LCM_PIN_INCORRECT;
     }
-    json_t *hsm = open_hsm(c, &h);
+    json_t *hsm = open_hsm(c, &h, name);
     if (!hsm)
         return LCM_OPERATION_NOT_ALLOWED;
     sm_set_bool(hsm, "rpv_initialized", true);

@@ -1,6 +1,8 @@
 /* lunacm_role.c: logins. Failures are counted in the state: three bad HSM SO logins zeroise
  * the HSM, SM_CO_LOCK_THRESHOLD bad Crypto Officer logins lock the partition. */
 #include "lunacm.h"
+#include "lab_words.h"
+#include "secret_events.h"
 #include "state_model.h"
 #include "state_store.h"
 #include <string.h>
@@ -32,7 +34,10 @@ unsigned long lcm_get_cred(struct lcm *c, const char *hsm, const char *given,
         snprintf(cred->password, sizeof cred->password, "%s", given);
         return LCM_OK;
     }
-    if (lcm_read_secret(c, prompt, cred->password, sizeof cred->password) != 0) {
+    const char *asked = strcmp(colour, "blue") == 0  ? SE_SO
+                        : strcmp(colour, "red") == 0 ? SE_DOMAIN
+                        : strcmp(hsm, "backup") == 0 ? SE_PART : SE_CO;
+    if (lcm_ask_secret(c, hsm, asked, prompt, cred->password, sizeof cred->password) != 0) {
         lcm_error(c, "No input");
         return LCM_CANCELLED;
     }
@@ -83,6 +88,8 @@ unsigned long lcm_verify_so(struct lcm *c, const char *hsm_name, const struct lc
     } else {
         long long n = sm_int(hsm, "so_failures") + 1;
         sm_set_int(hsm, "so_failures", n);
+        /* so_failures counts towards zeroise and a success resets it; the total does not. */
+        sm_set_int(hsm, "so_failed_logins", sm_int(hsm, "so_failed_logins") + 1);
         rc = LCM_PIN_INCORRECT;
         if (n >= SM_SO_ZEROISE_THRESHOLD) {
             zeroise(hsm);
@@ -121,6 +128,7 @@ unsigned long lcm_verify_co(struct lcm *c, const char *hsm_name, const char *par
     } else {
         long long n = sm_int(part, "co_failures") + 1;
         sm_set_int(part, "co_failures", n);
+        sm_set_int(part, "co_failed_logins", sm_int(part, "co_failed_logins") + 1);
         rc = LCM_PIN_INCORRECT;
         if (n >= SM_CO_LOCK_THRESHOLD) {
             sm_set_bool(part, "locked", true);
@@ -168,7 +176,8 @@ unsigned long lcm_cmd_role_login(struct lcm *c, const struct lcm_args *a)
         lcm_error(c, "No current slot");
         return LCM_SLOT_ID_INVALID;
     }
-    if (c->login_slot == c->cur_slot)
+    /* Knob relogin: "already" answers 0x100; "again" checks the credential once more. */
+    if (c->login_slot == c->cur_slot && !lab_knob_is(&c->p, "relogin", "again"))
         return LCM_USER_ALREADY_LOGGED_IN;
     char part[64] = "";
     if (co && slot.kind == LCM_SLOT_USER)
@@ -178,7 +187,10 @@ unsigned long lcm_cmd_role_login(struct lcm *c, const struct lcm_args *a)
         return LCM_USER_TYPE_INVALID;
     }
     const char *hsm = c->device;
-    unsigned long rc = lcm_get_cred(c, hsm, lcm_arg(a, "password"), "Enter password: ",
+    char prompt[128];
+    lcm_check_option(c, a, "password", hsm, co ? SE_CO : SE_SO);
+    lab_prompt_words(&c->p, LP_LOGIN, NULL, prompt, sizeof prompt);
+    unsigned long rc = lcm_get_cred(c, hsm, lcm_arg(a, "password"), prompt,
                                     co ? "black" : "blue", &cred);
     if (rc == LCM_OK)
         rc = co ? lcm_verify_co(c, hsm, part, &cred) : lcm_verify_so(c, hsm, &cred);

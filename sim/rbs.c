@@ -3,8 +3,10 @@
  * (serve, in rbs_serve.c). Every line it prints is invented (FORMATS.md §5: UNKNOWN); the list
  * is in sim/README.md. */
 #include "modes.h"
+#include "lab_words.h"
 #include "rbs_cert.h"
 #include "rbs_tool.h"
+#include "secret_events.h"
 #include "state_store.h"
 #include "ws_util.h"
 #include <errno.h>
@@ -71,8 +73,30 @@ static void read_config(const char *dir, bool *configured, char *serial, size_t 
     state_close(&h);
 }
 
-static void print_menu(bool have, const struct rbs_hsm_info *hsm, bool enabled)
+void rbs_check_secret(const struct sim_lab_params *p, const char *prompt, const char *value)
 {
+    char words[160];
+    snprintf(words, sizeof words, "%s", prompt);
+    words[strcspn(words, "\n")] = '\0';
+    size_t n = strlen(words);
+    while (n > 0 && words[n - 1] == ' ')
+        words[--n] = '\0';
+    se_check(p->dir, "workstation-rbs", "prompt", words, SE_RBS, value);
+}
+
+/* Knob rbs-layout: rows (default) or a table. */
+static void print_menu(const struct sim_lab_params *p, bool have, const struct rbs_hsm_info *hsm,
+                       bool enabled)
+{
+    if (lab_knob_is(p, "rbs-layout", "table")) {
+        printf("\nNo. | Sel | Model                | Serial       | Firmware\n"
+               "----+-----+----------------------+--------------+---------\n");
+        if (have)
+            printf("  1 |  %c  | %-20s | %-12s | %s\n", enabled ? '*' : ' ', hsm->model,
+                   hsm->serial, hsm->firmware);
+        printf("%s\n", have ? "" : "(no Backup HSM found)\n");
+        return;
+    }
     printf("\nBackup HSMs attached to this workstation:\n\n");
     if (!have)
         printf("  (none found)\n");
@@ -80,6 +104,20 @@ static void print_menu(bool have, const struct rbs_hsm_info *hsm, bool enabled)
         printf("  1  [%c]  %-20s serial %-12s firmware %s\n", enabled ? 'x' : ' ', hsm->model,
                hsm->serial, hsm->firmware);
     printf("\n");
+}
+
+/* The menu's question under the knobs rbs-menu and rbs-layout (table: ends in '>'). */
+static const char *menu_prompt(const struct sim_lab_params *p, bool have)
+{
+    bool toggle = lab_knob_is(p, "rbs-menu", "toggle");
+    if (lab_knob_is(p, "rbs-layout", "table"))
+        return !have ? "Choice (X = save and exit) > "
+               : toggle ? "Choice (number = toggle the device, X = save and exit) > "
+                        : "Choice (number = select, -number = deselect, X = save and exit) > ";
+    return !have ? "Enter X to save and exit: "
+           : toggle ? "Enter a device number to select or deselect it, or X to save and exit: "
+                    : "Enter a device number to select it (-number to deselect), or X to save "
+                      "and exit: ";
 }
 
 static int rbs_config(const struct sim_lab_params *p)
@@ -93,11 +131,8 @@ static int rbs_config(const struct sim_lab_params *p)
     printf("%s\n\nRemote Backup Server configuration\n", RBS_BANNER);
     for (;;) {
         lab_latency(p);
-        print_menu(have, &hsm, enabled);
-        const char *ask = have ? "Enter a device number to select it (-number to deselect), or X "
-                                 "to save and exit: "
-                               : "Enter X to save and exit: ";
-        if (ws_prompt_line(ask, line, sizeof line) != 0) {
+        print_menu(p, have, &hsm, enabled);
+        if (ws_prompt_line(menu_prompt(p, have), line, sizeof line) != 0) {
             printf("\nConfiguration not saved.\n");
             return 1;
         }
@@ -105,9 +140,13 @@ static int rbs_config(const struct sim_lab_params *p)
         s[strcspn(s, " \t")] = '\0';
         if (strcmp(s, "X") == 0 || strcmp(s, "x") == 0)
             break;
-        /* selecting is idempotent: running the procedure twice never deselects the device */
+        /* rbs-menu=select: selecting is idempotent (running the procedure twice never
+         * deselects the device); rbs-menu=toggle: typing the number again deselects it. */
         if (have && (strcmp(s, "1") == 0 || strcmp(s, "-1") == 0)) {
-            enabled = s[0] != '-';
+            if (s[0] == '-')
+                enabled = false;
+            else
+                enabled = lab_knob_is(p, "rbs-menu", "toggle") ? !enabled : true;
             printf("Device 1 (serial %s) %s.\n", hsm.serial, enabled ? "selected" : "deselected");
         } else if (*s) {
             printf("Invalid choice '%s'.\n", s);
@@ -139,13 +178,18 @@ static int make_dirs(const char *dir)
 }
 
 /* Asks for the new password twice, three attempts at most. 0 or -1. */
-static int ask_new_password(char *pw, size_t len)
+static int ask_new_password(const struct sim_lab_params *p, char *pw, size_t len)
 {
-    char again[256];
+    char again[256], first[128], second[128];
+    lab_prompt_words(p, LP_RBS_NEW, NULL, first, sizeof first);
+    lab_prompt_words(p, LP_RBS_CONFIRM, NULL, second, sizeof second);
     for (int attempt = 0; attempt < 3; attempt++) {
-        if (ws_prompt_secret("Enter new RBS password: ", pw, len) != 0 ||
-            ws_prompt_secret("Confirm RBS password: ", again, sizeof again) != 0)
+        if (ws_prompt_secret(first, pw, len) != 0)
             break;
+        rbs_check_secret(p, first, pw);
+        if (ws_prompt_secret(second, again, sizeof again) != 0)
+            break;
+        rbs_check_secret(p, second, again);
         bool same = strcmp(pw, again) == 0;
         OPENSSL_cleanse(again, sizeof again);
         if (!*pw)
@@ -176,7 +220,7 @@ static int rbs_genkey(const struct sim_lab_params *p)
             return 1;
         }
     }
-    if (ask_new_password(pw, sizeof pw) != 0) {
+    if (ask_new_password(p, pw, sizeof pw) != 0) {
         fprintf(stderr, "Error: no RBS password set; key generation failed.\n");
         return 1;
     }
@@ -193,6 +237,7 @@ static int rbs_genkey(const struct sim_lab_params *p)
         fprintf(stderr, "Error: %s\n", err);
         goto out;
     }
+    se_learn(p->dir, SE_RBS, pw); /* from now on the lab knows this RBS password */
     printf("Certificate written to %s\n", cert_path);
     printf("Private key written to %s (encrypted with the RBS password)\n", key_path);
     status = 0;

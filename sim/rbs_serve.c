@@ -3,7 +3,9 @@
  * Faults: rbs-down (accepts the password, prints an error, exits 1: the port never opens),
  * rbs-wrong-cert (serves a fresh certificate instead of server.pem). */
 #include "rbs_cert.h"
+#include "lab_words.h"
 #include "rbs_tool.h"
+#include "secret_events.h"
 #include "state_store.h"
 #include "ws_net.h"
 #include "ws_util.h"
@@ -156,10 +158,13 @@ int rbs_serve_main(const struct sim_lab_params *p, int argc, char **argv)
                         "first.\n", p->dir);
         return 1;
     }
-    if (ws_prompt_secret("Enter RBS password: ", pw, sizeof pw) != 0) {
+    char prompt[128];
+    lab_prompt_words(p, LP_RBS, NULL, prompt, sizeof prompt);
+    if (ws_prompt_secret(prompt, pw, sizeof pw) != 0) {
         fprintf(stderr, "Error: no password given.\n");
         return 1;
     }
+    rbs_check_secret(p, prompt, pw);
     key = rbs_cert_load_key(key_path, pw, err, sizeof err);
     OPENSSL_cleanse(pw, sizeof pw);
     if (!key) {

@@ -1,6 +1,7 @@
 /* state_model.c: the initial devices of a lab and accessors over DIR/state.json. */
 #include "state_model.h"
 #include "modes.h"
+#include "secret_events.h"
 #include "state_store.h"
 #include <openssl/evp.h>
 #include <openssl/rand.h>
@@ -280,11 +281,12 @@ json_t *sm_initial_state(const struct sim_lab_params *p, const struct sim_secret
     add_objects(sm_user_partition(src), 4 + rand_u32() % 3, 0);
     if (lab_has_fault(p, "target-not-empty"))
         add_objects(sm_user_partition(tgt), 2, 3);
-    json_t *root = json_pack("{s:{s:o, s:o, s:o}, s:{s:s, s:s, s:n}, s:{s:b, s:i}}",
+    json_t *root = json_pack("{s:{s:o, s:o, s:o}, s:{s:s, s:s, s:n}, s:{s:b, s:i}, s:o, s:[]}",
                              "hsms", "source", src, "target", tgt, "backup", bak,
                              "ped", "location", "workstation", "mode",
                              p->ped_mode[0] ? p->ped_mode : "auto", "pending",
-                             "rbs", "configured", 0, "serving_pid", 0);
+                             "rbs", "configured", 0, "serving_pid", 0,
+                             "known_secrets", se_known_new(p, s), "wrong_secret_events");
     return root;
 fail:
     json_decref(src);

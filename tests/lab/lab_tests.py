@@ -660,6 +660,79 @@ def test_client_gone():
         check(r.returncode == 0, "the lab still serves", r.stderr)
 
 
+KNOBS = {
+    "prompt-order": ["so-first", "partition-first"],
+    "prompt-words": ["plain", "luna", "terse"],
+    "archive-prompts": ["options", "confirm", "ignore-options"],
+    "restore-secrets": ["so-domain-partition", "partition-only"],
+    "contents-login": ["partition", "so", "none"],
+    "archive-listing": ["fields", "table"],
+    "empty-wording": ["none-found", "count-zero", "silent"],
+    "rbs-menu": ["select", "toggle"],
+    "rbs-layout": ["rows", "table"],
+    "relogin": ["already", "again"],
+}
+DIALECTS = {
+    "vendor": {},
+    "luna10": {"prompt-words": "luna", "prompt-order": "partition-first",
+               "contents-login": "so", "rbs-menu": "toggle", "rbs-layout": "table",
+               "relogin": "again", "empty-wording": "count-zero"},
+    "terse": {"prompt-words": "terse", "archive-prompts": "ignore-options",
+              "archive-listing": "table", "empty-wording": "silent"},
+}
+
+
+def test_knobs():
+    """lab --help lists every knob (its values, the default marked) and every dialect; a bad
+    --vary or --dialect exits 2 listing the valid ones; lab.json holds the chosen values
+    (--vary wins over --dialect) and the devices behind SSH follow them."""
+    h = run([SIM, "lab", "--help"])
+    check(h.returncode == 0, "lab --help exits 0")
+    for opt in ["--vary KNOB=VALUE", "--dialect NAME"]:
+        check(opt in h.stdout, "--help lists " + opt, h.stdout)
+    for knob, values in KNOBS.items():
+        line = "%s (default)" % values[0] + "".join(" | " + v for v in values[1:])
+        check(re.search(r"^\s+%s\s+%s$" % (re.escape(knob), re.escape(line)), h.stdout, re.M),
+              "--help lists knob %s with its values" % knob, h.stdout)
+    for name, settings in DIALECTS.items():
+        check(re.search(r"^\s+%s\s+\S" % name, h.stdout, re.M), "--help lists " + name,
+              h.stdout)
+        for k, v in settings.items():
+            check("%s=%s" % (k, v) in h.stdout, "--help shows %s of %s" % (k, name), h.stdout)
+    tmp = tempfile.mkdtemp(prefix="rotwiz-labtest-")
+    try:
+        d = os.path.join(tmp, "lab")
+        for args, words in [(["--vary", "nope=1"], ["unknown knob 'nope'"] + list(KNOBS)),
+                            (["--vary", "relogin=maybe"], ["no value 'maybe'", "already",
+                                                           "again"]),
+                            (["--vary", "relogin"], ["relogin", "already"]),
+                            (["--dialect", "luna9"], ["unknown dialect"] + list(DIALECTS))]:
+            r = run([SIM, "lab", "--dir", d] + args)
+            check(r.returncode == 2, "exit 2 for %s" % args, r.stderr)
+            for w in words:
+                check(w in r.stderr, "the message for %s names %s" % (args, w), r.stderr)
+            check(not os.path.exists(os.path.join(d, "lab.pid")), "no lab started by " +
+                  str(args))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+    with Lab("--vary", "relogin=already", "--dialect", "luna10") as lab:
+        lab.start()
+        want = {k: v[0] for k, v in KNOBS.items()}
+        want.update(DIALECTS["luna10"])
+        want["relogin"] = "already"
+        check(lab.params["knobs"] == want, "lab.json holds every knob", lab.params["knobs"])
+        check(lab.params["dialect"] == "luna10", "lab.json names the dialect", lab.params)
+        need_shell(lab)
+        sec = open(lab.path("secrets.conf")).read()
+        co = re.search(r'^source = \{ co_password = "([^"]*)"; \};', sec, re.M).group(1)
+        r = run(["ssh"] + lab.ssh_opts("source") + [lab.target("source"), "lunacm"],
+                input="slot set -s 3\nrole login -n co\n%s\nrole login -n co -p %s\n" % (co, co))
+        check("Please enter the password: " in r.stdout, "luna10's prompt words", r.stdout)
+        check("Command Result : 0x100 (CKR_USER_ALREADY_LOGGED_IN)" in r.stdout,
+              "--vary relogin=already wins over the dialect", r.stdout)
+
+
 def main():
     global SIM
     if len(sys.argv) != 3:

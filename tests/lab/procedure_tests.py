@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""The seed procedure typed by hand, the way an administrator does it: OpenSSH's client through
-a PTY to the simulated k570s, the Luna client tools on the simulated workstation.
+"""The vendor procedure typed by hand, the way an administrator does it, every command spelled
+as the vendor document (000_9709fc87cb80c648.txt) spells it: OpenSSH's client through a PTY
+(ssh -tt) to the simulated k570s, the Luna client tools on the simulated workstation.
 
 usage: procedure_tests.py ROTWIZ_SIM TEST   (exit 0 pass, 1 fail, 77 skipped)"""
 import json
@@ -85,8 +86,8 @@ def slot_ids(text):
     return ids
 
 
-def lunacm_ok(c, command, what, secret=None, prompt=None):
-    """Types COMMAND; answers PROMPT with SECRET if asked; expects 'No Error'."""
+def lunacm_ok(c, command, what, secret=None, prompt=None, results=("No Error",)):
+    """Types COMMAND; answers PROMPT with SECRET if asked; expects one of RESULTS."""
     c.sendline(command)
     if prompt:
         c.expect(prompt)
@@ -95,32 +96,74 @@ def lunacm_ok(c, command, what, secret=None, prompt=None):
     result = c.match.group(1).strip()
     out = c.before
     c.expect(LUNACM_PROMPT)
+    check(any(result.startswith(r) for r in results), what + " succeeds", out + result)
+    return out
+
+
+def proceed(c, command, what):
+    """Types COMMAND, answers its confirmation with 'proceed', expects 'No Error'."""
+    c.sendline(command)
+    c.expect(r"Type 'proceed' to continue, or 'quit' to quit now ->")
+    c.sendline("proceed")
+    c.expect(r"Command Result : (.*)\r?\n")
+    result, out = c.match.group(1).strip(), c.before
+    c.expect(LUNACM_PROMPT)
     check(result.startswith("No Error"), what + " succeeds", out + result)
     return out
+
+
+def shell(lab, name, log):
+    """ssh -tt ksadmin@k570 (OpenSSH, a terminal), at the shell prompt."""
+    c = spawn("ssh", ["-tt"] + lab.ssh_opts(name) + [lab.target(name)], log)
+    c.expect(SHELL_PROMPT)
+    return c
+
+
+def sh(c, command):
+    c.sendline(command)
+    c.expect(SHELL_PROMPT)
+    return c.before
+
+
+def start_lunacm(c, name):
+    """The vendor: execute /usr/safenet/lunaclient/bin/lunacm; returns the slot ids."""
+    c.sendline("/usr/safenet/lunaclient/bin/lunacm")
+    c.expect(LUNACM_PROMPT)
+    out = lunacm_ok(c, "slot list", "slot list on " + name)
+    return slot_ids(out)
+
+
+def exit_lunacm(c):
+    c.sendline("exit")
+    c.expect(SHELL_PROMPT)
+
+
+def connect_k570(lab, name, pem, log):
+    """Establish connections: scp server.pem, then on the k570 (as the vendor spells it)
+    cd /usr/safenet/lunaclient/bin, ./vtl addserver -n <ip> -c <pem>, ./vtl listservers."""
+    r = lab.scp(pem, ":", legacy=False, name=name)       # scp server.pem ksadmin@k570:
+    check(r.returncode == 0, "scp server.pem to " + name, r.stderr)
+    c = shell(lab, name, log)
+    sh(c, "cd /usr/safenet/lunaclient/bin")
+    out = sh(c, "./vtl addserver -n 127.0.0.1 -c /home/ksadmin/server.pem")
+    check("New server 127.0.0.1 successfully added to server list." in out,
+          "vtl addserver on " + name, out)
+    out = sh(c, "./vtl listservers")
+    check("Server: 127.0.0.1" in out, "vtl listservers names the workstation on " + name, out)
+    return c
 
 
 def k570_session(lab, name, pem, log, register=True):
     """Logs into NAME, registers the workstation's RBS with vtl (unless already done), starts
     lunacm and returns the session and the slot ids, with the User Token Slot selected."""
     if register:
-        r = lab.scp(pem, ":", legacy=False, name=name)       # scp server.pem ksadmin@k570:
-        check(r.returncode == 0, "scp server.pem to " + name, r.stderr)
-    c = spawn("ssh", ["-tt"] + lab.ssh_opts(name) + [lab.target(name)], log)
-    c.expect(SHELL_PROMPT)
-    c.sendline("cd /usr/safenet/lunaclient/bin")
-    c.expect(SHELL_PROMPT)
-    if register:
-        c.sendline("./vtl addServer -n 127.0.0.1 -c /home/ksadmin/server.pem")
-        c.expect(SHELL_PROMPT)
-    c.sendline("./vtl listservers")
-    c.expect(SHELL_PROMPT)
-    check("127.0.0.1" in c.before, "vtl listservers names the workstation on " + name, c.before)
-    c.sendline("./lunacm")
-    c.expect(LUNACM_PROMPT)
-    out = lunacm_ok(c, "slot list", "slot list on " + name)
-    ids = slot_ids(out)
+        c = connect_k570(lab, name, pem, log)
+    else:
+        c = shell(lab, name, log)
+        sh(c, "cd /usr/safenet/lunaclient/bin")
+    ids = start_lunacm(c, name)
     check("User Token Slot" in ids and "Net Admin Token Slot" in ids,
-          "slot list on %s shows the User and Net Admin Token Slots" % name, out)
+          "slot list on %s shows the User and Net Admin Token Slots" % name, ids)
     lunacm_ok(c, "slot set -slot %d" % ids["User Token Slot"], "slot set on " + name)
     return c, ids
 
@@ -144,7 +187,42 @@ def state_json(lab):
     return json.loads(r.stdout)
 
 
+def prepare_target(c, ids, sec, ped):
+    """The vendor's 'existing k570' preparation: role login -name co (the document prints an
+    en dash; an ASCII hyphen is typed), partition clear, partition contents."""
+    lunacm_ok(c, "slot set -slot %d" % ids["User Token Slot"], "slot set -slot on the target")
+    if ped:
+        lunacm_ok(c, "role login -name co", "CO login (black key) on the target")
+    else:
+        lunacm_ok(c, "role login -name co", "CO login on the target", sec["target_co_password"],
+                  "Enter password: ")
+    proceed(c, "partition clear", "partition clear")
+    out = lunacm_ok(c, "partition contents", "partition contents")
+    check("Object list:" not in out, "the target partition is empty", out)
+
+
+def check_safe_end(lab, source_objects):
+    """The target holds the source's keys (uid and fingerprint), no secret went to the wrong
+    prompt or option, and no failed-login counter moved."""
+    after = state_json(lab)
+    key = lambda o: (o["uid"], o["fingerprint"])
+    src = sorted(key(o) for o in rot_objects(after, "source"))
+    tgt = sorted(key(o) for o in rot_objects(after, "target"))
+    check(src == tgt and len(src) == len(source_objects),
+          "the target holds the source's keys, uid and fingerprint", (src, tgt))
+    check(src == sorted(key(o) for o in source_objects), "the source is unchanged")
+    check(after["wrong_secret_events"] == [], "no wrong-secret event",
+          after["wrong_secret_events"])
+    for hsm, counts in after["failed_logins"].items():
+        check(all(v == 0 for v in counts.values()), "no failed login on " + hsm, counts)
+    for hsm in after["hsms"].values():
+        check(hsm["so_failures"] == 0 and not hsm["zeroized"], "no SO failure", hsm)
+        for p in hsm["partitions"]:
+            check(p["co_failures"] == 0 and not p["locked"], "no partition failure", p)
+
+
 def test_password_backup_restore():
+    """The password procedure of the vendor document, every command spelled as it spells it."""
     log = open(os.devnull, "w") if not os.environ.get("VERBOSE") else sys.stdout
     with Lab() as lab:
         lab.start()
@@ -155,71 +233,84 @@ def test_password_backup_restore():
         source_objects = rot_objects(before, "source")
         check(len(source_objects) >= 4, "the source holds the root-of-trust objects",
               source_objects)
-        check(rot_objects(before, "target") == [], "the target starts empty")
+        check(before["wrong_secret_events"] == [], "wrong_secret_events is [] at the start")
         pem, server = workstation_rbs(lab, sec, log)
         try:
-            # Backup on the source.
-            c, ids = k570_session(lab, "source", pem, log)
-            lunacm_ok(c, "role login -name co", "CO login on the source",
-                      sec["source_co_password"], "Enter password: ")
-            out = lunacm_ok(c, "partition archive backup -slot %d -partition rot-backup "
-                               "-domain k570-rot -sopassword %s -password %s"
+            # Back up the root of trust keys (source).
+            c = connect_k570(lab, "source", pem, log)
+            ids = start_lunacm(c, "source")
+            lunacm_ok(c, "slot set -s %d" % ids["User Token Slot"], "slot set -s")
+            lunacm_ok(c, "role login -n co -p %s" % sec["source_co_password"], "role login -n co")
+            out = lunacm_ok(c, "partition archive backup -s %d -partition rot-backup -do "
+                               "k570-rot -sop %s -pas %s"
                             % (ids["Net Admin Token Slot"], sec["backup_so_password"],
                                sec["backup_partition_password"]), "partition archive backup")
             leave(c)
-            mid = state_json(lab)
-            parts = [p for p in mid["hsms"]["backup"]["partitions"] if p["name"] == "rot-backup"]
-            check(len(parts) == 1, "the Backup HSM holds rot-backup", mid["hsms"]["backup"])
-            check(sorted(o["fingerprint"] for o in parts[0]["objects"]) ==
+            parts = [p for p in state_json(lab)["hsms"]["backup"]["partitions"]
+                     if p["name"] == "rot-backup"]
+            check(len(parts) == 1 and sorted(o["fingerprint"] for o in parts[0]["objects"]) ==
                   sorted(o["fingerprint"] for o in source_objects),
                   "every source object is in the backup", out)
 
-            # Restore onto the target.
-            c, ids = k570_session(lab, "target", pem, log)
-            lunacm_ok(c, "role login -name co", "CO login on the target",
-                      sec["target_co_password"], "Enter password: ")
-            lunacm_ok(c, "partition archive restore -slot %d -partition rot-backup -password %s"
-                      % (ids["Net Admin Token Slot"], sec["backup_partition_password"]),
+            # Restore onto the target: prepared as an existing k570, then the restore.
+            c = connect_k570(lab, "target", pem, log)
+            ids = start_lunacm(c, "target")
+            prepare_target(c, ids, sec, ped=False)
+            exit_lunacm(c)
+            ids = start_lunacm(c, "target")
+            lunacm_ok(c, "slot set -s %d" % ids["User Token Slot"], "slot set -s")
+            lunacm_ok(c, "role login -n co -p %s" % sec["target_co_password"], "role login -n co")
+            lunacm_ok(c, "partition archive restore -s %d -partition rot-backup -do k570-rot "
+                         "-sop %s -pas %s" % (ids["Net Admin Token Slot"],
+                                              sec["backup_so_password"],
+                                              sec["backup_partition_password"]),
                       "partition archive restore")
             leave(c)
         finally:
             server.terminate(force=True)
-        after = state_json(lab)
-        src = sorted((o["fingerprint"], o["label"], o["type"]) for o in rot_objects(after,
-                                                                                    "source"))
-        tgt = sorted((o["fingerprint"], o["label"], o["type"]) for o in rot_objects(after,
-                                                                                    "target"))
-        check(src == tgt and len(src) == len(source_objects),
-              "the target holds the source's objects, fingerprint by fingerprint", (src, tgt))
-        check(src == sorted((o["fingerprint"], o["label"], o["type"]) for o in source_objects),
-              "the source is unchanged")
+        check_safe_end(lab, source_objects)
 
 
-def ped_session(lab, name, pem, log, pedport):
-    """Like k570_session, then the PED steps of the procedure on a PED-authenticated k570:
-    the Remote PED Vector (orange key at the PED on the k570), the link to the workstation's
-    PEDServer (orange key again, through the link)."""
-    c, ids = k570_session(lab, name, pem, log)
-    c.sendline("ped vector init")
-    c.expect("Type 'proceed' to continue, or 'quit' to quit now ->")
-    c.sendline("proceed")
-    c.expect(r"Command Result : (.*)\r?\n")
-    check(c.match.group(1).startswith("No Error") and "Please attend to the PED" in c.before,
-          "ped vector init on " + name, c.before + c.match.group(1))
+def workstation_ped(lab, log, pedport):
+    """The vendor's workstation set-up for remote PED: pedserver -mode start (no -port: the
+    lab's port), then in the workstation's lunacm: role login -n so, ped vector -init, role
+    login -n so, ped set -ip -port, ped connect, role login -n so (the repeated logins answer
+    0x100, already logged in)."""
+    c = spawn(lab.path("lunaclient", "bin", "pedserver"), ["-mode", "start"], log)
+    c.expect(pexpect.EOF)
+    c.close()
+    check(c.exitstatus == 0 and "Ped Server Process created" in c.before,
+          "pedserver -mode start", c.before)
+    c = spawn(lab.path("lunaclient", "bin", "lunacm"), [], log)
     c.expect(LUNACM_PROMPT)
-    out = lunacm_ok(c, "ped connect -ip 127.0.0.1 -port %d" % pedport, "ped connect on " + name)
-    check("Please attend to the PED" in out, "the link asks for the orange key", out)
-    lunacm_ok(c, "slot set -slot %d" % ids["User Token Slot"], "slot set on " + name)
-    out = lunacm_ok(c, "role login -name co", "CO login with the black key on " + name)
-    check("Please attend to the PED" in out, "the CO login asks for the PED", out)
-    return c, ids
+    again = ("No Error", "0x100")
+    lunacm_ok(c, "role login -n so", "role login -n so (blue key)")
+    out = proceed(c, "ped vector -init", "ped vector -init")
+    check("RPV was successfully initialized." in out, "the RPV is initialised", out)
+    lunacm_ok(c, "role login -n so", "role login -n so again", results=again)
+    lunacm_ok(c, "ped set -ip 127.0.0.1 -port %d" % pedport, "ped set")
+    lunacm_ok(c, "ped connect", "ped connect")
+    lunacm_ok(c, "role login -n so", "role login -n so once more", results=again)
+    c.sendline("exit")
+    c.expect(pexpect.EOF)
+    c.close()
+
+
+def k570_rpv(c, name):
+    """The vendor: role login -name SO, then hsm ped vector init (orange key at the k570)."""
+    start_lunacm(c, name)
+    lunacm_ok(c, "role login -name SO", "role login -name SO on " + name)
+    out = proceed(c, "hsm ped vector init", "hsm ped vector init on " + name)
+    check("RPV was successfully initialized." in out, "the RPV of %s is initialised" % name, out)
+    exit_lunacm(c)
 
 
 def test_ped_backup_restore():
-    """The PED flow with an automatic PED: pedserver -mode start on the workstation, then on each
-    k570 the RPV, ped connect, the CO login and the archive command, every secret a PED key."""
+    """The PED procedure of the vendor document with an automatic PED, spelled as it spells it:
+    the workstation's remote PED, RBS, each k570's RPV, the Net Admin Token Slot's remote PED
+    (slot set -s, ped set, ped get, ped show, ped connect), then backup and restore."""
     log = open(os.devnull, "w") if not os.environ.get("VERBOSE") else sys.stdout
-    with Lab("--auth", "ped", "--ped", "auto", "--ped-time-scale", "0.05",
+    with Lab("--auth", "ped", "--ped", "auto", "--ped-time-scale", "0.2",
              "--ped-delay-ms", "20") as lab:
         lab.start()
         for mode in ["rbs", "pedserver", "shell", "k570-lunacm", "vtl", "state"]:
@@ -227,19 +318,28 @@ def test_ped_backup_restore():
         sec = secrets_of(lab)
         source_objects = rot_objects(state_json(lab), "source")
         check(len(source_objects) >= 4, "the source holds objects", source_objects)
-        pem, server = workstation_rbs(lab, sec, log)
         pedport = lab.params["workstation"]["ped_port"]
+        workstation_ped(lab, log, pedport)
+        pem, server = workstation_rbs(lab, sec, log)
         try:
-            c = spawn(lab.path("lunaclient", "bin", "pedserver"),
-                      ["-mode", "start", "-port", str(pedport)], log)
-            c.expect(pexpect.EOF)
-            c.close()
-            check(c.exitstatus == 0 and "Ped Server Process created" in c.before,
-                  "pedserver -mode start", c.before)
-
-            c, ids = ped_session(lab, "source", pem, log, pedport)
-            out = lunacm_ok(c, "partition archive backup -slot %d -partition rot-backup"
+            c = connect_k570(lab, "source", pem, log)
+            k570_rpv(c, "source")
+            ids = start_lunacm(c, "source")
+            lunacm_ok(c, "slot set -s %d" % ids["Net Admin Token Slot"], "slot set -s net admin")
+            lunacm_ok(c, "ped set -ip 127.0.0.1 -port %d" % pedport, "ped set on the net admin")
+            out = lunacm_ok(c, "ped get", "ped get")
+            check("HSM slot %d listening to local PED (PED id=0)." % ids["Net Admin Token Slot"]
+                  in out, "ped get: the Backup HSM listens to the local PED", out)
+            out = lunacm_ok(c, "ped show", "ped show")
+            check("Remote PED Server IP address: 127.0.0.1" in out and
+                  "Remote PED Server Port: %d" % pedport in out, "ped show", out)
+            lunacm_ok(c, "ped connect", "ped connect")
+            ids = slot_ids(lunacm_ok(c, "slot list", "slot list"))
+            lunacm_ok(c, "slot set -s %d" % ids["User Token Slot"], "slot set -s user")
+            lunacm_ok(c, "role login -n co -p %s" % sec["source_co_password"], "role login -n co")
+            out = lunacm_ok(c, "partition archive backup -s %d -partition rot-backup"
                             % ids["Net Admin Token Slot"], "partition archive backup")
+            check(out.count("Please attend to the PED.") == 3, "blue, red and black keys", out)
             leave(c)
             parts = [p for p in state_json(lab)["hsms"]["backup"]["partitions"]
                      if p["name"] == "rot-backup"]
@@ -247,17 +347,20 @@ def test_ped_backup_restore():
                   sorted(o["fingerprint"] for o in source_objects), "the backup is complete",
                   out)
 
-            c, ids = ped_session(lab, "target", pem, log, pedport)
-            lunacm_ok(c, "partition archive restore -slot %d -partition rot-backup"
+            c = connect_k570(lab, "target", pem, log)
+            ids = start_lunacm(c, "target")
+            prepare_target(c, ids, sec, ped=True)
+            exit_lunacm(c)
+            k570_rpv(c, "target")
+            ids = start_lunacm(c, "target")
+            lunacm_ok(c, "slot set -s %d" % ids["User Token Slot"], "slot set -s")
+            lunacm_ok(c, "role login -n co -p %s" % sec["target_co_password"], "role login -n co")
+            lunacm_ok(c, "partition archive restore -s %d -partition rot-backup"
                       % ids["Net Admin Token Slot"], "partition archive restore")
             leave(c)
         finally:
             server.terminate(force=True)     # pedserver is left to `stop` (DIR/run)
-        after = state_json(lab)
-        src = sorted(o["fingerprint"] for o in rot_objects(after, "source"))
-        tgt = sorted(o["fingerprint"] for o in rot_objects(after, "target"))
-        check(src == tgt and len(src) == len(source_objects),
-              "the target holds the source's objects, fingerprint by fingerprint", (src, tgt))
+        check_safe_end(lab, source_objects)
 
 
 def test_ssh_drop_during_backup():

@@ -24,13 +24,15 @@ static char *backup(struct testlab *t, const char *extra, const char *domain)
     return testlab_lunacm(t, "source", input);
 }
 
+/* Spelled as the vendor does: a restore takes the domain and the Backup HSM SO password too. */
 static char *restore(struct testlab *t)
 {
     char input[512];
     snprintf(input, sizeof input,
-             "slot set -s 0\nrole login -n co -p %s\npartition archive restore -slot 2 "
-             "-partition rot-backup -password %s\n",
-             t->s.target_co_password, t->s.backup_partition_password);
+             "slot set -s 0\nrole login -n co -p %s\npartition archive restore -s 2 "
+             "-partition rot-backup -do %s -sop %s -pas %s\n",
+             t->s.target_co_password, t->p.domain, t->s.backup_so_password,
+             t->s.backup_partition_password);
     return testlab_lunacm(t, "target", input);
 }
 

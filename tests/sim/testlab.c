@@ -59,6 +59,14 @@ int testlab_make(struct testlab *t, const char *auth, const char *const *faults)
     return 0;
 }
 
+int testlab_vary(struct testlab *t, const char *name, const char *value)
+{
+    char err[256];
+    if (lab_set_knob(&t->p, name, value) != 0)
+        return -1;
+    return lab_params_save(&t->p, err, sizeof err);
+}
+
 void testlab_destroy(struct testlab *t)
 {
     char cmd[400];

@@ -21,6 +21,9 @@ int testlab_make_linked(struct testlab *t, const char *auth, const char *const *
 /* Runs vtl addServer on APPLIANCE for the workstation with the copied server.pem.
  * Returns vtl's exit status. */
 int testlab_add_server(struct testlab *t, const char *appliance);
+/* Sets knob NAME to VALUE in the lab's lab.json (as `lab --vary NAME=VALUE` would).
+ * Returns 0 or -1. */
+int testlab_vary(struct testlab *t, const char *name, const char *value);
 /* Removes the lab folder. */
 void testlab_destroy(struct testlab *t);
 /* Runs `rotwiz-sim ARGS...` (NULL-terminated; the words "@DIR" are replaced by the lab folder)
