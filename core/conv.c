@@ -659,6 +659,15 @@ static bool conv_wait_pred(void *ud)
         if (conv_all_typed(w))
             return w->done = true;
         break;
+    case CONV_END_SHELL_PROMPT:
+        if (c->closed || (fresh_line && partial && new_text &&
+                          !luna_ends_with_prompt(c->cap + c->line_start) &&
+                          waitset_ms_until(&c->last_rx) <= -CONV_SECRET_SETTLE_MS)) {
+            w->end_at = c->line_start;
+            conv_flush_partial(c);
+            return w->done = true;
+        }
+        break;
     case CONV_END_INPUT_PROMPT:
         if (fresh_line && partial && new_text && luna_is_input_prompt(c->cap + c->line_start) &&
             waitset_ms_until(&c->last_rx) <= -CONV_SECRET_SETTLE_MS) {
@@ -682,7 +691,8 @@ static bool conv_wait_pred(void *ud)
                 return true;
             }
         } else if (o->end != CONV_END_INPUT_PROMPT && o->end != CONV_END_SHELL_MARKER &&
-                   o->end != CONV_END_QUIET && luna_is_input_prompt(text) &&
+                   o->end != CONV_END_QUIET && o->end != CONV_END_SHELL_PROMPT &&
+                   luna_is_input_prompt(text) &&
                    waitset_ms_until(&c->last_rx) <= -CONV_SECRET_SETTLE_MS) {
             if (conv_answer_prompt(w, text))
                 return true;
@@ -714,7 +724,7 @@ static void conv_describe(struct conv_wait *w)
 {
     static const char *const ends[] = {"the lunacm prompt", "the end of the shell command",
                                        "the output to settle", "the program to exit",
-                                       "the password prompt"};
+                                       "the password prompt", "a prompt", "the shell's prompt"};
     if (w->o->what)
         snprintf(w->what, sizeof(w->what), "%s", w->o->what);
     else if (w->cmd)

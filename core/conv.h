@@ -89,7 +89,9 @@ enum conv_end {
     CONV_END_QUIET,           /* no output for quiet_ms (after at least one byte) */
     CONV_END_CLOSED,          /* the stream closes (the program exited) */
     CONV_END_SECRETS_TYPED,   /* end_after_typed prompts have been answered */
-    CONV_END_INPUT_PROMPT     /* a prompt waits for input (a menu): the caller answers it */
+    CONV_END_INPUT_PROMPT,    /* a prompt waits for input (a menu): the caller answers it */
+    CONV_END_SHELL_PROMPT     /* a program exited to its shell: an unterminated line that is
+                                 not lunacm's prompt waits (or the stream closed) */
 };
 
 /* In a command's text, the secret of secrets-file key KEY typed as an option value: expanded

@@ -1,6 +1,7 @@
 /* flow_act_archive.c: the partition actions: recording the source objects, the archive backup
  * and restore, their verification by listing, the empty-target interlock and the clear. */
 #include "flow_act.h"
+#include "flow_login.h"
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,14 +42,19 @@ static int backup_contents(struct flow_ctx *fx, struct luna_objects *objs, bool 
                           .answers = {{LUNA_SK_PARTITION, "backup_partition_password"}}};
     flow_ped_expect_one(fx, PED_KEY_ANY, PED_HSM_BACKUP);
     struct conv_result r = {0};
-    enum conv_error e = conv_command(a->conv, cmd, &o, &r);
+    /* whom it logs in as is unknown: a failure is kept as the Backup HSM SO's (the safe side) */
+    const struct flow_login_target who = {"Backup HSM", fx->topo.backup.serial, LEDGER_SO,
+                                          false};
+    int rc = flow_login_guard(fx, who.device, who.serial, who.role);
+    enum conv_error e = rc ? CONV_OK : conv_command(a->conv, cmd, &o, &r);
     free(cmd);
-    int rc = 0;
     memset(objs, 0, sizeof *objs);
     *exists = *certain = false;
-    if (e != CONV_OK) {
+    if (rc) {
+        /* refused by the ledger */
+    } else if (e != CONV_OK) {
         rc = flow_fail_conv(fx, a->conv, e);
-    } else {
+    } else if ((rc = flow_login_result(fx, who.device, who.serial, who.role, &r.luna)) == 0) {
         *exists = r.luna.found && r.luna.ok;
         if (*exists) {
             luna_parse_partition_contents(r.output, objs);
@@ -243,14 +249,18 @@ int act_archive_backup(struct flow_ctx *fx, const struct flow_step_def *step)
     archive_answers(&o);
     flow_ped_expect(fx, step->ped, step->ped_hsm, step->ped_count);
     struct conv_result r = {0};
-    rc = flow_lunacm_ok(fx, fx->app[fx->role].conv, cmd, &o, &r, "The archive backup");
+    /* it logs in as the Backup HSM SO (-sop, or the blue key) */
+    const struct flow_login_target so = {"Backup HSM", fx->topo.backup.serial, LEDGER_SO, false};
+    rc = flow_login_command(fx, fx->app[fx->role].conv, cmd, &o, &r, "The archive backup", &so);
+    /* after a failed login nothing logs in again (the listing below would) */
+    bool login_failed = r.luna.found && flow_login_failure_code(r.luna.code);
     free(cmd);
     conv_result_free(&r);
     if (rc == 0) {
         fx->replace_backup = false;
         return 0;
     }
-    if (rc == EXIT_HSM && !conv_closed(fx->app[fx->role].conv)) {
+    if (rc == EXIT_HSM && !conv_closed(fx->app[fx->role].conv) && !login_failed) {
         /* a failed cloning leaves the new partition behind, empty: say so */
         struct luna_objects objs;
         bool exists = false, certain = false;
@@ -346,7 +356,10 @@ int act_archive_restore(struct flow_ctx *fx, const struct flow_step_def *step)
     archive_answers(&o);
     flow_ped_expect(fx, step->ped, step->ped_hsm, step->ped_count);
     struct conv_result r = {0};
-    rc = flow_lunacm_ok(fx, a->conv, cmd, &o, &r, "The archive restore");
+    /* password HSMs log in as the Backup HSM SO (-sop); a failure of the PED form is kept as
+     * the SO's too: which login failed cannot be told apart (the safe side) */
+    const struct flow_login_target so = {"Backup HSM", fx->topo.backup.serial, LEDGER_SO, false};
+    rc = flow_login_command(fx, a->conv, cmd, &o, &r, "The archive restore", &so);
     free(cmd);
     conv_result_free(&r);
     return rc;

@@ -2,6 +2,7 @@
  * start-up and slots, the Remote PED set-up, selecting the User Token Slot, Crypto Officer
  * login and logout. */
 #include "flow_act.h"
+#include "flow_login.h"
 #include "scp_upload.h"
 #include "ssh_conn.h"
 #include "stream.h"
@@ -16,6 +17,13 @@
 static const char *role_tag(enum appliance_role role)
 {
     return model_role_name(role);
+}
+
+/* The serial of the k570's HSM as its User Token Slot lists it ("" before the slot list). */
+static const char *k570_serial(struct flow_ctx *fx, enum appliance_role role)
+{
+    const struct slot *u = model_find_slot(&fx->topo.appliances[role].slots, SLOT_USER);
+    return u ? u->serial : "";
 }
 
 int flow_ssh_open(struct flow_ctx *fx, enum appliance_role role)
@@ -427,7 +435,11 @@ int act_rpv_init(struct flow_ctx *fx, const struct flow_step_def *step)
         flow_ped_expect(fx, step->ped, step->ped_hsm, 1);
         struct conv_opts so = {.timeout_ms = fx->timeouts.ped_op_ms,
                                .what = "the k570 SO login"};
-        rc = flow_lunacm_ok(fx, a->conv, "role login -name SO", &so, &r, "The k570 SO login");
+        char device[32];
+        snprintf(device, sizeof device, "%s k570", role_tag(fx->role));
+        const struct flow_login_target t = {device, k570_serial(fx, fx->role), LEDGER_SO, false};
+        rc = flow_login_command(fx, a->conv, "role login -name SO", &so, &r, "The k570 SO login",
+                                &t);
         conv_result_free(&r);
     }
     if (rc == 0) {
@@ -495,7 +507,10 @@ int act_co_login(struct flow_ctx *fx, const struct flow_step_def *step)
                           .what = "the Crypto Officer login"};
     struct conv_result r = {0};
     /* Tried once. A failure is reported with its code; the operator decides what to do. */
-    int rc = flow_lunacm_ok(fx, a->conv, cmd, &o, &r, "The Crypto Officer login");
+    char device[32];
+    snprintf(device, sizeof device, "%s k570", role_tag(fx->role));
+    const struct flow_login_target t = {device, k570_serial(fx, fx->role), LEDGER_CO, false};
+    int rc = flow_login_command(fx, a->conv, cmd, &o, &r, "The Crypto Officer login", &t);
     free(cmd);
     conv_result_free(&r);
     flow_journal_decision(fx, "Crypto Officer login (one try, never retried)",
@@ -510,11 +525,12 @@ int act_logout(struct flow_ctx *fx, const struct flow_step_def *step)
     if (!conv_at_luna_prompt(a->conv))
         return flow_fail(fx, EXIT_HSM, NULL, "lunacm on the %s k570 is not at its prompt; "
                          "nothing is typed into it.", role_tag(fx->role));
-    /* "Exit the lunacm utility"; then the shell answering our marker ends the wait (no quiet
-     * period: an event, not a silence) */
-    enum conv_error e = conv_send_line(a->conv, "exit");
-    if (e == CONV_OK)
-        e = conv_shell_sync(a->conv, 0);
+    /* "Exit the lunacm utility"; the shell's prompt coming back ends the wait (an event, not
+     * a quiet period) */
+    struct conv_opts shell = {.end = CONV_END_SHELL_PROMPT, .what = "lunacm to exit"};
+    struct conv_result r = {0};
+    enum conv_error e = conv_command(a->conv, "exit", &shell, &r);
+    conv_result_free(&r);
     a->lunacm_running = false;
     return e == CONV_OK ? 0 : flow_fail_conv(fx, a->conv, e);
 }

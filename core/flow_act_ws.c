@@ -1,6 +1,7 @@
 /* flow_act_ws.c: the actions done on the workstation: the Luna client and Backup HSM checks,
  * RBS (config, key, server), PEDServer, and the Backup HSM's PED set-up (PED flows). */
 #include "flow_act.h"
+#include "flow_login.h"
 #include "job.h"
 #include "waitset.h"
 #include <stdio.h>
@@ -409,13 +410,9 @@ int act_ws_so_login(struct flow_ctx *fx, const struct flow_step_def *step)
     struct conv_opts so = {.timeout_ms = fx->timeouts.ped_op_ms,
                            .what = "the Backup HSM SO login"};
     struct conv_result r = {0};
-    enum conv_error e = conv_command(c, "role login -n so", &so, &r);
-    if (e != CONV_OK)
-        rc = flow_fail_conv(fx, c, e);
-    else if (r.luna.found && !r.luna.ok && r.luna.code == LUNA_CKR_USER_ALREADY_LOGGED_IN)
-        flow_notice(fx, false, "The Backup HSM SO is already logged in.");
-    else
-        rc = flow_lunacm_check(fx, c, &r, "The Backup HSM SO login");
+    /* the vendor logs in a second time after ped connect: "already logged in" is logged in */
+    const struct flow_login_target t = {"Backup HSM", fx->topo.backup.serial, LEDGER_SO, true};
+    rc = flow_login_command(fx, c, "role login -n so", &so, &r, "The Backup HSM SO login", &t);
     (void)step;
     conv_result_free(&r);
     return rc;

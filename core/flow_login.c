@@ -197,3 +197,24 @@ int flow_login_result(struct flow_ctx *fx, const char *device, const char *seria
         flow_notice(fx, true, "The Crypto Officer login FAILED (%s). %s", what, text);
     return 0;
 }
+
+int flow_login_command(struct flow_ctx *fx, struct conv *c, const char *cmd,
+                       const struct conv_opts *opts, struct conv_result *r, const char *what,
+                       const struct flow_login_target *t)
+{
+    memset(r, 0, sizeof *r);
+    int rc = flow_login_guard(fx, t->device, t->serial, t->role);
+    if (rc)
+        return rc;
+    enum conv_error e = conv_command(c, cmd, opts, r);
+    if (e != CONV_OK)
+        return flow_fail_conv(fx, c, e);
+    if ((rc = flow_login_result(fx, t->device, t->serial, t->role, &r->luna)) != 0)
+        return rc;
+    if (t->already_ok && r->luna.found && !r->luna.ok &&
+        r->luna.code == LUNA_CKR_USER_ALREADY_LOGGED_IN) {
+        flow_notice(fx, false, "%s: already logged in.", what);
+        return 0;
+    }
+    return flow_lunacm_check(fx, c, r, what);
+}

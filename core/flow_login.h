@@ -40,6 +40,21 @@ int flow_login_guard(struct flow_ctx *fx, const char *device, const char *serial
 int flow_login_result(struct flow_ctx *fx, const char *device, const char *serial,
                       enum ledger_role role, const struct luna_result *r);
 
+/* Who a login command logs in as. */
+struct flow_login_target {
+    const char *device;      /* "Backup HSM", "source k570"... */
+    const char *serial;
+    enum ledger_role role;
+    bool already_ok;         /* "already logged in" counts as logged in */
+};
+
+/* Runs CMD, a command that logs in to T (alone, or as part of a bigger command), between the
+ * guard and the durable record of its outcome, then checks its Command Result like
+ * flow_lunacm_ok. Never retried. R is filled (free with conv_result_free). */
+int flow_login_command(struct flow_ctx *fx, struct conv *c, const char *cmd,
+                       const struct conv_opts *opts, struct conv_result *r, const char *what,
+                       const struct flow_login_target *t);
+
 /* True for the result codes of a failed login (above). */
 bool flow_login_failure_code(unsigned long code);
 

@@ -47,6 +47,19 @@ static bool count_line(struct lt_view line, long *n)
     return true;
 }
 
+/* A sentence a command prints before its listing ("Logging in to partition P on slot 6."):
+ * it ends with a full stop and names nothing an object row would hold. */
+static bool chatter_line(struct lt_view line)
+{
+    static const char *const object_words[] = {"handle", "label", "type", "uid", "object"};
+    if (line.len == 0 || line.s[line.len - 1] != '.')
+        return false;
+    for (size_t i = 0; i < sizeof object_words / sizeof object_words[0]; i++)
+        if (lt_find_ci(line, object_words[i]) >= 0)
+            return false;
+    return true;
+}
+
 bool luna_parse_partition_contents(const char *text, struct luna_objects *out)
 {
     struct lt_lines it;
@@ -72,7 +85,7 @@ bool luna_parse_partition_contents(const char *text, struct luna_objects *out)
         if (!lt_split(line, ":", &name, &value)) {
             if (count_line(line, &n))
                 out->stated_count = n;
-            else
+            else if (seen || !chatter_line(line))
                 out->unrecognised++;
             continue;
         }

@@ -70,6 +70,16 @@ class Lab:
                     values += line.split('"')[1::2]
         return [v for v in values if v and v != "..."]
 
+    def rewrite_secret(self, key, value):
+        """Sets KEY in the lab's secrets file (a top-level 'key = "value";' line)."""
+        with open(self.secrets) as f:
+            text = f.read()
+        text, n = re.subn(r'(?m)^%s\s*=\s*"[^"]*";' % re.escape(key),
+                          '%s = "%s";' % (key, value), text)
+        assert n == 1, key
+        with open(self.secrets, "w") as f:
+            f.write(text)
+
     def files_under(self, top):
         for root, _, files in os.walk(top):
             for name in files:

@@ -1,10 +1,7 @@
 """test_login_ledger.py: the failed-login ledger (STATE_DIR/ledger.json) met by the real binary:
 an unacknowledged failed Backup HSM SO login stops `rotwiz backup --batch` with exit 4 naming
 --acknowledge-failed-login SERIAL, and the flag lets it run; a damaged ledger stops every flow
-and is left as it is; the flags' usage.
-
-Run as `python3 test_login_ledger.py [Class.test...]`: exits 77 (ctest SKIP_RETURN_CODE) when
-every test that ran was skipped."""
+and is left as it is; the flags' usage."""
 import glob
 import json
 import os
@@ -32,11 +29,6 @@ def seed(state_dir, serial, failures=1, acknowledged=False, device="Backup HSM")
 
 
 class AcknowledgeFailedLogin(LabCase):
-    # NEEDS THE LEAD'S CALL SITES: flow_login_guard / flow_login_result are called from the
-    # login points in core/flow_act_*.c (the lead wires them). Until then `rotwiz backup
-    # --batch` never consults the ledger and runs to the end: this test then SKIPS (exit 77,
-    # saying why). The lead removes the skip after wiring.
-
     def journal_types(self):
         types = []
         for s in glob.glob(os.path.join(self.lab.state_dir, "sessions", "*")):
@@ -49,11 +41,6 @@ class AcknowledgeFailedLogin(LabCase):
         so_before = self.lab.state()["hsms"]["backup"].get("so_failures")
         path = seed(self.lab.state_dir, serial)
         proc = self.lab.batch("backup")
-        if proc.returncode == 0 and "acknowledge-failed-login" not in proc.stdout:
-            raise unittest.SkipTest(
-                "rotwiz does not call flow_login_guard at the Backup HSM SO login yet (the "
-                "lead's call sites in core/flow_act_*.c): the run went through the seeded "
-                "unacknowledged failure. Remove this skip once they are wired.")
         self.assertExit(proc, 4)
         self.assertIn("--acknowledge-failed-login " + serial, proc.stdout)
         self.assertIn("1 of 3 tries used", proc.stdout)
@@ -74,6 +61,25 @@ class AcknowledgeFailedLogin(LabCase):
         self.assertTrue(entry["acknowledged"])
         self.assertEqual(entry["failures"], 0)
         self.assertEqual(len(self.lab.state()["hsms"]["backup"]["partitions"]), 1)
+
+    def test_a_real_failed_so_login_is_recorded_and_stops_the_next_run(self):
+        """A wrong Backup HSM SO password: one failed login on the device, recorded; the next
+        run tries no other login until the failure is acknowledged."""
+        serial = self.lab.state()["hsms"]["backup"]["serial"]
+        self.lab.rewrite_secret("backup_so_password", "not-the-so-password")
+        proc = self.lab.batch("backup")
+        self.assertExit(proc, 5)
+        self.assertEqual(self.lab.state()["hsms"]["backup"]["so_failures"], 1)
+        with open(os.path.join(self.lab.state_dir, LEDGER)) as f:
+            entry = [e for e in json.load(f)["entries"] if e["serial"] == serial][0]
+        self.assertEqual((entry["role"], entry["failures"], entry["acknowledged"]),
+                         ("so", 1, False))
+        proc = self.lab.batch("backup")
+        self.assertExit(proc, 4)
+        self.assertIn("--acknowledge-failed-login " + serial, proc.stdout)
+        # the refused run sent nothing that could fail a second time
+        self.assertEqual(self.lab.state()["hsms"]["backup"]["so_failures"], 1)
+        self.assertFalse(self.lab.state()["hsms"]["backup"]["zeroized"])
 
 
 class DamagedLedger(LabCase):
@@ -127,10 +133,4 @@ if __name__ == "__main__":
     suite = (loader.loadTestsFromNames(names, sys.modules[__name__]) if names
              else loader.loadTestsFromModule(sys.modules[__name__]))
     result = unittest.TextTestRunner(verbosity=2).run(suite)
-    if not result.wasSuccessful():
-        sys.exit(1)
-    if result.testsRun and len(result.skipped) == result.testsRun:
-        for _, why in result.skipped:
-            print("SKIPPED: " + why)
-        sys.exit(77)
-    sys.exit(0)
+    sys.exit(0 if result.wasSuccessful() else 1)
