@@ -1,0 +1,84 @@
+"""test_completion.py: the bash completion files, sourced by a real bash and called the way
+bash calls them (COMP_WORDS / COMP_CWORD set), answer the expected candidates. The programs
+are the build's (first on PATH), since the completion reads their --help texts."""
+import os
+import subprocess
+import unittest
+
+import pkgtest
+
+COMPLETION = os.path.join(pkgtest.SRC, "completion")
+FAULTS = {"rbs-down", "rbs-wrong-cert", "backup-hsm-missing", "ped-timeout", "ped-wrong-key",
+          "pedserver-down"}
+
+
+def complete(*words):
+    """The candidates for the last word of WORDS (the one being typed)."""
+    prog = words[0]
+    func = "_rotwiz_sim" if prog == "rotwiz-sim" else "_rotwiz"
+    script = ('source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); %s; '
+              'printf "%%s\\n" "${COMPREPLY[@]}"' % func)
+    out = subprocess.run(["bash", "--norc", "--noprofile", "-c", script, "bash",
+                          os.path.join(COMPLETION, prog), *words],
+                         capture_output=True, text=True, timeout=60, env=pkgtest.env())
+    if out.returncode != 0 or out.stderr:
+        raise AssertionError("completion of %r failed: %s" % (words, out.stderr))
+    return [w for w in out.stdout.split("\n") if w]
+
+
+class Rotwiz(unittest.TestCase):
+    def test_commands(self):
+        self.assertEqual(set(complete("rotwiz", "")),
+                         {"topology", "backup", "restore", "prepare-target", "export"})
+        self.assertEqual(complete("rotwiz", "--simulate", "pre"), ["prepare-target"])
+
+    def test_options(self):
+        opts = set(complete("rotwiz", "backup", "--"))
+        self.assertTrue({"--config", "--batch", "--secrets", "--simulate", "--fault", "--format",
+                         "--state-dir", "--help", "--version"} <= opts, opts)
+        self.assertEqual(complete("rotwiz", "--con"), ["--config", "--confirm-clear"])
+
+    def test_format_values(self):
+        self.assertEqual(complete("rotwiz", "export", "S", "--format", ""),
+                         ["text", "jsonl", "cast"])
+        self.assertEqual(complete("rotwiz", "export", "S", "--format", "j"), ["jsonl"])
+
+    def test_fault_names_come_from_the_lab(self):
+        faults = set(complete("rotwiz", "--simulate", "--fault", ""))
+        self.assertTrue(FAULTS <= faults, faults)
+        self.assertEqual(complete("rotwiz", "--simulate", "--fault", "ped-w"), ["ped-wrong-key"])
+
+    def test_auth_values(self):
+        self.assertEqual(complete("rotwiz", "--auth", ""), ["password", "ped"])
+
+    def test_no_command_after_a_command(self):
+        self.assertEqual(complete("rotwiz", "backup", "res"), [])
+
+    def test_config_completes_files(self):
+        self.assertIn(pkgtest.SRC + "/README.md", complete("rotwiz", "--config",
+                                                           pkgtest.SRC + "/READ"))
+
+
+class RotwizSim(unittest.TestCase):
+    def test_modes(self):
+        self.assertEqual(set(complete("rotwiz-sim", "")) - {"--help"},
+                         {"lab", "stop", "state", "ped"})
+
+    def test_lab_options(self):
+        opts = set(complete("rotwiz-sim", "lab", "--"))
+        self.assertTrue({"--dir", "--auth", "--fault", "--latency", "--ped", "--secrets"} <= opts)
+
+    def test_state_options(self):
+        self.assertEqual(set(complete("rotwiz-sim", "state", "--")), {"--dir", "--json"})
+
+    def test_fault_names(self):
+        self.assertTrue(FAULTS <= set(complete("rotwiz-sim", "lab", "--fault", "")))
+
+    def test_ped_keys(self):
+        self.assertEqual(complete("rotwiz-sim", "ped", "--dir", "/tmp", ""), ["insert"])
+        self.assertEqual(complete("rotwiz-sim", "ped", "--dir", "/tmp", "insert", "b"),
+                         ["blue", "black"])
+
+
+if __name__ == "__main__":
+    unittest.main()
