@@ -28,15 +28,17 @@ def complete(*words):
 
 class Rotwiz(unittest.TestCase):
     def test_commands(self):
-        self.assertEqual(set(complete("rotwiz", "")),
-                         {"topology", "backup", "restore", "prepare-target", "export"})
+        # at least these: commands added to --help later complete too
+        self.assertTrue({"topology", "backup", "restore", "prepare-target", "export"}
+                        <= set(complete("rotwiz", "")))
         self.assertEqual(complete("rotwiz", "--simulate", "pre"), ["prepare-target"])
 
     def test_options(self):
         opts = set(complete("rotwiz", "backup", "--"))
         self.assertTrue({"--config", "--batch", "--secrets", "--simulate", "--fault", "--format",
                          "--state-dir", "--help", "--version"} <= opts, opts)
-        self.assertEqual(complete("rotwiz", "--con"), ["--config", "--confirm-clear"])
+        self.assertTrue({"--config", "--confirm-clear"} <= set(complete("rotwiz", "--con")))
+        self.assertNotIn("--batch", complete("rotwiz", "--con"))
 
     def test_format_values(self):
         self.assertEqual(complete("rotwiz", "export", "S", "--format", ""),
@@ -61,15 +63,17 @@ class Rotwiz(unittest.TestCase):
 
 class RotwizSim(unittest.TestCase):
     def test_modes(self):
-        self.assertEqual(set(complete("rotwiz-sim", "")) - {"--help"},
-                         {"lab", "stop", "state", "ped"})
+        modes = set(complete("rotwiz-sim", ""))
+        self.assertTrue({"lab", "stop", "state", "ped"} <= modes, modes)
+        self.assertFalse({"serve", "shell", "vtl", "rbs"} & modes, "device programs offered")
 
     def test_lab_options(self):
         opts = set(complete("rotwiz-sim", "lab", "--"))
         self.assertTrue({"--dir", "--auth", "--fault", "--latency", "--ped", "--secrets"} <= opts)
 
     def test_state_options(self):
-        self.assertEqual(set(complete("rotwiz-sim", "state", "--")), {"--dir", "--json"})
+        self.assertTrue({"--dir", "--json"} <= set(complete("rotwiz-sim", "state", "--")))
+        self.assertNotIn("--fault", complete("rotwiz-sim", "state", "--"))
 
     def test_fault_names(self):
         self.assertTrue(FAULTS <= set(complete("rotwiz-sim", "lab", "--fault", "")))
