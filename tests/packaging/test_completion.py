@@ -2,7 +2,9 @@
 bash calls them (COMP_WORDS / COMP_CWORD set), answer the expected candidates. The programs
 are the build's (first on PATH), since the completion reads their --help texts."""
 import os
+import shutil
 import subprocess
+import tempfile
 import unittest
 
 import pkgtest
@@ -12,15 +14,16 @@ FAULTS = {"rbs-down", "rbs-wrong-cert", "backup-hsm-missing", "ped-timeout", "pe
           "pedserver-down"}
 
 
-def complete(*words):
-    """The candidates for the last word of WORDS (the one being typed)."""
+def complete(*words, path=None):
+    """The candidates for the last word of WORDS (the one being typed); PATH goes first."""
     prog = words[0]
     func = "_rotwiz_sim" if prog == "rotwiz-sim" else "_rotwiz"
     script = ('source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); %s; '
               'printf "%%s\\n" "${COMPREPLY[@]}"' % func)
     out = subprocess.run(["bash", "--norc", "--noprofile", "-c", script, "bash",
                           os.path.join(COMPLETION, prog), *words],
-                         capture_output=True, text=True, timeout=60, env=pkgtest.env())
+                         capture_output=True, text=True, timeout=60,
+                         env=pkgtest.env(**({"PATH": path} if path else {})))
     if out.returncode != 0 or out.stderr:
         raise AssertionError("completion of %r failed: %s" % (words, out.stderr))
     return [w for w in out.stdout.split("\n") if w]
@@ -82,6 +85,51 @@ class RotwizSim(unittest.TestCase):
         self.assertEqual(complete("rotwiz-sim", "ped", "--dir", "/tmp", ""), ["insert"])
         self.assertEqual(complete("rotwiz-sim", "ped", "--dir", "/tmp", "insert", "b"),
                          ["blue", "black"])
+
+
+class LabHelpFormat(unittest.TestCase):
+    """Knobs and dialects, in the format of the sim-knobs branch's `lab --help` (a stand-in
+    rotwiz-sim prints it), and faults followed by another section."""
+    HELP = """usage: rotwiz-sim lab --dir DIR [options]
+  --vary KNOB=VALUE       choose another of the lab's inventions (repeatable)
+  --dialect NAME          a preset of knob values (--vary wins over it)
+Faults:
+  rbs-down                   rbs s fails to start on the workstation; its port never opens
+  ped-timeout                the PED never presents the requested key
+Knobs (--vary KNOB=VALUE; what no real capture shows):
+  prompt-style       a (default) | b
+                       how the prompt looks
+  banner             old (default) | new
+                       which banner
+Dialects (--dialect NAME; --vary always wins over it):
+  vendor-10.4        as the vendor documents it
+                       prompt-style=b banner=new
+  plain              nothing changed
+                       (no settings)
+"""
+
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="rotwiz-compl-")
+        self.addCleanup(shutil.rmtree, self.dir, True)
+        sim = os.path.join(self.dir, "rotwiz-sim")
+        with open(os.path.join(self.dir, "help.txt"), "w") as f:
+            f.write(self.HELP)
+        with open(sim, "w") as f:
+            f.write('#!/bin/sh\ncat "$(dirname "$0")/help.txt"\n')
+        os.chmod(sim, 0o755)
+        self.path = self.dir + ":/usr/bin:/bin"
+
+    def test_faults_stop_at_the_next_section(self):
+        self.assertEqual(complete("rotwiz-sim", "lab", "--fault", "", path=self.path),
+                         ["rbs-down", "ped-timeout"])
+
+    def test_dialects(self):
+        self.assertEqual(complete("rotwiz-sim", "lab", "--dialect", "", path=self.path),
+                         ["vendor-10.4", "plain"])
+
+    def test_vary_offers_knob_names(self):
+        self.assertEqual(complete("rotwiz-sim", "lab", "--vary", "", path=self.path),
+                         ["prompt-style=", "banner="])
 
 
 if __name__ == "__main__":
