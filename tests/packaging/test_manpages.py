@@ -62,6 +62,22 @@ class Options(unittest.TestCase):
                    [[pkgtest.SIM, "--help"], [pkgtest.SIM, "lab", "--help"],
                     [pkgtest.SIM, "stop", "--help"]])
 
+    def test_rotwiz_sim_faults(self):
+        out = subprocess.run([pkgtest.SIM, "lab", "--help"], capture_output=True, text=True,
+                             timeout=30, env=pkgtest.env()).stdout
+        block = out.split("Faults:\n", 1)[1]
+        in_help = set()
+        for line in block.splitlines():
+            if not line.startswith("  "):
+                break  # the next section (knobs, dialects)
+            if line[2:3].isalpha():
+                in_help.add(line.split()[0])
+        in_man = set(re.findall(r"^ {7}([a-z][a-z0-9-]+)$", section(render("rotwiz-sim.1"),
+                                                                      "FAULTS"), re.M))
+        self.assertTrue(in_help)
+        self.assertEqual(sorted(in_help - in_man), [], "faults missing from rotwiz-sim(1)")
+        self.assertEqual(sorted(in_man - in_help), [], "faults rotwiz-sim no longer has")
+
     def test_the_check_names_a_new_option(self):
         # the test itself: an option only --help knows is reported by name
         with self.assertRaisesRegex(AssertionError, "--brand-new"):
