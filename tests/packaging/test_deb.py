@@ -18,8 +18,15 @@ DEB_DIR = os.environ.get("ROTWIZ_DEB_DIR") or os.path.join(pkgtest.BUILD, "deb")
 
 
 def find_deb():
+    """The newest rotwiz_*.deb, unless it is older than the build's rotwiz (a package left by
+    an earlier run, not built from these sources): then None."""
     debs = sorted(glob.glob(os.path.join(DEB_DIR, "rotwiz_*.deb")), key=os.path.getmtime)
-    return debs[-1] if debs else None
+    if not debs:
+        return None
+    if os.path.exists(pkgtest.ROTWIZ) and os.path.getmtime(debs[-1]) < os.path.getmtime(
+            pkgtest.ROTWIZ):
+        return None
+    return debs[-1]
 
 
 class InstalledPackage(unittest.TestCase):
@@ -84,6 +91,7 @@ class InstalledPackage(unittest.TestCase):
 
 if __name__ == "__main__":
     if not find_deb():
-        print("no rotwiz_*.deb in %s: build one with .ci/package (skipped)" % DEB_DIR)
+        print("no rotwiz_*.deb newer than the build in %s: build one with .ci/package "
+              "(skipped)" % DEB_DIR)
         sys.exit(77)
     unittest.main()
