@@ -382,10 +382,14 @@ int mode_lab(int argc, char **argv)
                 p.dir);
         return 2;
     }
-    if (!realpath("/proc/self/exe", p.sim_path)) {
-        fprintf(stderr, "rotwiz-sim lab: cannot find my own executable\n");
+    /* realpath() may write PATH_MAX bytes: resolve into a buffer of that size, then copy */
+    char exe[PATH_MAX];
+    if (!realpath("/proc/self/exe", exe) || strlen(exe) >= sizeof p.sim_path) {
+        fprintf(stderr, "rotwiz-sim lab: cannot find my own executable (or its path is longer "
+                "than %zu characters)\n", sizeof p.sim_path - 1);
         return 1;
     }
+    memcpy(p.sim_path, exe, strlen(exe) + 1);
     /* The secrets first: a bad --secrets file leaves the folder untouched (exit 2). */
     if (o.secrets ? lab_secrets_load(o.secrets, &secrets, err, sizeof err)
                   : lab_secrets_generate(&secrets, err, sizeof err)) {
