@@ -64,12 +64,18 @@ static void on_event(void *ud, const struct core_event *ev)
         if (ev->u.step.step->state == STEP_UNVERIFIED)
             add_todo(bs, ev->u.step.step);
         break;
-    case EV_PED_PROMPT:
-        fprintf(out, "PED: present the %s key (%s) for the %s, within %d s\n",
-                ped_key_name(ev->u.ped.keys[ev->u.ped.current]),
-                ped_key_role(ev->u.ped.keys[ev->u.ped.current]), ev->u.ped.device,
-                ev->u.ped.timeout_s);
+    case EV_PED_PROMPT: {
+        enum ped_key k = ev->u.ped.key_count ? ev->u.ped.keys[ev->u.ped.current] : PED_KEY_ANY;
+        if (k == PED_KEY_ANY)
+            fprintf(out, "PED %s: present %s, for %s, within %d s\n",
+                    ev->u.ped.where ? ev->u.ped.where : "", ped_key_name(k),
+                    ev->u.ped.device ? ev->u.ped.device : "the HSM", ev->u.ped.timeout_s);
+        else
+            fprintf(out, "PED %s: present the %s key (%s) of %s, within %d s\n",
+                    ev->u.ped.where ? ev->u.ped.where : "", ped_key_name(k), ped_key_role(k),
+                    ev->u.ped.device ? ev->u.ped.device : "the HSM", ev->u.ped.timeout_s);
         break;
+    }
     case EV_NOTICE:
         fprintf(out, "%s: %s\n", ev->u.notice.warning ? "warning" : "note", ev->u.notice.text);
         break;

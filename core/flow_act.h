@@ -12,7 +12,7 @@
     X(pedserver_start) X(check_pedserver) X(ws_so_login) X(ws_ped_link)                      \
     X(ssh_connect) X(upload_cert) X(vtl_register) X(lunacm_slots) X(net_admin_slot)          \
     X(appliance_ped_link) X(rpv_init) X(appliance_ped_connect) X(slot_set_user) X(co_login)  \
-    X(logout)                                                                                \
+    X(logout) X(ped_at_appliance)                                                            \
     X(record_source) X(archive_backup) X(verify_backup) X(check_target_empty)                \
     X(archive_restore) X(verify_restore) X(clear_target)                                     \
     X(read_workstation) X(read_appliances)

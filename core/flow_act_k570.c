@@ -422,6 +422,15 @@ int act_appliance_ped_link(struct flow_ctx *fx, const struct flow_step_def *step
     return 0;
 }
 
+int act_ped_at_appliance(struct flow_ctx *fx, const struct flow_step_def *step)
+{
+    /* where the PED is now (the PED pane says it); the next login proves it */
+    (void)step;
+    fx->topo.ped = fx->role == ROLE_SOURCE ? PED_AT_SOURCE : PED_AT_TARGET;
+    flow_topology_changed(fx, -1);
+    return 0;
+}
+
 int act_rpv_init(struct flow_ctx *fx, const struct flow_step_def *step)
 {
     struct flow_appliance *a = &fx->app[fx->role];

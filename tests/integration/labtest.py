@@ -2,6 +2,7 @@
 lab's state as JSON. Each lab lives in its own temporary folder on free loopback ports."""
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -18,6 +19,7 @@ class Lab:
     def __init__(self, auth="password", faults=(), extra=()):
         self.dir = tempfile.mkdtemp(prefix="rotwiz-it-")
         self.state_dir = os.path.join(self.dir, "state")
+        self.auth = auth
         args = [SIM, "lab", "--dir", self.dir, "--auth", auth, "--ped-time-scale", "0.02"]
         for f in faults:
             args += ["--fault", f]
@@ -47,10 +49,15 @@ class Lab:
         return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=e,
                               stdin=subprocess.DEVNULL)
 
-    def batch(self, command, *extra, secrets=True):
+    def batch(self, command, *extra, secrets=True, init_rpv=True):
+        """A batch run. A PED lab's HSMs start without a Remote PED Vector: INIT_RPV gives the
+        operator's consent to create them (--init-rpv for the Backup HSM and both k570s)."""
         args = [command, "--config", self.config, "--batch"]
         if secrets:
             args += ["--secrets", self.secrets]
+        if self.auth == "ped" and init_rpv:
+            for which in ("backup-hsm", self.host("source"), self.host("target")):
+                args += ["--init-rpv", which]
         return self.rotwiz(*args, *extra)
 
     def host(self, role):
