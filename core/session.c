@@ -60,7 +60,7 @@ int session_check_state_dir(const char *dir, char *err, size_t errlen)
         return -1;
     }
     if (!validate_value(VK_LOCAL_PATH, dir, why, sizeof why)) {
-        snprintf(err, errlen, "the state folder %s", why);
+        snprintf(err, errlen, "the state folder %s; or %s", why, fix);
         return -1;
     }
     /* "/", "//", "/.", "../../.." from a shallow folder, a link to /: all end up at the root */

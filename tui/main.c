@@ -19,6 +19,7 @@
 #include "session.h"
 #include "simlab.h"
 #include "topology_json.h"
+#include "validate.h"
 #include "tui.h"
 
 struct cli {
@@ -278,6 +279,18 @@ static int check_state_dir(const struct cli *c)
     return EXIT_USAGE;
 }
 
+/* --operator and --witness go into the journal: validate.h's rule for names. */
+static int check_names(const struct cli *c)
+{
+    char why[400];
+    if (c->operator_name && !validate_value(VK_PERSON, c->operator_name, why, sizeof why))
+        return usage_error("--operator: the name %s", why);
+    for (size_t i = 0; i < c->witness_count; i++)
+        if (!validate_value(VK_PERSON, c->witnesses[i], why, sizeof why))
+            return usage_error("--witness: the name %s", why);
+    return -1;
+}
+
 static int run_batch(const struct cli *c, enum flow_kind kind)
 {
     struct flow_request req;
@@ -395,7 +408,7 @@ int main(int argc, char **argv)
     if ((rc = validate(&c)) >= 0)
         return rc;
     bool exporting = c.command && strcmp(c.command, "export") == 0;   /* reads only */
-    if (!exporting && (rc = check_state_dir(&c)) >= 0)
+    if (!exporting && ((rc = check_names(&c)) >= 0 || (rc = check_state_dir(&c)) >= 0))
         return rc;
     if (!c.simulate)
         return dispatch(&c, NULL);
