@@ -296,6 +296,9 @@ static bool read_auth(struct reader *r, const config_setting_t *s, struct rotwiz
         cfg->auth = CONFIG_AUTH_PASSWORD;
     else if (strcmp(v, "ped") == 0)
         cfg->auth = CONFIG_AUTH_PED;
+    else if (!printable(v))   /* never echo a control character into the message */
+        return fail(r, s, "auth must be \"password\" or \"ped\"; this one holds a control "
+                    "character");
     else
         return fail(r, s, "auth must be \"password\" or \"ped\", not \"%s\"", v);
     return true;
