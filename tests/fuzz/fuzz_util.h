@@ -23,25 +23,35 @@ static inline char *fuzz_cstr(const uint8_t *data, size_t size)
     return s;
 }
 
+static char fuzz_dir_path[64], fuzz_file_path[128];
+
+/* Removes the file and the folder at exit (libFuzzer ends with exit()). */
+static inline void fuzz_cleanup(void)
+{
+    if (fuzz_file_path[0])
+        unlink(fuzz_file_path);
+    rmdir(fuzz_dir_path);
+}
+
 /* A private folder for this process (in /dev/shm when there is one: no disk writes). */
 static inline const char *fuzz_dir(void)
 {
-    static char dir[64];
-    if (dir[0] == '\0') {
-        snprintf(dir, sizeof dir, "%s/rotwiz-fuzz-XXXXXX",
+    if (fuzz_dir_path[0] == '\0') {
+        snprintf(fuzz_dir_path, sizeof fuzz_dir_path, "%s/rotwiz-fuzz-XXXXXX",
                  access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp");
-        if (mkdtemp(dir) == NULL)
+        if (mkdtemp(fuzz_dir_path) == NULL)
             abort();
+        atexit(fuzz_cleanup);
     }
-    return dir;
+    return fuzz_dir_path;
 }
 
-/* Writes DATA to fuzz_dir()/NAME with MODE; returns the path (static). */
+/* Writes DATA to fuzz_dir()/NAME with MODE (one NAME per harness); returns the path. */
 static inline const char *fuzz_file(const char *name, const uint8_t *data, size_t size,
                                     mode_t mode)
 {
-    static char path[128];
-    snprintf(path, sizeof path, "%s/%s", fuzz_dir(), name);
+    char *path = fuzz_file_path;
+    snprintf(path, sizeof fuzz_file_path, "%s/%s", fuzz_dir(), name);
     FILE *f = fopen(path, "w");
     if (f == NULL || fwrite(data, 1, size, f) != size || fclose(f) != 0)
         abort();
