@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "validate.h"
 
 #define DEFAULT_CLIENT_DIR "/usr/safenet/lunaclient"
 #define DEFAULT_LUNA_BIN "/usr/safenet/lunaclient/bin"
@@ -152,6 +153,15 @@ static bool is_host(const char *s)
     return s[n - 1] != '-';
 }
 
+/* True when S is printable ASCII (spaces allowed). */
+static bool printable(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e)
+            return false;
+    return true;
+}
+
 char *config_expand_path(const char *path)
 {
     if (path == NULL)
@@ -171,9 +181,11 @@ char *config_expand_path(const char *path)
 }
 
 /* Copies the string member NAME of GROUP into *OUT (expanding ~ when EXPAND). An absent key
- * leaves *OUT as it is; an empty one fails, saying WHAT the value is for. */
+ * leaves *OUT as it is; an empty one fails, saying WHAT the value is for; any other value
+ * must follow the rule of KIND (validate.h) before anything is typed anywhere. */
 static bool get_string(struct reader *r, const config_setting_t *group, const char *prefix,
-                       const char *name, bool expand, const char *what, char **out)
+                       const char *name, enum value_kind kind, bool expand, const char *what,
+                       char **out)
 {
     const config_setting_t *s = config_setting_get_member(group, name);
     if (s == NULL)
@@ -181,6 +193,11 @@ static bool get_string(struct reader *r, const config_setting_t *group, const ch
     const char *v = config_setting_get_string(s);
     if (v == NULL || v[0] == '\0')
         return fail(r, s, "'%s%s' is empty: give %s", prefix, name, what);
+    char why[400];
+    /* A host of printable characters that is still no host gets check_host's message, which
+     * shows the value (safe: no control characters in it). */
+    if (!validate_value(kind, v, why, sizeof why) && !(kind == VK_HOST && printable(v)))
+        return fail(r, s, "'%s%s': %s", prefix, name, why);
     char *copy = expand ? config_expand_path(v) : strdup(v);
     if (copy == NULL)
         return fail(r, s, "out of memory");
@@ -219,11 +236,11 @@ static bool read_workstation(struct reader *r, const config_setting_t *g,
 {
     const char *p = "workstation.";
     if (!check_members(r, g, p, workstation_rules, COUNT(workstation_rules)) ||
-        !get_string(r, g, p, "address", false, "the address the k570s use to reach this "
-                    "workstation", &w->address) ||
+        !get_string(r, g, p, "address", VK_HOST, false, "the address the k570s use to reach "
+                    "this workstation", &w->address) ||
         !check_host(r, g, p, "address", w->address) ||
-        !get_string(r, g, p, "luna_client_dir", true, "the Luna client folder, e.g. \""
-                    DEFAULT_CLIENT_DIR "\"", &w->luna_client_dir) ||
+        !get_string(r, g, p, "luna_client_dir", VK_LOCAL_PATH, true, "the Luna client folder, "
+                    "e.g. \"" DEFAULT_CLIENT_DIR "\"", &w->luna_client_dir) ||
         !get_port(r, g, p, "rbs_port", &w->rbs_port) ||
         !get_port(r, g, p, "ped_port", &w->ped_port))
         return false;
@@ -241,17 +258,18 @@ static bool read_appliance(struct reader *r, const config_setting_t *g, const ch
     a->present = true;
     a->line = config_setting_source_line(g);
     if (!check_members(r, g, p, appliance_rules, COUNT(appliance_rules)) ||
-        !get_string(r, g, p, "host", false, "the k570's host name or IP address", &a->host) ||
+        !get_string(r, g, p, "host", VK_HOST, false, "the k570's host name or IP address",
+                    &a->host) ||
         !check_host(r, g, p, "host", a->host) ||
         !get_port(r, g, p, "port", &a->port) ||
-        !get_string(r, g, p, "user", false, "the SSH user, e.g. \"" DEFAULT_USER "\"",
+        !get_string(r, g, p, "user", VK_USER, false, "the SSH user, e.g. \"" DEFAULT_USER "\"",
                     &a->user) ||
-        !get_string(r, g, p, "identity", true, "an SSH private key file, or remove the key to "
-                    "use ssh-agent", &a->identity) ||
-        !get_string(r, g, p, "known_hosts", true, "a known_hosts file, e.g. \""
+        !get_string(r, g, p, "identity", VK_LOCAL_PATH, true, "an SSH private key file, or "
+                    "remove the key to use ssh-agent", &a->identity) ||
+        !get_string(r, g, p, "known_hosts", VK_LOCAL_PATH, true, "a known_hosts file, e.g. \""
                     DEFAULT_KNOWN_HOSTS "\"", &a->known_hosts) ||
-        !get_string(r, g, p, "luna_bin", false, "the folder of lunacm on the k570, e.g. \""
-                    DEFAULT_LUNA_BIN "\"", &a->luna_bin))
+        !get_string(r, g, p, "luna_bin", VK_REMOTE_PATH, false, "the folder of lunacm on the "
+                    "k570, e.g. \"" DEFAULT_LUNA_BIN "\"", &a->luna_bin))
         return false;
     if (a->host == NULL)
         return fail(r, g, "missing key '%shost': add host = \"...\"; with the k570's host name "
@@ -265,9 +283,9 @@ static bool read_backup(struct reader *r, const config_setting_t *g, struct conf
     b->present = true;
     b->line = config_setting_source_line(g);
     return check_members(r, g, p, backup_rules, COUNT(backup_rules)) &&
-           get_string(r, g, p, "partition", false, "the partition name on the Backup HSM",
-                      &b->partition) &&
-           get_string(r, g, p, "domain", false, "the cloning domain", &b->domain);
+           get_string(r, g, p, "partition", VK_PARTITION, false, "the partition name on the "
+                      "Backup HSM", &b->partition) &&
+           get_string(r, g, p, "domain", VK_DOMAIN, false, "the cloning domain", &b->domain);
 }
 
 static bool read_auth(struct reader *r, const config_setting_t *s, struct rotwiz_config *cfg)
@@ -278,6 +296,9 @@ static bool read_auth(struct reader *r, const config_setting_t *s, struct rotwiz
         cfg->auth = CONFIG_AUTH_PASSWORD;
     else if (strcmp(v, "ped") == 0)
         cfg->auth = CONFIG_AUTH_PED;
+    else if (!printable(v))   /* never echo a control character into the message */
+        return fail(r, s, "auth must be \"password\" or \"ped\"; this one holds a control "
+                    "character");
     else
         return fail(r, s, "auth must be \"password\" or \"ped\", not \"%s\"", v);
     return true;
@@ -348,6 +369,7 @@ static void config_init_empty(struct rotwiz_config *cfg)
         cfg->appliance[i].port = 22;
 }
 
+
 bool config_load(const char *path, struct rotwiz_config *cfg, char *err, size_t len)
 {
     struct reader r = {path, err, len};
@@ -362,7 +384,16 @@ bool config_load(const char *path, struct rotwiz_config *cfg, char *err, size_t 
         fail(&r, NULL, "cannot read the configuration: %s", strerror(errno));
         goto out;
     }
+    bool escaped;
+    int nul = validate_nul_line(f, &escaped);
     fclose(f);
+    if (nul > 0) {
+        snprintf(err, len, "%s:%d: this line holds %s; remove it: libconfig would silently "
+                 "cut the value short there", path, nul,
+                 escaped ? "\\x00 (a NUL byte, a control character)"
+                         : "a NUL byte (a control character)");
+        goto out;
+    }
     if (config_read_file(&lc, path) != CONFIG_TRUE) {
         const char *file = config_error_file(&lc) ? config_error_file(&lc) : path;
         snprintf(err, len, "%s:%d: %s: check the quotes, the '=' and the ';' that ends each "

@@ -14,7 +14,9 @@ enum rotwiz_exit {
     EXIT_PRECONDITION = 4,   /* e.g. target partition not empty, Backup HSM not visible */
     EXIT_HSM = 5,            /* an HSM command failed */
     EXIT_CANCELLED = 6,      /* cancelled by the operator */
-    EXIT_TIMEOUT = 7         /* timed out waiting (PED, helper) */
+    EXIT_TIMEOUT = 7,        /* timed out waiting (PED, helper) */
+    EXIT_RECORD = 8          /* the session record could not be written (journal_ok false);
+                              * nothing more was sent to any device */
 };
 
 /* Runs the flow; CANCEL_FD (or -1) becomes readable when the operator cancels. Returns an

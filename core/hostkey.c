@@ -72,6 +72,59 @@ long hostkey_find_line(const char *path, const char *host, int port)
     return found;
 }
 
+/* Line (1-based) of a "@revoked" entry of PATH that names HOST:PORT (as NAME) and holds KEY,
+ * or 0. libssh skips marker lines, so without this a revoked key would look merely unknown
+ * (and could be accepted) or, listed again below, known. */
+static long revoked_line(const char *path, const char *name, const ssh_key key)
+{
+    FILE *fp = fopen(path, "r");
+    if (!fp)
+        return 0;
+    char *line = NULL;
+    size_t cap = 0;
+    long no = 0, found = 0;
+    while (!found && getline(&line, &cap, fp) >= 0) {
+        no++;
+        line[strcspn(line, "\r\n")] = '\0';
+        const char *p = line + strspn(line, " \t");
+        if (strncmp(p, "@revoked", 8) != 0 || (p[8] != ' ' && p[8] != '\t'))
+            continue;
+        p += 8 + strspn(p + 8, " \t");
+        struct ssh_knownhosts_entry *e = NULL;
+        if (ssh_known_hosts_parse_line(name, p, &e) == SSH_OK && e->publickey != NULL &&
+            ssh_key_cmp(e->publickey, key, SSH_KEY_CMP_PUBLIC) == 0)
+            found = no;
+        ssh_knownhosts_entry_free(e);
+    }
+    free(line);
+    fclose(fp);
+    return found;
+}
+
+/* HOSTKEY_REFUSED with MSG when the server's key is revoked in KNOWN_HOSTS, else HOSTKEY_OK. */
+static enum hostkey_result check_revoked(ssh_session s, const char *host, int port,
+                                         const char *name, const char *known_hosts, char *msg,
+                                         size_t msglen)
+{
+    ssh_key key = NULL;
+    if (known_hosts == NULL || ssh_get_server_publickey(s, &key) != SSH_OK)
+        return HOSTKEY_OK;   /* no key: hostkey_verify's own checks say so */
+    long line = revoked_line(known_hosts, name, key);
+    ssh_key_free(key);
+    if (line == 0)
+        return HOSTKEY_OK;
+    char fp[128], type[64];
+    if (hostkey_fingerprint(s, fp, sizeof fp, type, sizeof type) != 0)
+        snprintf(type, sizeof type, "?");
+    /* Never advise fetching the key again: a revoked key is withdrawn on purpose. */
+    snprintf(msg, msglen,
+             "the SSH host key of %s:%d (%s %s) is REVOKED: %s line %ld marks it @revoked, "
+             "so it must never be trusted again (it may have been compromised). Refused. "
+             "Contact the appliance's administrator; connect only once the appliance has a new "
+             "host key they confirm", host, port, type, fp, known_hosts, line);
+    return HOSTKEY_REFUSED;
+}
+
 static enum hostkey_result hostkey_ask(ssh_session s, const char *host, int port,
                                        const char *known_hosts, const struct core_sink *sink,
                                        char *msg, size_t msglen)
@@ -125,6 +178,8 @@ enum hostkey_result hostkey_verify(ssh_session s, const char *host, int port,
     char fp[128], type[64], name[300];
     long line;
     hostkey_name(name, sizeof(name), host, port);
+    if (check_revoked(s, host, port, name, known_hosts, msg, msglen) != HOSTKEY_OK)
+        return HOSTKEY_REFUSED;
     switch (ssh_session_is_known_server(s)) {
     case SSH_KNOWN_HOSTS_OK:
         return HOSTKEY_OK;

@@ -4,7 +4,8 @@
  * Known key: go on. Unknown key (or no known_hosts file yet): show the SHA256 fingerprint
  * and ask (ASK_HOST_KEY); accepted keys are appended to that file. Without a way to ask
  * (batch mode), refuse and say how to accept the key by hand. A key that differs from the
- * recorded one is ALWAYS refused, naming the file and line to fix. */
+ * recorded one is ALWAYS refused, naming the file and line to fix. A key marked "@revoked" for
+ * that host is ALWAYS refused as revoked, whatever else the file says. */
 #ifndef ROTWIZ_HOSTKEY_H
 #define ROTWIZ_HOSTKEY_H
 #include <stddef.h>

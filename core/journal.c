@@ -12,8 +12,23 @@
 #include "rec_util.h"
 
 
+/* write(2) and fsync(2), replaceable by tests to simulate a full disk (journal_set_io). */
+static ssize_t (*io_write)(int, const void *, size_t) = write;
+static int (*io_fsync)(int) = fsync;
+
+void journal_set_io(ssize_t (*write_fn)(int, const void *, size_t), int (*fsync_fn)(int))
+{
+    io_write = write_fn ? write_fn : write;
+    io_fsync = fsync_fn ? fsync_fn : fsync;
+}
+
 struct journal {
     pthread_mutex_t lock;
+    char path[4096];
+    /* The first failed write or fsync, sticky: a record missing from the middle of the chain
+     * is a session that can no longer be trusted, so the flow stops (journal_ok). */
+    int failed_errno;               /* 0 while every record was written */
+    char failed_what[48];           /* "write of the step-start record" */
     int fd;
     off_t size;                     /* bytes of complete records in the file */
     unsigned long seq;              /* of the last record */
@@ -76,6 +91,7 @@ struct journal *journal_open(const char *path, const struct masker *m, char *err
         snprintf(err, errlen, "out of memory");
         return NULL;
     }
+    snprintf(j->path, sizeof j->path, "%s", path);
     j->fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
     if (j->fd < 0) {
         snprintf(err, errlen, "%s: %s", path, strerror(errno));
@@ -123,6 +139,52 @@ unsigned long journal_last_seq(const struct journal *j)
     return s;
 }
 
+/* Writes all LEN bytes through io_write; 0, or -1 with errno (ENOSPC for a 0-byte write). */
+static int write_all(int fd, const char *buf, size_t len)
+{
+    while (len > 0) {
+        ssize_t n = io_write(fd, buf, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            if (n == 0)
+                errno = ENOSPC;
+            return -1;
+        }
+        buf += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+bool journal_ok(const struct journal *j, char *why, size_t len)
+{
+    if (!j) {
+        if (why && len)
+            snprintf(why, len, "no session record is open");
+        return false;
+    }
+    pthread_mutex_lock((pthread_mutex_t *)&j->lock);
+    int e = j->failed_errno;
+    if (e != 0 && why && len)
+        snprintf(why, len, "the session record %s could not be written (%s: %s); nothing more "
+                 "is sent to any device: free space in the state folder or choose another "
+                 "--state-dir, then run again (each step checks its effect first)", j->path,
+                 j->failed_what, strerror(e));
+    pthread_mutex_unlock((pthread_mutex_t *)&j->lock);
+    return e == 0;
+}
+
+int journal_failed(const struct journal *j)
+{
+    if (!j)
+        return EBADF;
+    pthread_mutex_lock((pthread_mutex_t *)&j->lock);
+    int e = j->failed_errno;
+    pthread_mutex_unlock((pthread_mutex_t *)&j->lock);
+    return e;
+}
+
 static bool reserved_key(const char *k)
 {
     return !strcmp(k, "seq") || !strcmp(k, "time") || !strcmp(k, "type") ||
@@ -168,8 +230,14 @@ int journal_append(struct journal *j, const char *type, const json_t *fields)
     int n = snprintf(line, blen + JOURNAL_HASH_TAIL_LEN + 2, "%.*s%s%s\"}\n", (int)(blen - 1),
                      body, JOURNAL_HASH_MEMBER, hash);
     size_t llen = (size_t)n;
-    if (rec_write_all(j->fd, line, llen) != 0 || fsync(j->fd) != 0) {
-        saved = errno;
+    const char *step = "write";
+    bool written = write_all(j->fd, line, llen) == 0;
+    if (!written || (step = "fsync", io_fsync(j->fd) != 0)) {
+        saved = errno ? errno : EIO;
+        if (j->failed_errno == 0) {
+            j->failed_errno = saved;
+            snprintf(j->failed_what, sizeof j->failed_what, "%s of a %s record", step, type);
+        }
         /* Never leave half a record behind: the next one would be glued to it. */
         if (ftruncate(j->fd, j->size) != 0)
             saved = errno;

@@ -16,6 +16,7 @@
 #define ROTWIZ_JOURNAL_H
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 #include <jansson.h>
 #include "mask.h"
 
@@ -48,6 +49,20 @@ unsigned long journal_last_seq(const struct journal *j);
  * members named seq/time/type/prev/hash are ignored). Durable when it returns 0; -1 with errno
  * set when the write or fsync failed. */
 int journal_append(struct journal *j, const char *type, const json_t *fields);
+
+/* True while every record of J was written and synced. After the first failed write or
+ * fsync (a full disk, an I/O error) it stays false for the rest of the session, and WHY (may
+ * be NULL) says which record failed, why, and the fix. The flow checks it before every device
+ * command and stops with EXIT_RECORD (flow.h): nothing is sent that the record cannot hold.
+ * J NULL: false. */
+bool journal_ok(const struct journal *j, char *why, size_t len);
+
+/* errno of the first failed write or fsync of J (0 while none failed; EBADF for NULL). */
+int journal_failed(const struct journal *j);
+
+/* Tests only: replaces write(2) and fsync(2) for every journal of the process (NULL restores
+ * the real ones), to simulate a state folder that fills up mid-run. */
+void journal_set_io(ssize_t (*write_fn)(int, const void *, size_t), int (*fsync_fn)(int));
 
 /* A device taking part: NULL members are left out. */
 struct journal_appliance {

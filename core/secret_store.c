@@ -1,6 +1,7 @@
 /* secret_store.c: secrets in locked, non-dumpable memory, wiped on free. */
 #include "secret_store.h"
 #include "secrets_file.h"
+#include "validate.h"
 #include <openssl/crypto.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -12,6 +13,9 @@
 
 #define SECRET_KEY_MAX 40
 #define SECRET_SLOTS 16
+/* Answers that break validate.h's rule before the question gives up (a script answering the
+ * same wrong text forever must not loop). Asking again is no HSM login: nothing is lost. */
+#define SECRET_ASK_TRIES 3
 
 struct secret_entry {
     bool used;
@@ -144,18 +148,33 @@ static void describe(const char *key, int role, char *title, size_t tlen, char *
     }
 }
 
-/* Asks the operator for KEY; called WITHOUT the lock (ask may block for minutes). */
+/* Asks the operator for KEY; called WITHOUT the lock (ask may block for minutes). An answer
+ * that breaks the rule of its kind (validate.h) is refused and asked again, the rule in the
+ * prompt; WHY gets the last rule broken when every try was refused (SECRET_FAILED). */
 static enum secret_status ask(struct secret_store *s, const char *key, int role,
-                              struct core_answer *a)
+                              struct core_answer *a, char *why, size_t whylen)
 {
-    char title[64], prompt[256];
-    describe(key, role, title, sizeof title, prompt, sizeof prompt);
-    struct core_ask q = {.type = ASK_SECRET, .title = title, .prompt = prompt, .key = key};
-    memset(a, 0, sizeof *a);
-    int rc = core_ask(s->sink, &q, a);
-    if (rc == ASK_ANSWERED)
-        return a->text[0] != '\0' ? SECRET_OK : SECRET_CANCELLED;
-    return rc == ASK_CANCELLED ? SECRET_CANCELLED : SECRET_UNAVAILABLE;
+    char title[64], base[256], prompt[768];
+    describe(key, role, title, sizeof title, base, sizeof base);
+    snprintf(prompt, sizeof prompt, "%s", base);
+    enum value_kind kind = strcmp(key, "rbs_password") == 0 ? VK_RBS_SECRET : VK_SECRET;
+    why[0] = '\0';
+    for (int tries = 0; tries < SECRET_ASK_TRIES; tries++) {
+        struct core_ask q = {.type = ASK_SECRET, .title = title, .prompt = prompt, .key = key};
+        OPENSSL_cleanse(a, sizeof *a);
+        int rc = core_ask(s->sink, &q, a);
+        if (rc != ASK_ANSWERED)
+            return rc == ASK_CANCELLED ? SECRET_CANCELLED : SECRET_UNAVAILABLE;
+        if (a->text[0] == '\0')
+            return SECRET_CANCELLED;
+        a->text[sizeof a->text - 1] = '\0';
+        if (validate_value(kind, a->text, why, whylen))
+            return SECRET_OK;
+        snprintf(prompt, sizeof prompt, "That secret was refused before use: it %s.\n%s", why,
+                 base);
+    }
+    OPENSSL_cleanse(a, sizeof *a);
+    return SECRET_FAILED;
 }
 
 const char *secret_get(struct secret_store *s, const char *key, int role)
@@ -175,7 +194,8 @@ const char *secret_get(struct secret_store *s, const char *key, int role)
         goto out;
     }
     pthread_mutex_unlock(&s->lock);
-    enum secret_status st = ask(s, key, role, &a);
+    char why[400];
+    enum secret_status st = ask(s, key, role, &a, why, sizeof why);
     pthread_mutex_lock(&s->lock);
     if (st == SECRET_OK) {
         /* kept for this role only: another appliance may have another password */
@@ -185,6 +205,10 @@ const char *secret_get(struct secret_store *s, const char *key, int role)
             st = SECRET_FAILED;
             snprintf(s->error, sizeof s->error, "cannot keep secret %s: store full", key);
         }
+    } else if (st == SECRET_FAILED) {
+        st = SECRET_UNAVAILABLE;   /* like a missing secret: exit 2, nothing was tried */
+        snprintf(s->error, sizeof s->error, "secret %s refused %d times before use: it %s", key,
+                 SECRET_ASK_TRIES, why);
     } else if (st == SECRET_UNAVAILABLE) {
         if (s->path[0] != '\0')
             snprintf(s->error, sizeof s->error, "missing secret %s: add it to the secrets file "

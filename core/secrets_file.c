@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "validate.h"
 
 static const char *const top_keys[] = {
     "co_password", "source", "target", "backup_so_password", "backup_partition_password",
@@ -46,6 +47,11 @@ static bool check_secret(const config_setting_t *s, const char *prefix, const ch
     if (v == NULL || v[0] == '\0')
         return fail_at(err, len, path, s, "'%s%s' is empty: give the secret, or remove the "
                        "line to be asked for it", prefix, name);
+    /* The reason names the rule, never the value. */
+    char why[400];
+    enum value_kind kind = strcmp(name, "rbs_password") == 0 ? VK_RBS_SECRET : VK_SECRET;
+    if (!validate_value(kind, v, why, sizeof why))
+        return fail_at(err, len, path, s, "'%s%s': %s", prefix, name, why);
     return true;
 }
 
@@ -158,6 +164,16 @@ bool secrets_file_load(const char *path,
         goto out;
     }
     setvbuf(f, iobuf, _IOFBF, sizeof iobuf);
+    bool escaped;
+    int nul = validate_nul_line(f, &escaped);
+    if (nul > 0) {
+        snprintf(err, len, "%s:%d: this line holds %s; remove it: libconfig would silently "
+                 "cut the secret short there", path, nul,
+                 escaped ? "\\x00 (a NUL byte, a control character)"
+                         : "a NUL byte (a control character)");
+        goto out;
+    }
+    rewind(f);
     if (config_read(&lc, f) != CONFIG_TRUE) {
         snprintf(err, len, "%s:%d: %s: check the quotes, the '=' and the ';' that ends each "
                  "setting (libconfig syntax)", path, config_error_line(&lc),

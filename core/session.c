@@ -3,12 +3,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pwd.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <openssl/rand.h>
+#include "validate.h"
 
 #ifndef ROTWIZ_VERSION
 #define ROTWIZ_VERSION "unknown"
@@ -36,6 +38,58 @@ int session_default_state_dir(char *buf, size_t len)
     if (!home || !home[0])
         return -1;
     snprintf(buf, len, "%s/.local/state/rotwiz", home);
+    return 0;
+}
+
+int session_check_state_dir(const char *dir, char *err, size_t errlen)
+{
+    char def[SESSION_PATH_MAX], why[400], real[PATH_MAX];
+    const char *fix = "give a folder of your own with --state-dir DIR, e.g. "
+                      "--state-dir ~/.local/state/rotwiz";
+    if (dir == NULL) {
+        if (session_default_state_dir(def, sizeof def) != 0) {
+            snprintf(err, errlen, "no state folder to record the session in (HOME is not set); "
+                     "set HOME or %s", fix);
+            return -1;
+        }
+        dir = def;
+    }
+    if (dir[0] == '\0') {
+        snprintf(err, errlen, "the state folder is empty (--state-dir \"\"); sessions would be "
+                 "written to /sessions: %s", fix);
+        return -1;
+    }
+    if (!validate_value(VK_LOCAL_PATH, dir, why, sizeof why)) {
+        snprintf(err, errlen, "the state folder %s; or %s", why, fix);
+        return -1;
+    }
+    /* "/", "//", "/.", "../../.." from a shallow folder, a link to /: all end up at the root */
+    if (realpath(dir, real) != NULL && strcmp(real, "/") == 0) {
+        snprintf(err, errlen, "the state folder %s is the root folder /; sessions would be "
+                 "written to /sessions: %s", dir, fix);
+        return -1;
+    }
+    if (rec_mkdirs(dir, 0700) != 0) {
+        snprintf(err, errlen, "cannot create the state folder %s: %s; %s", dir,
+                 strerror(errno), fix);
+        return -1;
+    }
+    /* Permissions alone do not tell (root, read-only mounts, a full disk): write a probe. */
+    char probe[SESSION_PATH_MAX + 32];
+    snprintf(probe, sizeof probe, "%s/.rotwiz-probe-XXXXXX", dir);
+    int fd = mkstemp(probe);
+    int e = fd < 0 ? errno : 0;
+    if (fd >= 0) {
+        if (write(fd, "probe\n", 6) != 6 || fsync(fd) != 0)
+            e = errno ? errno : EIO;
+        close(fd);
+        unlink(probe);
+    }
+    if (e != 0) {
+        snprintf(err, errlen, "the state folder %s is not writable: %s; make it writable "
+                 "(and free space there) or %s", dir, strerror(e), fix);
+        return -1;
+    }
     return 0;
 }
 

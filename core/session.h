@@ -27,6 +27,13 @@
  * absolute path, else ~/.local/state/rotwiz. Creates nothing. Returns 0, -1 when no home. */
 int session_default_state_dir(char *buf, size_t len);
 
+/* Checks the state folder DIR (NULL: the default one) before anything is recorded or any
+ * device is touched: not empty, no control characters, not the root folder itself (also
+ * through a relative path or links), and writable (it is created, 0700, when absent, and a
+ * probe file is written, synced and removed). Returns 0, or -1 with "<the cause>; <the fix>"
+ * in ERR. The caller exits 2. */
+int session_check_state_dir(const char *dir, char *err, size_t errlen);
+
 struct session;
 
 /* Creates the state folder (with parents, 0700), a new session folder for FLOW ("backup",

@@ -1,7 +1,10 @@
 /* main.c: the rotwiz command line (INTERFACE.md). Parses options, starts the simulated lab for
  * --simulate, and hands over to the wizard, a batch flow, the topology view or export. */
+#include <errno.h>
+#include <fcntl.h>
 #include <locale.h>
 #include <pwd.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -13,8 +16,10 @@
 #include "export.h"
 #include "flow.h"
 #include "secret_store.h"
+#include "session.h"
 #include "simlab.h"
 #include "topology_json.h"
+#include "validate.h"
 #include "tui.h"
 
 struct cli {
@@ -70,7 +75,8 @@ static const char usage_text[] =
     "                      backup-hsm). Repeatable\n"
     "\n"
     "exit codes: 0 done, 2 usage or config error, 3 cannot connect or host key refused,\n"
-    "  4 precondition failed, 5 HSM command failed, 6 cancelled, 7 timed out\n";
+    "  4 precondition failed, 5 HSM command failed, 6 cancelled, 7 timed out,\n"
+    "  8 the session record could not be written (nothing more was sent to any device)\n";
 
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -258,6 +264,71 @@ static void fill_request(const struct cli *c, struct flow_request *req, enum flo
     req->init_rpv_count = c->init_rpv_count;
 }
 
+/* Batch signals: SIGTERM, SIGHUP and SIGINT cancel the flow at its next safe point through a
+ * self-pipe (the flow's cancel descriptor), so the journal's end record is written and the
+ * exit code is 6. The handler only writes one byte. It is reset after the first signal: a
+ * second one ends the process at once (the journal is continued by the next run). */
+static int stop_pipe[2] = {-1, -1};
+
+static void on_stop(int sig)
+{
+    int saved = errno;
+    char c = (char)sig;
+    if (write(stop_pipe[1], &c, 1) < 0) {
+        /* the pipe is full: a cancel is already waiting */
+    }
+    errno = saved;
+}
+
+/* A handler instead of SIG_IGN for SIGPIPE: a write to a closed stdout fails with EPIPE and
+ * is dropped, without ending the ceremony, while the helpers rotwiz starts get the default
+ * disposition back at exec (an ignored signal would stay ignored in them). */
+static void on_sigpipe(int sig)
+{
+    (void)sig;
+}
+
+/* Installs the batch handlers; returns the cancel descriptor for flow_run, or -1. */
+static int batch_signals(void)
+{
+    if (pipe2(stop_pipe, O_CLOEXEC | O_NONBLOCK) != 0)
+        return -1;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sigemptyset(&sa.sa_mask);
+    sa.sa_handler = on_stop;
+    sa.sa_flags = SA_RESTART | SA_RESETHAND;
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    sa.sa_handler = on_sigpipe;
+    sa.sa_flags = SA_RESTART;
+    sigaction(SIGPIPE, &sa, NULL);
+    return stop_pipe[0];
+}
+
+/* The state folder is checked before any device is touched: exit 2 with cause and fix. */
+static int check_state_dir(const struct cli *c)
+{
+    char err[1024];
+    if (session_check_state_dir(c->state_dir, err, sizeof err) == 0)
+        return -1;
+    fprintf(stderr, "rotwiz: %s\n", err);
+    return EXIT_USAGE;
+}
+
+/* --operator and --witness go into the journal: validate.h's rule for names. */
+static int check_names(const struct cli *c)
+{
+    char why[400];
+    if (c->operator_name && !validate_value(VK_PERSON, c->operator_name, why, sizeof why))
+        return usage_error("--operator: the name %s", why);
+    for (size_t i = 0; i < c->witness_count; i++)
+        if (!validate_value(VK_PERSON, c->witnesses[i], why, sizeof why))
+            return usage_error("--witness: the name %s", why);
+    return -1;
+}
+
 static int run_batch(const struct cli *c, enum flow_kind kind)
 {
     struct flow_request req;
@@ -267,7 +338,7 @@ static int run_batch(const struct cli *c, enum flow_kind kind)
         req.operator_name = login_name();
     struct batch_sink bs = {.out = stdout, .verbose = c->verbose};
     struct core_sink sink = batch_sink_make(&bs);
-    return flow_run(&req, &sink, -1);
+    return flow_run(&req, &sink, batch_signals());
 }
 
 static int run_topology_text(const struct cli *c)
@@ -279,7 +350,7 @@ static int run_topology_text(const struct cli *c)
     /* stdout carries the document; progress goes to stderr */
     struct batch_sink bs = {.out = stderr, .verbose = c->verbose};
     struct core_sink sink = batch_sink_make(&bs);
-    int rc = flow_run(&req, &sink, -1);
+    int rc = flow_run(&req, &sink, batch_signals());
     if (bs.have_topology) {
         if (c->json)
             topology_write_json(&bs.last_topology, stdout);
@@ -373,6 +444,9 @@ int main(int argc, char **argv)
     if (rc >= 0)
         return rc;
     if ((rc = validate(&c)) >= 0)
+        return rc;
+    bool exporting = c.command && strcmp(c.command, "export") == 0;   /* reads only */
+    if (!exporting && ((rc = check_names(&c)) >= 0 || (rc = check_state_dir(&c)) >= 0))
         return rc;
     if (!c.simulate)
         return dispatch(&c, NULL);

@@ -96,7 +96,7 @@ static void test_good_config(void **state)
     assert_string_equal(s->user, "admin2");
     assert_string_equal(s->identity, "/home/tester/.ssh/id_ed25519");
     assert_string_equal(s->known_hosts, "/etc/rotwiz/known_hosts");
-    assert_string_equal(s->luna_bin, "~/bin");   /* a path on the appliance: not expanded */
+    assert_string_equal(s->luna_bin, "/opt/luna+7/bin");   /* a path on the appliance */
     const struct config_appliance *t = &cfg.appliance[ROLE_TARGET];
     assert_true(t->present);
     assert_string_equal(t->host, "2001:db8::7");

@@ -43,8 +43,8 @@ static int teardown(void **state)
 static const char full_file[] =
     "co_password = \"shared-co\";\n"
     "source = { co_password = \"source-co\"; };\n"
-    "backup_so_password = \"bso\";\n"
-    "backup_partition_password = \"bpart\";\n"
+    "backup_so_password = \"backup-so\";\n"
+    "backup_partition_password = \"backup-part\";\n"
     "rbs_password = \"rbs-pw\";\n";
 
 /* A sink that answers ASK_SECRET from a script and counts the questions. */
@@ -101,8 +101,8 @@ static void test_file_values(void **state)
     /* the target has none of its own: the shared one */
     assert_string_equal(secret_get(s, "co_password", ROLE_TARGET), "shared-co");
     assert_string_equal(secret_get(s, "co_password", SECRET_NO_ROLE), "shared-co");
-    assert_string_equal(secret_get(s, "backup_so_password", SECRET_NO_ROLE), "bso");
-    assert_string_equal(secret_get(s, "backup_partition_password", SECRET_NO_ROLE), "bpart");
+    assert_string_equal(secret_get(s, "backup_so_password", SECRET_NO_ROLE), "backup-so");
+    assert_string_equal(secret_get(s, "backup_partition_password", SECRET_NO_ROLE), "backup-part");
     assert_string_equal(secret_get(s, "rbs_password", SECRET_NO_ROLE), "rbs-pw");
     assert_int_equal(secret_store_status(s), SECRET_OK);
     assert_string_equal(secret_store_error(s), "");
@@ -114,11 +114,11 @@ static void test_target_override(void **state)
     (void)state;
     char path[512], err[1024] = "";
     write_file(path, sizeof path, "target.conf",
-               "target = { co_password = \"t\"; };\nco_password = \"shared\";\n", 0400);
+               "target = { co_password = \"target-co\"; };\nco_password = \"shared-co\";\n", 0400);
     struct secret_store *s = secret_store_new(NULL);
     assert_true(secret_store_load_file(s, path, err, sizeof err));
-    assert_string_equal(secret_get(s, "co_password", ROLE_TARGET), "t");
-    assert_string_equal(secret_get(s, "co_password", ROLE_SOURCE), "shared");
+    assert_string_equal(secret_get(s, "co_password", ROLE_TARGET), "target-co");
+    assert_string_equal(secret_get(s, "co_password", ROLE_SOURCE), "shared-co");
     secret_store_free(s);
 }
 
@@ -145,22 +145,38 @@ static void test_file_errors(void **state)
     static const struct {
         const char *text, *msg;
     } cases[] = {
-        {"co_password = \"x1\";\nrbs_pasword = \"x2\";\n",
+        {"co_password = \"secret-zq1\";\nrbs_pasword = \"secret-zq2\";\n",
          ":2: unknown key 'rbs_pasword': remove it or correct its spelling (known keys: "
          "co_password, source, target, backup_so_password, backup_partition_password, "
          "rbs_password)"},
-        {"source = {\n  co_password = \"x1\";\n  so_password = \"x2\";\n};\n",
+        {"source = {\n  co_password = \"secret-zq1\";\n  so_password = \"secret-zq2\";\n};\n",
          ":3: unknown key 'source.so_password': only co_password may be given per appliance"},
         {"co_password = 1234;\n", ":1: 'co_password' must be a string in double quotes, e.g. "
          "co_password = \"...\";"},
-        {"target = \"x1\";\n", ":1: 'target' must be a group in braces, e.g. target = { "
+        {"target = \"secret-zq1\";\n", ":1: 'target' must be a group in braces, e.g. target = { "
          "co_password = \"...\"; };"},
         {"target = { co_password = 12; };\n", ":1: 'target.co_password' must be a string in "
          "double quotes, e.g. co_password = \"...\";"},
         {"\nrbs_password = \"\";\n", ":2: 'rbs_password' is empty: give the secret, or remove "
          "the line to be asked for it"},
-        {"co_password = \"x1\"\nrbs_password \"x2\";\n", ":2: syntax error: check the quotes, "
-         "the '=' and the ';' that ends each setting (libconfig syntax)"},
+        {"co_password = \"zq1 zq2 secret\";\n", ":1: 'co_password': holds a space: the device "
+         "splits a command at spaces, so the rest would become another word, even an option; "
+         "a secret may hold printable ASCII without spaces (0x21-0x7e): lunacm "
+         "splits what is typed at spaces and terminals type other characters differently; "
+         "change the secret on the HSM to printable ASCII without spaces"},
+        {"source = { co_password = \"zq1-secret\\npartition clear -force\"; };\n",
+         ":1: 'source.co_password': holds a control character (a newline, "
+         "carriage return, tab, NUL or escape); remove it: a newline typed into a device ends "
+         "the command and starts another one"},
+        {"backup_so_password = \"zq1zq2\";\n", ":1: 'backup_so_password': is shorter than 7 "
+         "characters; Luna HSMs refuse shorter passwords, and a refused login counts "
+         "towards the HSM's lockout: give the full secret"},
+        {"rbs_password = \"zq1\";\nco_password = \"zq2-secret\\x00-and-more\";\n",
+         ":2: this line holds \\x00 (a NUL byte, a control character); remove it: libconfig "
+         "would silently cut the secret short there"},
+        {"co_password = \"secret-zq1\"\nrbs_password \"secret-zq2\";\n",
+         ":2: syntax error: check the quotes, the '=' and the ';' that ends each setting "
+         "(libconfig syntax)"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char path[512], err[1024] = "", want[1400];
@@ -168,10 +184,22 @@ static void test_file_errors(void **state)
         assert_false(secrets_file_load(path, NULL, NULL, err, sizeof err));
         snprintf(want, sizeof want, "%s%s", path, cases[i].msg);
         assert_string_equal(err, want);
-        assert_null(strstr(err, "x1"));
-        assert_null(strstr(err, "x2"));
+        assert_null(strstr(err, "zq1"));
+        assert_null(strstr(err, "zq2"));
     }
-    char err[256];
+    /* a raw NUL byte: the secret would silently end there */
+    char path[512], err[1024] = "", want[1400];
+    static const char raw[] = "co_password = \"zq1-secret\0zq2\";\n";
+    snprintf(path, sizeof path, "%s/nul.conf", tmpdir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fwrite(raw, 1, sizeof raw - 1, f);
+    fclose(f);
+    chmod(path, 0600);
+    assert_false(secrets_file_load(path, NULL, NULL, err, sizeof err));
+    snprintf(want, sizeof want, "%s:1: this line holds a NUL byte (a control character); "
+             "remove it: libconfig would silently cut the secret short there", path);
+    assert_string_equal(err, want);
     assert_false(secrets_file_load("/nonexistent/secrets.conf", NULL, NULL, err, sizeof err));
     assert_string_equal(err, "/nonexistent/secrets.conf: cannot read the secrets file: "
                         "No such file or directory");
@@ -181,7 +209,7 @@ static void test_unavailable(void **state)
 {
     (void)state;
     char path[512], err[1024] = "", want[1400];
-    write_file(path, sizeof path, "partial.conf", "co_password = \"c\";\n", 0600);
+    write_file(path, sizeof path, "partial.conf", "co_password = \"co-secret\";\n", 0600);
     struct fake_ui ui = {.rc = ASK_UNAVAILABLE};
     struct core_sink sink = {.ask = fake_ask, .ud = &ui};
     struct secret_store *s = secret_store_new(&sink);
@@ -194,7 +222,7 @@ static void test_unavailable(void **state)
     assert_int_equal(ui.asked, 1);
     assert_string_equal(ui.last_key, "rbs_password");
     /* a later success clears the error */
-    assert_string_equal(secret_get(s, "co_password", ROLE_TARGET), "c");
+    assert_string_equal(secret_get(s, "co_password", ROLE_TARGET), "co-secret");
     assert_string_equal(secret_store_error(s), "");
     secret_store_free(s);
 
@@ -250,6 +278,32 @@ static void test_cancel(void **state)
     secret_store_free(s);
 }
 
+/* An answer that breaks the rule is refused before use and asked again, the rule in the
+ * prompt; three refusals give up like a missing secret (exit 2), naming the rule only. */
+static void test_asked_again_when_refused(void **state)
+{
+    (void)state;
+    struct fake_ui ui = {.rc = ASK_ANSWERED, .answer = "bad pass 1"};
+    struct core_sink sink = {.ask = fake_ask, .ud = &ui};
+    struct secret_store *s = secret_store_new(&sink);
+    assert_null(secret_get(s, "co_password", ROLE_SOURCE));
+    assert_int_equal(ui.asked, 3);
+    assert_int_equal(secret_store_status(s), SECRET_UNAVAILABLE);
+    assert_non_null(strstr(secret_store_error(s), "secret co_password refused 3 times before "
+                           "use: it holds a space"));
+    assert_null(strstr(secret_store_error(s), "bad pass"));
+    assert_non_null(strstr(ui.last_prompt, "That secret was refused before use: it holds a "
+                           "space"));
+    ui.answer = "good-pass\nrole login";
+    assert_null(secret_get(s, "co_password", ROLE_SOURCE));
+    assert_non_null(strstr(secret_store_error(s), "control character"));
+    ui.asked = 0;
+    ui.answer = "good-pass-1";
+    assert_string_equal(secret_get(s, "co_password", ROLE_SOURCE), "good-pass-1");
+    assert_int_equal(ui.asked, 1);
+    secret_store_free(s);
+}
+
 static void test_forget(void **state)
 {
     (void)state;
@@ -295,7 +349,7 @@ static void test_values(void **state)
     struct collected c = {"", 0};
     secret_store_values(s, collect, &c);
     assert_int_equal(c.n, 5);
-    assert_string_equal(c.all, "shared-co,source-co,bso,bpart,rbs-pw,");
+    assert_string_equal(c.all, "shared-co,source-co,backup-so,backup-part,rbs-pw,");
     secret_forget(s, "rbs_password", SECRET_NO_ROLE);
     c = (struct collected){"", 0};
     secret_store_values(s, collect, &c);
@@ -312,7 +366,7 @@ int main(void)
         cmocka_unit_test(test_mode_refused),  cmocka_unit_test(test_file_errors),
         cmocka_unit_test(test_unavailable),   cmocka_unit_test(test_ask_and_keep_per_role),
         cmocka_unit_test(test_cancel),        cmocka_unit_test(test_forget),
-        cmocka_unit_test(test_values),
+        cmocka_unit_test(test_values),        cmocka_unit_test(test_asked_again_when_refused),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

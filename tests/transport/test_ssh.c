@@ -337,6 +337,50 @@ static void test_changed_host_key_always_refused(void **state)
     waitset_free(ws);
 }
 
+/* A known_hosts "@revoked" line for the server's key: refused as revoked, never asked, even
+ * with the same key listed again as a plain entry; the message names the file and line and
+ * never advises fetching the key again. */
+static void test_revoked_host_key_refused(void **state)
+{
+    (void)state;
+    char line[1200], text[2600];
+    known_line(line, sizeof(line), lab.path[P_HOSTKEY]);
+    snprintf(text, sizeof(text), "# withdrawn after the incident\n@revoked %s%s", line, line);
+    write_text(lab.path[P_KNOWN], text);
+    struct waitset *ws = waitset_new(-1);
+    struct ask_sink as = {.policy = ASK_ANSWERED};     /* would accept anything */
+    struct ssh_conn_params p = params();
+    struct core_sink sink = {NULL, sink_ask, &as};
+    struct ssh_conn_error err;
+    assert_null(ssh_conn_open(&p, &sink, ws, &err));
+    assert_int_equal(err.code, SSHC_E_HOSTKEY);
+    assert_int_equal(as.asks, 0);
+    char where[300];
+    snprintf(where, sizeof(where), "%s line 2 marks it @revoked", lab.path[P_KNOWN]);
+    assert_non_null(strstr(err.message, where));
+    assert_non_null(strstr(err.message, "REVOKED"));
+    assert_non_null(strstr(err.message, "administrator"));
+    assert_non_null(strstr(err.message, lab.fingerprint));
+    assert_null(strstr(err.message, "ssh-keyscan"));
+    /* in batch mode too */
+    struct core_sink none = {NULL, NULL, NULL};
+    assert_null(ssh_conn_open(&p, &none, ws, &err));
+    assert_non_null(strstr(err.message, "REVOKED"));
+    char after[2600];
+    assert_string_equal(slurp(lab.path[P_KNOWN], after, sizeof(after)), text);  /* untouched */
+
+    /* another key revoked: this one is only unknown, and asked about */
+    known_line(line, sizeof(line), lab.path[P_OTHERKEY]);
+    snprintf(text, sizeof(text), "@revoked %s", line);
+    write_text(lab.path[P_KNOWN], text);
+    struct ask_sink no = {.policy = -1};
+    struct core_sink ask_no = {NULL, sink_ask, &no};
+    assert_null(ssh_conn_open(&p, &ask_no, ws, &err));
+    assert_int_equal(no.asks, 1);
+    assert_null(strstr(err.message, "REVOKED"));
+    waitset_free(ws);
+}
+
 static void test_wrong_identity_is_auth_error(void **state)
 {
     (void)state;
@@ -569,6 +613,7 @@ int main(void)
         cmocka_unit_test_setup(test_slow_host_key_answer_reconnects, test_setup),
         cmocka_unit_test_setup(test_unknown_host_in_batch_says_how, test_setup),
         cmocka_unit_test_setup(test_changed_host_key_always_refused, test_setup),
+        cmocka_unit_test_setup(test_revoked_host_key_refused, test_setup),
         cmocka_unit_test_setup(test_wrong_identity_is_auth_error, test_setup),
         cmocka_unit_test_setup(test_connect_refused_is_connect_error, test_setup),
         cmocka_unit_test_setup(test_ssh_config_honoured, test_setup),
