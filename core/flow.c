@@ -186,7 +186,7 @@ static int run_step(struct flow_ctx *fx, size_t i)
                 return 0;
             }
         }
-        if (rc == 0 && !flow_cancelled(fx))
+        if (rc == 0 && !flow_cancelled(fx) && (rc = flow_record_ok(fx)) == 0)
             rc = act(fx, s);
         else if (rc == 0)
             rc = flow_fail(fx, EXIT_CANCELLED, NULL, "Cancelled by the operator.");

@@ -156,7 +156,7 @@ static int confirm_replace(struct flow_ctx *fx, const char *why, size_t count)
                          "The existing backup partition '%s' was not replaced.", name);
     flow_journal_confirmation(fx, fx->step->id, "replace existing backup partition", a.text);
     fx->replace_backup = true;
-    return 0;
+    return flow_record_ok(fx);
 }
 
 /* Before a backup: a partition of that name left on the Backup HSM. -replace only with proof:
@@ -395,7 +395,7 @@ static int confirm_target(struct flow_ctx *fx, const char *host)
                              fx->req->confirm_clear_host ? fx->req->confirm_clear_host : "",
                              host);
         flow_journal_confirmation(fx, fx->step->id, "partition clear (--confirm-clear)", host);
-        return 0;
+        return flow_record_ok(fx);
     }
     struct core_ask q = {.type = ASK_TYPED_CONFIRM, .title = "Clear the target partition?",
                          .prompt = "partition clear destroys every object on the target's User "
@@ -407,7 +407,8 @@ static int confirm_target(struct flow_ctx *fx, const char *host)
         return flow_fail(fx, EXIT_CANCELLED, NULL, "The target was not cleared (the "
                          "confirmation did not name %s).", host);
     flow_journal_confirmation(fx, fx->step->id, "partition clear", a.text);
-    return 0;
+    /* the confirmation is on disk before partition clear is sent */
+    return flow_record_ok(fx);
 }
 
 int act_clear_target(struct flow_ctx *fx, const struct flow_step_def *step)

@@ -138,6 +138,10 @@ void flow_topology_changed(struct flow_ctx *fx, int slots_role);
 int flow_lunacm_ok(struct flow_ctx *fx, struct conv *c, const char *cmd,
                    const struct conv_opts *opts, struct conv_result *r, const char *what);
 
+/* 0 while the session record can be written; else the failure (exit 8) that stops the flow
+ * before the next device command. */
+int flow_record_ok(struct flow_ctx *fx);
+
 /* The Command Result check of flow_lunacm_ok, for a command already run. */
 int flow_lunacm_check(struct flow_ctx *fx, struct conv *c, const struct conv_result *r,
                       const char *what);

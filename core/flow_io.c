@@ -290,7 +290,7 @@ int flow_confirm_typed(struct flow_ctx *fx, const char *title, const char *promp
             return flow_fail(fx, EXIT_PRECONDITION, batch_fix, "%s: batch mode does not do this "
                              "without the option that names %s.", title, expected);
         flow_journal_confirmation(fx, fx->step ? fx->step->id : "", title, expected);
-        return 0;
+        return flow_record_ok(fx);
     }
     struct core_ask q = {.type = ASK_TYPED_CONFIRM, .title = title, .prompt = prompt,
                          .expected = expected};
@@ -299,7 +299,8 @@ int flow_confirm_typed(struct flow_ctx *fx, const char *title, const char *promp
         return flow_fail(fx, EXIT_CANCELLED, NULL, "%s: not confirmed (the confirmation did not "
                          "name %s); nothing was done.", title, expected);
     flow_journal_confirmation(fx, fx->step ? fx->step->id : "", title, a.text);
-    return 0;
+    /* the confirmation must be on disk before the irreversible command is sent */
+    return flow_record_ok(fx);
 }
 
 /* ---- helpers used by actions ------------------------------------------------------------ */
@@ -317,9 +318,24 @@ void flow_topology_changed(struct flow_ctx *fx, int slots_role)
     }
 }
 
+int flow_record_ok(struct flow_ctx *fx)
+{
+    char why[512];
+    if (!fx->journal || journal_ok(fx->journal, why, sizeof why))
+        return 0;
+    return flow_fail(fx, EXIT_RECORD, "Free space in the state folder (or choose another with "
+                     "--state-dir), then run again: the run resumes where it stopped.",
+                     "The session record could not be written, so nothing more is sent to any "
+                     "device: %s", why);
+}
+
 int flow_lunacm_ok(struct flow_ctx *fx, struct conv *c, const char *cmd,
                    const struct conv_opts *opts, struct conv_result *r, const char *what)
 {
+    memset(r, 0, sizeof *r);
+    int rc = flow_record_ok(fx);
+    if (rc)
+        return rc;
     enum conv_error e = conv_command(c, cmd, opts, r);
     if (e != CONV_OK)
         return flow_fail_conv(fx, c, e);

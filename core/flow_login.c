@@ -204,7 +204,7 @@ int flow_login_command(struct flow_ctx *fx, struct conv *c, const char *cmd,
 {
     memset(r, 0, sizeof *r);
     int rc = flow_login_guard(fx, t->device, t->serial, t->role);
-    if (rc)
+    if (rc || (rc = flow_record_ok(fx)) != 0)
         return rc;
     enum conv_error e = conv_command(c, cmd, opts, r);
     if (e != CONV_OK)

@@ -16,7 +16,7 @@
 
 /* INTERFACE.md exit code 8: the record (here the ledger) could not be written; nothing more
  * is sent to any device. */
-#define FLOW_LOGIN_EXIT_RECORD 8
+#define FLOW_LOGIN_EXIT_RECORD EXIT_RECORD
 
 /* Before a login to DEVICE (e.g. "Backup HSM", "source k570") with SERIAL as ROLE: shows the
  * consecutive failures and what the next ones do (flow_notice; SO: "N of 3 tries used: the 3rd
