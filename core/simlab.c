@@ -59,8 +59,8 @@ static int run_sim(char *const argv[], char *line, size_t len)
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-int simlab_start(struct simlab *lab, const char *auth, const char *const *faults,
-                 size_t fault_count, char *err, size_t errlen)
+int simlab_start(struct simlab *lab, const char *auth, const char *const *lab_args,
+                 size_t lab_arg_count, char *err, size_t errlen)
 {
     const char *tmp = getenv("TMPDIR");
     snprintf(lab->dir, sizeof lab->dir, "%s/rotwiz-lab-XXXXXX", tmp && *tmp ? tmp : "/tmp");
@@ -69,7 +69,7 @@ int simlab_start(struct simlab *lab, const char *auth, const char *const *faults
                  tmp && *tmp ? tmp : "/tmp", strerror(errno));
         return -1;
     }
-    char *argv[8 + 2 * SIMLAB_MAX_FAULTS];
+    char *argv[8 + SIMLAB_MAX_ARGS];
     size_t n = 0;
     argv[n++] = "rotwiz-sim";
     argv[n++] = "lab";
@@ -79,10 +79,8 @@ int simlab_start(struct simlab *lab, const char *auth, const char *const *faults
         argv[n++] = "--auth";
         argv[n++] = (char *)auth;
     }
-    for (size_t i = 0; i < fault_count && i < SIMLAB_MAX_FAULTS; i++) {
-        argv[n++] = "--fault";
-        argv[n++] = (char *)faults[i];
-    }
+    for (size_t i = 0; i < lab_arg_count && i < SIMLAB_MAX_ARGS; i++)
+        argv[n++] = (char *)lab_args[i];
     argv[n] = NULL;
     char line[256];
     int rc = run_sim(argv, line, sizeof line);

@@ -5,6 +5,8 @@
 #include <stddef.h>
 
 #define SIMLAB_MAX_FAULTS 16
+/* lab options passed through (--fault NAME, --vary KNOB=VALUE, --dialect NAME), as pairs */
+#define SIMLAB_MAX_ARGS (2 * (SIMLAB_MAX_FAULTS + 12))
 
 struct simlab {
     char dir[256];          /* the lab folder (rotwiz.conf, secrets.conf inside) */
@@ -13,9 +15,10 @@ struct simlab {
 };
 
 /* Starts `rotwiz-sim lab` (found beside this executable, else on PATH) with AUTH ("password"
- * or "ped", NULL for the default) and FAULTS; waits for its "ready". 0, or -1 with err. */
-int simlab_start(struct simlab *lab, const char *auth, const char *const *faults,
-                 size_t fault_count, char *err, size_t errlen);
+ * or "ped", NULL for the default) and LAB_ARGS (option/value pairs: --fault, --vary,
+ * --dialect); waits for its "ready". 0, or -1 with err. */
+int simlab_start(struct simlab *lab, const char *auth, const char *const *lab_args,
+                 size_t lab_arg_count, char *err, size_t errlen);
 
 /* Stops the lab and removes its folder. */
 void simlab_stop(struct simlab *lab);

@@ -35,8 +35,8 @@ struct cli {
     const char *confirm_clear;
     const char *format;
     const char *output;
-    const char *faults[SIMLAB_MAX_FAULTS];
-    size_t fault_count;
+    const char *lab_args[SIMLAB_MAX_ARGS];  /* --fault/--vary/--dialect VALUE pairs */
+    size_t lab_arg_count;
     const char *ack_serials[FLOW_MAX_ACKS];    /* --acknowledge-failed-login SERIAL */
     size_t ack_count;
     const char *init_rpv[FLOW_MAX_INIT_RPV];   /* --init-rpv WHICH */
@@ -65,6 +65,8 @@ static const char usage_text[] =
     "  --secrets FILE      secrets file (must be mode 0600)\n"
     "  --verbose           batch: print every transcript line (secrets masked)\n"
     "  --fault NAME        with --simulate: inject a lab fault (rotwiz-sim lab --help lists them)\n"
+    "  --vary KNOB=VALUE   with --simulate: a lab that invents differently (rotwiz-sim lab --help)\n"
+    "  --dialect NAME      with --simulate: a preset of lab knobs (rotwiz-sim lab --help)\n"
     "  --acknowledge-failed-login SERIAL\n"
     "                      batch mode: acknowledge the failed SO login of the HSM with this serial\n"
     "                      (kept in STATE_DIR/ledger.json; until it is acknowledged no run tries\n"
@@ -145,12 +147,14 @@ static int parse(int argc, char **argv, struct cli *c)
             VALUE(format);
         } else if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) {
             VALUE(output);
-        } else if (strcmp(a, "--fault") == 0) {
+        } else if (strcmp(a, "--fault") == 0 || strcmp(a, "--vary") == 0 ||
+                   strcmp(a, "--dialect") == 0) {
             if (!next)
                 return usage_error("%s needs a value", a);
-            if (c->fault_count >= SIMLAB_MAX_FAULTS)
-                return usage_error("too many faults (%s)", next);
-            c->faults[c->fault_count++] = next;
+            if (c->lab_arg_count + 2 > SIMLAB_MAX_ARGS)
+                return usage_error("too many lab options (%s)", next);
+            c->lab_args[c->lab_arg_count++] = a;
+            c->lab_args[c->lab_arg_count++] = next;
             i++;
         } else if (strcmp(a, "--acknowledge-failed-login") == 0) {
             if (!next || !*next)
@@ -224,8 +228,8 @@ static int validate(const struct cli *c)
             strcmp(c->format, "cast") != 0)
             return usage_error("--format takes text, jsonl or cast, not '%s'", c->format);
     }
-    if (c->fault_count && !c->simulate)
-        return usage_error("--fault goes with --simulate");
+    if (c->lab_arg_count && !c->simulate)
+        return usage_error("--fault, --vary and --dialect go with --simulate");
     if (c->ack_count && !c->batch)
         return usage_error("--acknowledge-failed-login goes with --batch (the wizard asks you to "
                            "type the serial)");
@@ -453,7 +457,7 @@ int main(int argc, char **argv)
 
     struct simlab lab = {0};
     char err[512];
-    if (simlab_start(&lab, c.auth, c.faults, c.fault_count, err, sizeof err) != 0) {
+    if (simlab_start(&lab, c.auth, c.lab_args, c.lab_arg_count, err, sizeof err) != 0) {
         fprintf(stderr, "rotwiz: %s\n", err);
         return EXIT_CONNECT;
     }

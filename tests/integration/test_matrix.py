@@ -8,8 +8,8 @@ a pending prompt by clean-up), no failed-login counter is raised, nothing is zer
 source is unchanged, and the target is unchanged or equal to the source key by key.
 
 Cells are read from `rotwiz-sim lab --help`, so a new knob or value is covered as soon as the
-lab has it. Run one cell: `python3 test_matrix.py password vary prompt-words=terse`; the whole
-matrix: `ctest -L matrix` (README "Tests")."""
+lab has it. Run one cell: `python3 test_matrix.py password vary prompt-words=terse`; one mode:
+`python3 test_matrix.py ped`; the whole matrix: `ctest -L matrix` (README "Tests")."""
 import json
 import re
 import subprocess
@@ -92,7 +92,8 @@ def main(argv):
     if len(argv) == 4:
         todo = [(argv[1], argv[2], argv[3])]
     else:
-        todo = [(a, h, w) for a in ("password", "ped") for h, w in cells()]
+        modes = argv[1:2] or ["password", "ped"]
+        todo = [(a, h, w) for a in modes for h, w in cells()]
     failures, lines, bad = [], [], 0
     for auth, how, what in todo:
         cell = Cell(auth, how, what)
