@@ -61,14 +61,16 @@ def dialog_title(screen):
 
 class WizardE2E(unittest.TestCase):
     auth = "password"
+    lab_args = ""          # more rotwiz-sim lab options through --simulate (--fault, --vary)
+    ack_serial = None      # typed at "Acknowledge a failed SO login"
 
     def setUp(self):
         self.tmp = tempfile.mkdtemp(prefix="rotwiz-e2e-")
         self.addCleanup(shutil.rmtree, self.tmp, True)
         self.state_dir = os.path.join(self.tmp, "state")
         env = {"TMPDIR": self.tmp, "TERM": "xterm-256color", "LANG": "C.UTF-8"}
-        cmd = "%s --simulate --auth %s --state-dir %s; echo rotwiz-exit-$?; sleep 30" % (
-            ROTWIZ, self.auth, self.state_dir)
+        cmd = "%s --simulate --auth %s %s --state-dir %s; echo rotwiz-exit-$?; sleep 30" % (
+            ROTWIZ, self.auth, self.lab_args, self.state_dir)
         self.s = Screen(cmd, 120, 40, env)
         self.addCleanup(self.s.close)
         self.wait_for("Choose the task")
@@ -91,16 +93,19 @@ class WizardE2E(unittest.TestCase):
                              text=True, check=True)
         return json.loads(out.stdout)
 
-    def run_flow(self, key, resize_at=None, back_at=None, skip_at=None, timeout=240):
+    def run_flow(self, key, resize_at=None, back_at=None, skip_at=None, timeout=240,
+                 stop=None):
         """Starts a task from the start screen and answers every question as an operator
         would, until the flow finishes; at the hand step titled BACK_AT it first goes back
         once ('b'), the optional one titled SKIP_AT it skips ('s'). Returns the dialogs seen,
-        in order."""
+        in order. STOP: the exit code the flow is expected to stop with instead."""
         self.s.keys(key)
         seen, end, resized, went_back = [], time.time() + timeout, False, False
         while time.time() < end:
             screen = self.s.text()
-            if "Finished (exit 0)" in screen:
+            if "Finished (exit 0)" in screen and stop is None:
+                return seen
+            if stop is not None and "Stopped (exit %d)" % stop in screen:
                 return seen
             if "Stopped (exit" in screen:
                 self.fail("the flow stopped:\n" + screen)
@@ -125,6 +130,13 @@ class WizardE2E(unittest.TestCase):
             elif title == "rbs --config":
                 self.s.type("1")
                 self.s.keys("Enter")
+            elif title == "Acknowledge a failed SO login" and self.ack_serial:
+                self.assertIn(self.ack_serial, screen)
+                self.s.type(self.ack_serial)
+                self.s.keys("Enter")
+            elif title == "Replace an existing backup?":
+                self.s.type(self.lab_value("backup", "partition"))
+                self.s.keys("Enter")
             elif title == "Create a new Remote PED Vector?":
                 # a fresh lab's HSMs have no RPV: the operator confirms by typing the name
                 self.s.type("backup-hsm" if "Backup HSM" in screen else self.lab_host("source"))
@@ -147,11 +159,14 @@ class WizardE2E(unittest.TestCase):
                 time.sleep(0.05)
         self.fail("the flow did not finish; screen:\n" + self.s.text())
 
-    def lab_host(self, role):
+    def lab_value(self, group, key):
         with open(os.path.join(self.lab, "rotwiz.conf")) as f:
             conf = f.read()
-        block = re.search(role + r"\s*=\s*\{(.*?)\}", conf, re.S).group(1)
-        return re.search(r'host\s*=\s*"([^"]*)"', block).group(1)
+        block = re.search(group + r"\s*=\s*\{(.*?)\}", conf, re.S).group(1)
+        return re.search(key + r'\s*=\s*"([^"]*)"', block).group(1)
+
+    def lab_host(self, role):
+        return self.lab_value(role, "host")
 
     def back_to_start(self):
         self.s.keys("Enter")
@@ -214,6 +229,50 @@ class PedWizard(WizardE2E):
                          sorted(o["fingerprint"] for o in src))
         self.back_to_start()
         self.quit()
+
+
+class LedgerWizard(WizardE2E):
+    """A failed Backup HSM SO login recorded earlier: the wizard asks the operator to type the
+    serial before any login, then goes on."""
+
+    def test_failed_so_login_acknowledged_by_typing_the_serial(self):
+        self.ack_serial = self.state()["hsms"]["backup"]["serial"]
+        os.makedirs(self.state_dir, mode=0o700, exist_ok=True)
+        path = os.path.join(self.state_dir, "ledger.json")
+        with open(path, "w") as f:
+            json.dump({"format": "rotwiz-login-ledger", "version": 1, "entries": [
+                {"serial": self.ack_serial, "role": "so", "device": "Backup HSM",
+                 "failures": 1, "last_failure": "2026-11-30T09:00:00.000Z",
+                 "what": "archive_backup: 0xa0 CKR_PIN_INCORRECT", "acknowledged": False,
+                 "acknowledged_time": "", "acknowledged_how": ""}]}, f)
+        os.chmod(path, 0o600)
+        dialogs = self.run_flow("B")
+        self.assertIn("Acknowledge a failed SO login", dialogs)
+        self.assertIn("1 of 3 tries used", self.screens["Acknowledge a failed SO login"])
+        with open(path) as f:
+            entry = json.load(f)["entries"][0]
+        self.assertTrue(entry["acknowledged"])
+        self.assertEqual(entry["failures"], 0)       # the SO login then succeeded
+        self.back_to_start()
+        self.quit()
+
+
+class ReplaceWizard(WizardE2E):
+    """A foreign backup partition whose listing is a layout rotwiz cannot read: batch refuses,
+    the wizard asks for the typed partition name."""
+    lab_args = "--fault backup-partition-exists --vary archive-listing=table"
+
+    def test_unreadable_listing_asks_for_the_typed_name(self):
+        before = self.state()["hsms"]["backup"]["partitions"][0]["objects"]
+        # the backup then runs, and its verification stops: the listing cannot be read
+        dialogs = self.run_flow("B", stop=5)
+        self.assertIn("Replace an existing backup?", dialogs)
+        self.assertIn("could not be read completely", self.screens["Replace an existing backup?"])
+        after = self.state()["hsms"]["backup"]["partitions"][0]["objects"]
+        src = self.state()["hsms"]["source"]["partitions"][0]["objects"]
+        self.assertNotEqual(sorted(o["uid"] for o in after), sorted(o["uid"] for o in before))
+        self.assertEqual(sorted(o["fingerprint"] for o in after),
+                         sorted(o["fingerprint"] for o in src))
 
 
 if __name__ == "__main__":
