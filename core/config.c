@@ -384,16 +384,10 @@ bool config_load(const char *path, struct rotwiz_config *cfg, char *err, size_t 
         fail(&r, NULL, "cannot read the configuration: %s", strerror(errno));
         goto out;
     }
-    bool escaped;
-    int nul = validate_nul_line(f, &escaped);
+    bool clean = validate_nul_free(f, path, "value", err, len);
     fclose(f);
-    if (nul > 0) {
-        snprintf(err, len, "%s:%d: this line holds %s; remove it: libconfig would silently "
-                 "cut the value short there", path, nul,
-                 escaped ? "\\x00 (a NUL byte, a control character)"
-                         : "a NUL byte (a control character)");
+    if (!clean)
         goto out;
-    }
     if (config_read_file(&lc, path) != CONFIG_TRUE) {
         const char *file = config_error_file(&lc) ? config_error_file(&lc) : path;
         snprintf(err, len, "%s:%d: %s: check the quotes, the '=' and the ';' that ends each "

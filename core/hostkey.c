@@ -45,10 +45,11 @@ static void hostkey_name(char *buf, size_t len, const char *host, int port)
         snprintf(buf, len, "[%s]:%d", host, port);
 }
 
-long hostkey_find_line(const char *path, const char *host, int port)
+/* Walks the entries of the known_hosts file PATH (blank lines and comments skipped): the
+ * 1-based line of the first one MATCH accepts, or 0. */
+static long known_hosts_scan(const char *path, bool (*match)(const char *entry, void *ud),
+                             void *ud)
 {
-    char name[300];
-    hostkey_name(name, sizeof(name), host, port);
     FILE *fp = fopen(path, "r");
     if (!fp)
         return 0;
@@ -59,17 +60,49 @@ long hostkey_find_line(const char *path, const char *host, int port)
         no++;
         line[strcspn(line, "\r\n")] = '\0';
         const char *p = line + strspn(line, " \t");
-        if (*p == '\0' || *p == '#')
-            continue;
-        /* libssh parses the entry and matches plain, pattern and hashed host names. */
-        struct ssh_knownhosts_entry *e = NULL;
-        if (ssh_known_hosts_parse_line(name, p, &e) == SSH_OK)
+        if (*p != '\0' && *p != '#' && match(p, ud))
             found = no;
-        ssh_knownhosts_entry_free(e);
     }
     free(line);
     fclose(fp);
     return found;
+}
+
+struct entry_match {
+    const char *name;       /* "host" or "[host]:port" */
+    ssh_key key;            /* revoked_line: the server's key */
+};
+
+/* libssh parses the entry and matches plain, pattern and hashed host names. */
+static bool names_host(const char *entry, void *ud)
+{
+    const struct entry_match *m = ud;
+    struct ssh_knownhosts_entry *e = NULL;
+    bool yes = ssh_known_hosts_parse_line(m->name, entry, &e) == SSH_OK;
+    ssh_knownhosts_entry_free(e);
+    return yes;
+}
+
+long hostkey_find_line(const char *path, const char *host, int port)
+{
+    char name[300];
+    hostkey_name(name, sizeof(name), host, port);
+    struct entry_match m = {name, NULL};
+    return known_hosts_scan(path, names_host, &m);
+}
+
+/* A "@revoked" entry naming the host and holding the server's key. */
+static bool revokes_key(const char *entry, void *ud)
+{
+    const struct entry_match *m = ud;
+    if (strncmp(entry, "@revoked", 8) != 0 || (entry[8] != ' ' && entry[8] != '\t'))
+        return false;
+    entry += 8 + strspn(entry + 8, " \t");
+    struct ssh_knownhosts_entry *e = NULL;
+    bool yes = ssh_known_hosts_parse_line(m->name, entry, &e) == SSH_OK && e->publickey &&
+               ssh_key_cmp(e->publickey, m->key, SSH_KEY_CMP_PUBLIC) == 0;
+    ssh_knownhosts_entry_free(e);
+    return yes;
 }
 
 /* Line (1-based) of a "@revoked" entry of PATH that names HOST:PORT (as NAME) and holds KEY,
@@ -77,28 +110,8 @@ long hostkey_find_line(const char *path, const char *host, int port)
  * (and could be accepted) or, listed again below, known. */
 static long revoked_line(const char *path, const char *name, const ssh_key key)
 {
-    FILE *fp = fopen(path, "r");
-    if (!fp)
-        return 0;
-    char *line = NULL;
-    size_t cap = 0;
-    long no = 0, found = 0;
-    while (!found && getline(&line, &cap, fp) >= 0) {
-        no++;
-        line[strcspn(line, "\r\n")] = '\0';
-        const char *p = line + strspn(line, " \t");
-        if (strncmp(p, "@revoked", 8) != 0 || (p[8] != ' ' && p[8] != '\t'))
-            continue;
-        p += 8 + strspn(p + 8, " \t");
-        struct ssh_knownhosts_entry *e = NULL;
-        if (ssh_known_hosts_parse_line(name, p, &e) == SSH_OK && e->publickey != NULL &&
-            ssh_key_cmp(e->publickey, key, SSH_KEY_CMP_PUBLIC) == 0)
-            found = no;
-        ssh_knownhosts_entry_free(e);
-    }
-    free(line);
-    fclose(fp);
-    return found;
+    struct entry_match m = {name, key};
+    return known_hosts_scan(path, revokes_key, &m);
 }
 
 /* HOSTKEY_REFUSED with MSG when the server's key is revoked in KNOWN_HOSTS, else HOSTKEY_OK. */

@@ -164,15 +164,8 @@ bool secrets_file_load(const char *path,
         goto out;
     }
     setvbuf(f, iobuf, _IOFBF, sizeof iobuf);
-    bool escaped;
-    int nul = validate_nul_line(f, &escaped);
-    if (nul > 0) {
-        snprintf(err, len, "%s:%d: this line holds %s; remove it: libconfig would silently "
-                 "cut the secret short there", path, nul,
-                 escaped ? "\\x00 (a NUL byte, a control character)"
-                         : "a NUL byte (a control character)");
+    if (!validate_nul_free(f, path, "secret", err, len))
         goto out;
-    }
     rewind(f);
     if (config_read(&lc, f) != CONFIG_TRUE) {
         snprintf(err, len, "%s:%d: %s: check the quotes, the '=' and the ';' that ends each "

@@ -259,3 +259,16 @@ size_t sh_quote(const char *in, char *out, size_t len)
         out[need < len ? need : len - 1] = '\0';
     return need;
 }
+
+bool validate_nul_free(FILE *f, const char *path, const char *what, char *err, size_t len)
+{
+    bool escaped = false;
+    int nul = validate_nul_line(f, &escaped);
+    if (nul <= 0)
+        return true;
+    snprintf(err, len, "%s:%d: this line holds %s; remove it: libconfig would silently cut the "
+             "%s short there", path, nul,
+             escaped ? "\\x00 (a NUL byte, a control character)"
+                     : "a NUL byte (a control character)", what);
+    return false;
+}

@@ -45,6 +45,9 @@ bool validate_value_n(enum value_kind k, const char *v, size_t n, char *why, siz
  * byte, or of a \x00 escape inside a string (*ESCAPED then true), or 0 when there is none.
  * libconfig cuts a string short at either without a word, so loaders refuse such files. */
 int validate_nul_line(FILE *f, bool *escaped);
+/* The same check with its FILE:LINE error in ERR (WHAT: "value" or "secret", what libconfig
+ * would cut short). Returns false when F holds such a NUL. */
+bool validate_nul_free(FILE *f, const char *path, const char *what, char *err, size_t len);
 
 /* POSIX single-quote quoting of IN for a remote shell: 'it'\''s' for it's. Writes at most LEN
  * bytes to OUT (always NUL-terminated when LEN > 0) and returns the length the quoted text
