@@ -32,6 +32,10 @@ int flow_ped_connect_try(struct flow_ctx *fx, struct conv *c, const char *who, b
 /* Opens SSH to the k570 of ROLE, verifying its host key, and a PTY shell. */
 int flow_ssh_open(struct flow_ctx *fx, enum appliance_role role);
 
+/* "cd <LUNA_BIN> && ./vtl ARGS", LUNA_BIN quoted for the remote shell, as the vendor runs vtl
+ * ("Change into the directory containing the vtl utility"). Malloc'd, NULL when out of memory. */
+char *flow_vtl_command(const char *luna_bin, const char *args);
+
 /* Starts lunacm in the k570's shell and reads its version and slots (no login). */
 int flow_lunacm_start(struct flow_ctx *fx, enum appliance_role role);
 

@@ -4,6 +4,7 @@
 #include "flow_act.h"
 #include "ssh_conn.h"
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 int act_read_workstation(struct flow_ctx *fx, const struct flow_step_def *step)
@@ -25,15 +26,17 @@ static int read_one(struct flow_ctx *fx, enum appliance_role role)
         rc = flow_lunacm_start(fx, role);
     if (rc == 0) {
         struct flow_appliance *a = &fx->app[role];
-        char cmd[600], out[8192];
+        char out[8192];
         struct ssh_conn_error err = {0};
         int status = -1;
-        snprintf(cmd, sizeof cmd, "cd %s && ./vtl listservers", a->cfg->luna_bin);
-        flow_line(fx, model_role_name(role), TX_SENT, cmd);
-        if (ssh_conn_exec(a->ssh, cmd, out, sizeof out, &status, 0, &err) == 0) {
+        char *cmd = flow_vtl_command(a->cfg->luna_bin, "listservers");
+        if (cmd)
+            flow_line(fx, model_role_name(role), TX_SENT, cmd);
+        if (cmd && ssh_conn_exec(a->ssh, cmd, out, sizeof out, &status, 0, &err) == 0) {
             flow_line(fx, model_role_name(role), TX_RECEIVED, out);
             luna_parse_vtl_listservers(out, &t->vtl);
         }
+        free(cmd);
     }
     if (rc && rc != EXIT_CANCELLED) {
         t->reachable = false;

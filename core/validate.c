@@ -272,3 +272,14 @@ bool validate_nul_free(FILE *f, const char *path, const char *what, char *err, s
                      : "a NUL byte (a control character)", what);
     return false;
 }
+
+size_t sh_word(const char *in, char *out, size_t len)
+{
+    const char *safe = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._/+-";
+    if (in && *in && strspn(in, safe) == strlen(in)) {
+        /* nothing a shell would read specially: typed as the vendor writes it */
+        snprintf(out, len, "%s", in);
+        return strlen(in);
+    }
+    return sh_quote(in, out, len);
+}
