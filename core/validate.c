@@ -55,10 +55,10 @@ static const struct kind_rule rules[VK_COUNT] = {
         "any character but control characters",
         "rename the file or folder",
         "PATH_MAX on Linux"},
-    [VK_SECRET] = {"secret", 7, 255, CS_PRINTABLE, true, true,
-        "printable ASCII without spaces (0x21-0x7e)",
-        "lunacm splits what is typed at spaces and terminals type other characters "
-        "differently; change the secret on the HSM to printable ASCII without spaces",
+    [VK_SECRET] = {"secret", 7, 255, CS_DOMAIN, false, true,
+        "printable ASCII without spaces, quotes or backslashes, not starting with '-'",
+        "it is typed into lunacm as an option value (-p, -sop, -pas); change the secret on "
+        "the HSM",
         "the longest Luna password"},
     [VK_RBS_SECRET] = {"secret", 1, 255, CS_PRINTABLE, true, true,
         "printable ASCII without spaces (0x21-0x7e)",

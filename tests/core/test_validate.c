@@ -80,7 +80,10 @@ static void test_secrets_and_names(void **state)
     (void)state;
     static const struct vcase cases[] = {
         {VK_SECRET, "Source-CO-1", true, NULL},
-        {VK_SECRET, "-leading!dash", true, NULL},     /* answered at a prompt, not an option */
+        {VK_SECRET, "-leading!dash", false, "'-'"},   /* typed as an option value: -p -x... */
+        {VK_SECRET, "quo\"ted12", false, "quotes"},
+        {VK_SECRET, "back\\slash", false, "backslashes"},
+        {VK_RBS_SECRET, "-leading!dash", true, NULL}, /* rbs asks for it at a prompt */
         {VK_SECRET, "abcdef", false, "shorter than 7"},
         {VK_SECRET, "abcdefg", true, NULL},
         {VK_SECRET, "pass word1", false, "space"},
