@@ -130,6 +130,8 @@ class WizardE2E(unittest.TestCase):
             elif title == "rbs --config":
                 self.s.type("1")
                 self.s.keys("Enter")
+            elif title == "Error" and stop is not None:
+                self.s.keys("Enter")            # the expected stop's error: close it
             elif title == "Acknowledge a failed SO login" and self.ack_serial:
                 self.assertIn(self.ack_serial, screen)
                 self.s.type(self.ack_serial)
