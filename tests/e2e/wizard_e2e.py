@@ -63,6 +63,7 @@ class WizardE2E(unittest.TestCase):
     auth = "password"
     lab_args = ""          # more rotwiz-sim lab options through --simulate (--fault, --vary)
     ack_serial = None      # typed at "Acknowledge a failed SO login"
+    hand_secret = None     # the lab secret the operator types at an unmatched prompt
 
     def setUp(self):
         self.tmp = tempfile.mkdtemp(prefix="rotwiz-e2e-")
@@ -136,6 +137,9 @@ class WizardE2E(unittest.TestCase):
                 self.assertIn(self.ack_serial, screen)
                 self.s.type(self.ack_serial)
                 self.s.keys("Enter")
+            elif title == "A prompt rotwiz cannot answer" and self.hand_secret:
+                self.s.type(self.lab_secret(self.hand_secret))
+                self.s.keys("Enter")
             elif title == "Replace an existing backup?":
                 self.s.type(self.lab_value("backup", "partition"))
                 self.s.keys("Enter")
@@ -166,6 +170,10 @@ class WizardE2E(unittest.TestCase):
             conf = f.read()
         block = re.search(group + r"\s*=\s*\{(.*?)\}", conf, re.S).group(1)
         return re.search(key + r'\s*=\s*"([^"]*)"', block).group(1)
+
+    def lab_secret(self, key):
+        with open(os.path.join(self.lab, "secrets.conf")) as f:
+            return re.search(r'(?m)^%s\s*=\s*"([^"]*)"' % key, f.read()).group(1)
 
     def lab_host(self, role):
         return self.lab_value(role, "host")
@@ -275,6 +283,25 @@ class ReplaceWizard(WizardE2E):
         self.assertNotEqual(sorted(o["uid"] for o in after), sorted(o["uid"] for o in before))
         self.assertEqual(sorted(o["fingerprint"] for o in after),
                          sorted(o["fingerprint"] for o in src))
+
+
+class UnmatchedPromptWizard(WizardE2E):
+    """A lab whose backup listing logs in as the Backup HSM SO: its SO prompt is not what the
+    step gives (the partition password), so rotwiz types nothing and shows the prompt; the
+    operator answers it by hand."""
+    lab_args = "--vary contents-login=so"
+    hand_secret = "backup_so_password"
+
+    def test_operator_answers_the_prompt_by_hand(self):
+        dialogs = self.run_flow("B")
+        self.assertIn("A prompt rotwiz cannot answer", dialogs)
+        shown = self.screens["A prompt rotwiz cannot answer"]
+        self.assertIn("SO", shown)
+        self.assertIn("Cancel abandons the command", shown)
+        state = self.state()
+        self.assertEqual(state["wrong_secret_events"], [])
+        self.assertEqual(state["hsms"]["backup"]["so_failures"], 0)
+        self.assertEqual(len(state["hsms"]["backup"]["partitions"]), 1)
 
 
 if __name__ == "__main__":
