@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -285,6 +286,7 @@ char *flow_step_command(struct flow_ctx *fx, const struct flow_step_def *step)
 int flow_confirm_typed(struct flow_ctx *fx, const char *title, const char *prompt,
                        const char *expected, bool allowed, const char *batch_fix)
 {
+    fx->not_retryable++;
     if (fx->req->batch) {
         if (!allowed)
             return flow_fail(fx, EXIT_PRECONDITION, batch_fix, "%s: batch mode does not do this "
@@ -352,10 +354,14 @@ int flow_lunacm_check(struct flow_ctx *fx, struct conv *c, const struct conv_res
         const char *name = luna_result_name(r->luna.code);
         /* an HSM that gave up waiting (for the PED) is a timeout, not a refusal */
         int code = r->luna.code == LUNA_CKR_TIMEOUT ? EXIT_TIMEOUT : EXIT_HSM;
+        /* the code's name once: lunacm's parenthesis usually repeats it */
+        const char *text = r->luna.text;
+        if (name && !strcasecmp(text, name))
+            text = "";
         return flow_fail(fx, code, fx->step && fx->step->fix ? fx->step->fix : NULL,
                          "%s failed on %s: Command Result 0x%lx%s%s%s%s%s", what, conv_host(c),
                          r->luna.code, name ? " " : "", name ? name : "",
-                         *r->luna.text ? " (" : "", r->luna.text, *r->luna.text ? ")" : "");
+                         *text ? " (" : "", text, *text ? ")" : "");
     }
     return 0;
 }
@@ -658,15 +664,20 @@ static int record_people(struct flow_ctx *fx)
     }
     for (size_t i = 0; i < req->witness_count; i++)
         journal_witness(fx->journal, req->witnesses[i]);
-    if (!req->batch && ceremony && req->witness_count == 0) {
-        struct core_ask q = {.type = ASK_TEXT, .title = "Witness",
-                             .prompt = "Name of a witness (leave empty when none)"};
+    /* witnesses one after another, until an empty answer */
+    for (size_t n = 0; !req->batch && ceremony && req->witness_count == 0 &&
+                       n < FLOW_MAX_WITNESSES; n++) {
+        char prompt[128];
+        snprintf(prompt, sizeof prompt, n == 0 ? "Name of a witness (leave empty when none)"
+                 : "Name of witness %zu (leave empty when there is no other)", n + 1);
+        struct core_ask q = {.type = ASK_TEXT, .title = "Witness", .prompt = prompt};
         struct core_answer a = {0};
         int st = core_ask(fx->sink, &q, &a);
         if (st == ASK_CANCELLED)
             return flow_fail(fx, EXIT_CANCELLED, NULL, "Cancelled by the operator.");
-        if (st == ASK_ANSWERED && *a.text)
-            journal_witness(fx->journal, a.text);
+        if (st != ASK_ANSWERED || !*a.text)
+            break;
+        journal_witness(fx->journal, a.text);
     }
     return 0;
 }

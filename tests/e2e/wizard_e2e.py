@@ -125,7 +125,9 @@ class WizardE2E(unittest.TestCase):
                 self.s.type("Alice Operator")
                 self.s.keys("Enter")
             elif title == "Witness":
-                self.s.type("Bob Witness")
+                # witnesses one after another: one name, then an empty answer ends the list
+                if "witness 2" not in screen:
+                    self.s.type("Bob Witness")
                 self.s.keys("Enter")
             elif title == "rbs --config":
                 self.s.type("1")

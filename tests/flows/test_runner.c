@@ -103,6 +103,13 @@ static void questions_are_answered_and_cancel_ends_the_flow(void **state)
     q = pump(r, &s);
     assert_non_null(q);
     assert_string_equal(q->title, "Witness");
+    /* witnesses one after another: a name asks for the next one */
+    snprintf(a.text, sizeof a.text, "bob");
+    runner_answer(r, ASK_ANSWERED, &a);
+    q = pump(r, &s);
+    assert_non_null(q);
+    assert_string_equal(q->title, "Witness");
+    assert_non_null(strstr(q->prompt, "witness 2"));
     runner_cancel(r);
     assert_null(pump(r, &s));
     int code = -1;

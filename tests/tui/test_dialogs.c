@@ -409,7 +409,16 @@ static void test_skip_optional_hand_step(void **state)
     app_key(&f->app, 's', false);           /* not optional: no skip */
     assert_int_equal(f->fb.answers, 0);
     assert_true(dialog_open(&f->app.dlg));
-    app_key(&f->app, 27, false);            /* Escape: cancel the flow */
+    app_key(&f->app, 27, false);            /* Escape: asks Quit?/Stay, never cancels */
+    assert_int_equal(f->fb.answers, 0);
+    assert_int_equal(f->app.dlg.purpose, DP_QUIT);
+    app_key(&f->app, 27, false);            /* Stay: the step's question is back */
+    assert_int_equal(f->app.dlg.purpose, DP_ASK);
+    assert_int_equal(f->fb.cancels, 0);
+    app_key(&f->app, KEY_RIGHT, true);      /* the "Cancel flow" button, chosen explicitly */
+    app_key(&f->app, '\n', false);
+    assert_int_equal(f->fb.answers, 1);
+    assert_false(f->fb.last.yes);
     f->fb.answers = 0;
     f->app.ui.steps[f->app.ui.current_step].optional = true;
     ask(f, &hand);
