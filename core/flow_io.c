@@ -611,6 +611,11 @@ static int open_record(struct flow_ctx *fx)
 {
     char err[512], state_dir[512];
     const char *dir = fx->req->state_dir;
+    if (fx->req->kind == FLOW_TOPOLOGY) {
+        /* the read-only view records nothing: a transcript in memory for the screen only */
+        fx->transcript = tx_new(fx->masker, 0);
+        return fx->transcript ? 0 : flow_fail(fx, EXIT_USAGE, NULL, "Out of memory.");
+    }
     if (!dir) {
         if (session_default_state_dir(state_dir, sizeof state_dir) != 0)
             return flow_fail(fx, EXIT_USAGE, "Set HOME or give --state-dir DIR.",
@@ -648,10 +653,10 @@ static int record_people(struct flow_ctx *fx)
 {
     const struct flow_request *req = fx->req;
     bool ceremony = req->kind != FLOW_TOPOLOGY; /* the read-only view asks nobody's name */
-    if (req->operator_name || !ceremony) {
-        const char *login = getenv("USER");
-        journal_operator(fx->journal, req->operator_name ? req->operator_name
-                                                         : login ? login : "unknown");
+    if (!ceremony)
+        return 0; /* and records nothing */
+    if (req->operator_name) {
+        journal_operator(fx->journal, req->operator_name);
     } else {
         struct core_ask q = {.type = ASK_TEXT, .title = "Operator",
                              .prompt = "Name of the operator running this ceremony"};
@@ -718,6 +723,8 @@ void flow_cleanup(struct flow_ctx *fx)
 {
     ledger_close(fx->ledger);
     fx->ledger = NULL;
+    if (!fx->session)
+        tx_free(fx->transcript); /* the topology view's, in memory */
     session_close(fx->session); /* the journal and transcript with it */
     fx->journal = NULL;
     fx->transcript = NULL;
