@@ -420,6 +420,7 @@ static void main_key(struct app *app, enum key_action a)
     case KA_HELP:
         app->help_from = app->screen;
         app->help_scroll = 0;
+        app->help_jump = true;       /* at the section of the screen it came from */
         app->screen = SCR_HELP;
         return;
     case KA_QUIT:
@@ -468,6 +469,21 @@ void app_key(struct app *app, wint_t ch, bool fkey)
 {
     if (fkey && ch == KEY_RESIZE)
         return;         /* the loop resizes */
+    if (app->lay.too_small && !fkey && (ch == 'q' || ch == 'Q')) {
+        /* the "terminal too small" screen offers q whatever is open behind it; a running
+         * flow takes a second q (the Quit? dialog cannot be seen on this screen) */
+        if (app->flow_active && !app->small_quit_armed) {
+            app->small_quit_armed = true;
+            return;
+        }
+        if (app->flow_active && app->be.cancel) {
+            app->be.cancel(app->be.ud);
+            app->exit_code = 6;
+        }
+        app->quit = true;
+        return;
+    }
+    app->small_quit_armed = false;
     unsigned ctx = app_context(app);
     enum key_action a = keys_lookup(ctx, (int)ch, fkey);
     if (a == KA_REDRAW) {
@@ -522,7 +538,16 @@ void app_key(struct app *app, wint_t ch, bool fkey)
 
 void app_mouse(struct app *app, enum app_mouse what, int y, int x)
 {
-    if (dialog_open(&app->dlg) || (app->screen != SCR_WIZARD && app->screen != SCR_TOPOLOGY))
+    if (dialog_open(&app->dlg)) {
+        /* a click presses the button under it, as Enter on it would */
+        if (what == APP_CLICK) {
+            enum dialog_result r = dialog_click(&app->dlg, y, x);
+            if (r != DLG_CONTINUE)
+                dialog_done(app, r);
+        }
+        return;
+    }
+    if (app->screen != SCR_WIZARD && app->screen != SCR_TOPOLOGY)
         return;
     if (what == APP_CLICK) {
         for (int i = 0; i < PANE_COUNT; i++)

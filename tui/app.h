@@ -54,6 +54,9 @@ struct app {
     struct tui_session sessions[TUI_MAX_SESSIONS]; /* recorded sessions, newest first */
     size_t session_count;
     bool sessions_loaded;         /* read again when the start screen or export shows them */
+    bool small_quit_armed;        /* too small a terminal, a flow running: the next q quits */
+    bool help_jump;               /* the help opens at the section of the screen it came from */
+    int help_total;               /* the help's lines, as last drawn */
 };
 
 /* Reads the recorded sessions (opt->list_sessions) into app->sessions. */

@@ -77,8 +77,10 @@ void screen_start_draw(struct app *app, WINDOW *w)
     draw_text(w, y++, x, width, "Root-of-trust key backup and restore for k570 appliances",
               colors_attr(CR_PANE_TITLE));
     y++;
-    char buf[512];
-    snprintf(buf, sizeof(buf), "Configuration:  %s", o->config_path ? o->config_path : "(none)");
+    char buf[512], tail[512];
+    snprintf(buf, sizeof(buf), "Configuration:  %s",
+             draw_tail(o->config_path ? o->config_path : "(none)", width - 16, tail,
+                       sizeof(tail)));
     draw_text(w, y++, x, width, buf, colors_attr(CR_NORMAL));
     snprintf(buf, sizeof(buf), "Authentication: %s",
              o->auth ? (o->auth[0] == 'p' && o->auth[1] == 'e' ? "PED (PED keys)" : o->auth)

@@ -455,6 +455,104 @@ static void test_question_waits_for_the_queue(void **state)
     assert_true(sd_find(stdscr, "s: skip it", &y, &x));
 }
 
+/* Text fields: Left/Right, Home/End insert where the cursor is; Ctrl-U and Ctrl-W delete. */
+static void test_text_cursor_editing(void **state)
+{
+    struct fixture *f = *state;
+    struct core_ask q = {.type = ASK_TEXT, .title = "Witness", .prompt = "Witness?"};
+    ask(f, &q);
+    type(&f->app, "Bob Wtness");
+    for (int i = 0; i < 5; i++)
+        app_key(&f->app, KEY_LEFT, true);
+    type(&f->app, "i");
+    assert_string_equal(f->app.dlg.fields[0].buf, "Bob Witness");
+    app_key(&f->app, KEY_HOME, true);
+    type(&f->app, "Dr ");
+    assert_string_equal(f->app.dlg.fields[0].buf, "Dr Bob Witness");
+    app_key(&f->app, KEY_RIGHT, true);
+    app_key(&f->app, KEY_END, true);
+    app_key(&f->app, 0x17, false);          /* Ctrl-W: the word before the cursor */
+    assert_string_equal(f->app.dlg.fields[0].buf, "Dr Bob ");
+    app_key(&f->app, KEY_LEFT, true);
+    app_key(&f->app, KEY_LEFT, true);
+    app_key(&f->app, 127, false);           /* Backspace deletes before the cursor */
+    assert_string_equal(f->app.dlg.fields[0].buf, "Dr Bb ");
+    app_draw(&f->app, stdscr);              /* the cursor in the middle draws */
+    app_key(&f->app, 0x15, false);          /* Ctrl-U: everything before the cursor */
+    assert_string_equal(f->app.dlg.fields[0].buf, "b ");
+    app_key(&f->app, '\n', false);
+    assert_int_equal(f->fb.answers, 1);
+    assert_string_equal(f->fb.last.text, "b ");
+}
+
+/* A click on a dialog's button presses it; a disabled OK stays unpressed. */
+static void test_mouse_presses_dialog_buttons(void **state)
+{
+    struct fixture *f = *state;
+    ask(f, &typed_q);
+    app_draw(&f->app, stdscr);
+    int y, x;
+    assert_true(sd_find(stdscr, "( Confirm )", &y, &x));
+    app_mouse(&f->app, APP_CLICK, y, x + 2);      /* disabled: nothing happens */
+    assert_int_equal(f->fb.answers, 0);
+    assert_true(sd_find(stdscr, "[ Cancel ]", &y, &x));
+    app_mouse(&f->app, APP_CLICK, y, x + 3);
+    assert_int_equal(f->fb.answers, 1);
+    assert_int_equal(f->fb.last_status, ASK_CANCELLED);
+    assert_false(dialog_open(&f->app.dlg));
+}
+
+/* Help opens at the keys of the screen it came from; End stops at the last line. */
+static void test_help_opens_at_the_screen(void **state)
+{
+    struct fixture *f = *state;
+    app_key(&f->app, KEY_F(1), true);
+    app_draw(&f->app, stdscr);
+    int y, x;
+    assert_true(sd_find(stdscr, "Wizard", &y, &x));
+    assert_int_equal(y, 2);                       /* the first line inside the frame */
+    app_key(&f->app, KEY_END, true);
+    app_draw(&f->app, stdscr);
+    int last = f->app.help_scroll;
+    assert_true(last > 0);
+    app_key(&f->app, KEY_DOWN, true);
+    app_draw(&f->app, stdscr);
+    assert_int_equal(f->app.help_scroll, last);
+}
+
+/* Tabs in an excerpt are expanded (a terminal would show '?'); long titles end with "…". */
+static void test_tabs_expanded_and_titles_cut(void **state)
+{
+    struct fixture *f = *state;
+    dialog_open_error(&f->app.dlg, "cause", "fix", "source <\tSlot Id ->\t3");
+    assert_null(strchr(f->app.dlg.excerpt, '\t'));
+    assert_string_equal(f->app.dlg.excerpt, "source <        Slot Id ->      3");
+    dialog_close(&f->app.dlg);
+    struct core_ask q = {.type = ASK_HAND_STEP, .title = "A hand step whose title is much longer "
+                         "than any dialog of an eighty-column terminal could ever show at once",
+                         .prompt = "Do it."};
+    ask(f, &q);
+    app_draw(&f->app, stdscr);
+    int y, x;
+    assert_true(sd_find(stdscr, "\u2026", &y, &x));
+}
+
+/* "Terminal too small": q quits; with a flow running, the second q (cancelling it). */
+static void test_q_on_too_small(void **state)
+{
+    struct fixture *f = *state;
+    f->app.flow_active = true;
+    app_resize(&f->app, 20, 60);
+    app_key(&f->app, 'q', false);
+    assert_false(f->app.quit);
+    app_draw(&f->app, stdscr);
+    int y, x;
+    assert_true(sd_find(stdscr, "q again cancels it", &y, &x));
+    app_key(&f->app, 'q', false);
+    assert_true(f->app.quit);
+    assert_int_equal(f->fb.cancels, 1);
+}
+
 int main(void)
 {
     setlocale(LC_ALL, "C.UTF-8");
@@ -478,6 +576,11 @@ int main(void)
         T(test_back_key),
         T(test_skip_optional_hand_step),
         T(test_question_waits_for_the_queue),
+        T(test_text_cursor_editing),
+        T(test_mouse_presses_dialog_buttons),
+        T(test_help_opens_at_the_screen),
+        T(test_q_on_too_small),
+        T(test_tabs_expanded_and_titles_cut),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
