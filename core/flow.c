@@ -176,9 +176,11 @@ static bool ask_check_again(struct flow_ctx *fx, size_t i)
 {
     static const char *const choices[] = {"Fixed, check again", "Stop the flow here"};
     char prompt[1800];
+    char *fix = flow_fill(fx->fix, fill_lookup, fx); /* {ped_port}... never shown unfilled */
     snprintf(prompt, sizeof prompt, "%s\n\n%s%s\nFix it now (nothing was logged in to or "
              "changed by this step), then choose \"Fixed, check again\"; or stop here (the "
-             "session can be resumed later).", fx->cause, *fx->fix ? "Fix: " : "", fx->fix);
+             "session can be resumed later).", fx->cause, *fix ? "Fix: " : "", fix);
+    free(fix);
     struct core_ask q = {.type = ASK_CHOICE, .title = fx->views[i].title, .prompt = prompt,
                          .choices = choices, .choice_count = 2};
     struct core_answer a = {0};

@@ -355,6 +355,8 @@ class CheckAgainWizard(WizardE2E):
         step = "Start PEDServer on the workstation"
         dialogs = self.run_flow("B", check_again_at=step, stop=4, timeout=180)
         self.assertEqual(dialogs.count(step), 2)       # checked again, then stopped
+        self.assertIn("Fix:", self.screens[step])
+        self.assertNotIn("{ped_port}", self.screens[step])
         journals = glob.glob(os.path.join(self.state_dir, "sessions", "*", "journal.jsonl"))
         with open(journals[0]) as f:
             records = [json.loads(line) for line in f]
