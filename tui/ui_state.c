@@ -99,12 +99,15 @@ static void apply_flow_started(struct ui_state *ui, const struct core_event *ev)
     }
 }
 
-/* The last received line mentioning the PED or a key, among the last few, into BUF. */
+/* The last received line mentioning the PED or a key since the last command sent, into BUF
+ * ("" when none). */
 static void ped_said(const struct ui_tx *tx, char *buf, size_t len)
 {
     buf[0] = '\0';
     for (size_t k = 0; k < 40 && k < tx->count; k++) {
         const struct ui_tx_line *l = ui_tx_get(tx, tx->count - 1 - k);
+        if (l && l->dir == TX_SENT)
+            return;     /* only the running command's own lines: never an older one's */
         if (!l || l->dir != TX_RECEIVED || !l->text)
             continue;
         if (strcasestr(l->text, "PED") || strcasestr(l->text, "key")) {

@@ -537,6 +537,52 @@ static void test_tabs_expanded_and_titles_cut(void **state)
     assert_true(sd_find(stdscr, "\u2026", &y, &x));
 }
 
+static size_t two_sessions(void *ud, struct tui_session *out, size_t max)
+{
+    (void)ud;
+    static const struct tui_session list[] = {
+        {"/state/sessions/new", "restore-password", "2026-11-30 10:02  restore  interrupted",
+         true},
+        {"/state/sessions/old", "backup-password", "2026-11-30 09:40  backup  done (exit 0)",
+         false},
+    };
+    size_t n = max < 2 ? max : 2;
+    memcpy(out, list, n * sizeof *out);
+    return n;
+}
+
+/* The export dialog first lists the recorded sessions, newest first; the one chosen fills the
+ * session folder. The PED pane quotes only the running command's own lines. */
+static void test_export_picks_a_session(void **state)
+{
+    struct fixture *f = *state;
+    struct tui_options o = scene_opts;
+    o.list_sessions = two_sessions;
+    f->app.opt = &o;
+    app_key(&f->app, 'e', false);
+    assert_int_equal(f->app.dlg.purpose, DP_EXPORT_PICK);
+    assert_int_equal(f->app.dlg.choice_count, 2);
+    app_key(&f->app, KEY_DOWN, true);
+    app_key(&f->app, '\n', false);
+    assert_int_equal(f->app.dlg.purpose, DP_EXPORT);
+    assert_string_equal(f->app.dlg.fields[0].buf, "/state/sessions/old");
+    app_key(&f->app, 27, false);
+    f->app.opt = &scene_opts;
+    struct core_event l = {.type = EV_TRANSCRIPT_LINE};
+    l.u.line.host = "source";
+    l.u.line.dir = TX_RECEIVED;
+    l.u.line.text = "Remote PED Server Port: 1503";      /* an older command's line */
+    app_event(&f->app, &l);
+    l.u.line.dir = TX_SENT;
+    l.u.line.text = "partition archive contents -s 5 -partition b";
+    app_event(&f->app, &l);
+    struct core_event p = {.type = EV_PED_PROMPT};
+    p.u.ped.keys[0] = PED_KEY_ANY;
+    p.u.ped.key_count = 1;
+    app_event(&f->app, &p);
+    assert_string_equal(f->app.ui.ped.said, "");
+}
+
 /* "Terminal too small": q quits; with a flow running, the second q (cancelling it). */
 static void test_q_on_too_small(void **state)
 {
@@ -581,6 +627,7 @@ int main(void)
         T(test_help_opens_at_the_screen),
         T(test_q_on_too_small),
         T(test_tabs_expanded_and_titles_cut),
+        T(test_export_picks_a_session),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
