@@ -94,6 +94,11 @@ bool flow_cancelled(const struct flow_ctx *fx)
     return fx->ws && waitset_cancelled(fx->ws);
 }
 
+static const char *report_lookup(void *ud, const char *name)
+{
+    return flow_placeholder(ud, name);
+}
+
 void flow_report_error(struct flow_ctx *fx)
 {
     char excerpt[4096] = "";
@@ -114,10 +119,13 @@ void flow_report_error(struct flow_ctx *fx)
         }
     }
     struct core_event ev = {.type = EV_ERROR};
+    /* a fix names ports and addresses by placeholder ({ped_port}): never shown unfilled */
+    char *fix = *fx->fix ? flow_fill(fx->fix, report_lookup, fx) : NULL;
     ev.u.error.cause = fx->cause;
-    ev.u.error.fix = *fx->fix ? fx->fix : NULL;
+    ev.u.error.fix = fix;
     ev.u.error.excerpt = excerpt;
     core_emit(fx->sink, &ev);
+    free(fix);
 }
 
 /* ---- conversation callbacks ------------------------------------------------------------ */

@@ -357,6 +357,9 @@ class CheckAgainWizard(WizardE2E):
         self.assertEqual(dialogs.count(step), 2)       # checked again, then stopped
         self.assertIn("Fix:", self.screens[step])
         self.assertNotIn("{ped_port}", self.screens[step])
+        # the stop is reported once more, its fix filled in too (never a {placeholder})
+        self.assertIn("Error", dialogs)
+        self.assertNotIn("{ped_port}", self.screens["Error"])
         journals = glob.glob(os.path.join(self.state_dir, "sessions", "*", "journal.jsonl"))
         with open(journals[0]) as f:
             records = [json.loads(line) for line in f]
