@@ -44,4 +44,8 @@ int flow_lunacm_start(struct flow_ctx *fx, enum appliance_role role);
 int flow_partition_contents(struct flow_ctx *fx, enum appliance_role role,
                             struct luna_objects *objs, bool *certain);
 
+/* Reads the workstation's Luna client version and the Backup HSM it sees over USB (its
+ * lunacm's banner and slot list; no login): fills fx->topo. 0 or an exit code. */
+int flow_ws_read_backup_hsm(struct flow_ctx *fx);
+
 #endif

@@ -355,6 +355,12 @@ int flow_ped_connect_try(struct flow_ctx *fx, struct conv *c, const char *who, b
         rc = flow_fail(fx, EXIT_HSM, NULL, "ped connect on %s printed no Command Result.", who);
     else if (r.luna.ok)
         *connected = true;
+    else if (r.luna.code == LUNA_CKR_TIMEOUT)
+        /* the PED was not attended in time: the link may be fine; never a reason for a new
+         * Remote PED Vector (the wizard offers "fixed, check again") */
+        rc = flow_fail(fx, EXIT_TIMEOUT, "Attend to the PED when it asks (the orange key of "
+                       "the HSM it names), then check again.", "ped connect on %s timed out "
+                       "waiting for the PED.", who);
     else {
         char res[300];
         luna_result_format(&r.luna, res, sizeof res);

@@ -14,6 +14,15 @@ int act_read_workstation(struct flow_ctx *fx, const struct flow_step_def *step)
     w->rbs_listening = flow_port_open(w->address, w->rbs_port, 1000);
     w->ped_listening = flow_port_open(w->address, w->ped_port, 1000);
     flow_topology_changed(fx, -1);
+    /* the Luna client's version and the Backup HSM over USB: lunacm's banner and slot list,
+     * no login; a workstation without them is shown so, not an error of the view */
+    if (flow_ws_read_backup_hsm(fx) != 0) {
+        if (fx->exit_code == EXIT_CANCELLED)
+            return EXIT_CANCELLED;
+        flow_notice(fx, true, "The workstation's Luna client could not be read: %s", fx->cause);
+        fx->exit_code = EXIT_DONE;
+        fx->cause[0] = '\0';
+    }
     return 0;
 }
 

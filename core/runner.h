@@ -61,6 +61,10 @@ void runner_cancel(struct runner *r);
 /* True once the flow ended; *exit_code gets the INTERFACE.md exit code. */
 bool runner_finished(struct runner *r, int *exit_code);
 
+/* Cancels the flow if it still runs, waits for its thread and returns its exit code: what
+ * its journal's last record says (the process exits with it). */
+int runner_wait(struct runner *r);
+
 /* Cancels if still running, joins the thread and frees everything. */
 void runner_free(struct runner *r);
 

@@ -14,6 +14,18 @@ static json_t *slot_json(const struct slot *s)
                      "configuration", s->configuration, "description", s->description);
 }
 
+/* Beyond INTERFACE.md's members: the Luna client's version and the Backup HSM over USB. */
+static void workstation_extra(const struct topology *t, json_t *ws)
+{
+    const struct backup_hsm *b = &t->backup;
+    json_object_set_new(ws, "client_version", str_or_null(t->workstation.client_version));
+    json_object_set_new(ws, "backup_hsm",
+                        json_pack("{s:b, s:o, s:o, s:o}", "attached", b->visible, "model",
+                                  str_or_null(b->visible ? b->model : ""), "serial",
+                                  str_or_null(b->visible ? b->serial : ""), "firmware",
+                                  str_or_null(b->visible ? b->firmware : "")));
+}
+
 int topology_write_json(const struct topology *t, FILE *out)
 {
     json_t *apps = json_array();
@@ -42,6 +54,7 @@ int topology_write_json(const struct topology *t, FILE *out)
                              w->ped_listening, "appliances", apps);
     if (!root)
         return -1;
+    workstation_extra(t, json_object_get(root, "workstation"));
     int rc = json_dumpf(root, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     fputc('\n', out);
     json_decref(root);
@@ -55,6 +68,12 @@ void topology_write_plain(const struct topology *t, FILE *out)
     fprintf(out, "  rbs port %d %s\n", w->rbs_port, w->rbs_listening ? "listening" : "closed");
     fprintf(out, "  pedserver port %d %s\n", w->ped_port,
             w->ped_listening ? "listening" : "closed");
+    fprintf(out, "  luna client %s\n", *w->client_version ? w->client_version : "(unknown)");
+    if (t->backup.visible)
+        fprintf(out, "  backup hsm (usb) %s | serial %s | firmware %s\n", t->backup.model,
+                t->backup.serial, t->backup.firmware);
+    else
+        fprintf(out, "  backup hsm (usb) not attached\n");
     for (int r = 0; r < MODEL_ROLES; r++) {
         const struct appliance *a = &t->appliances[r];
         if (!a->configured)

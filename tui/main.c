@@ -383,6 +383,27 @@ static const char *latest_session(void *ud)
     return *s ? s : NULL;
 }
 
+/* The state folder the wizard records in (--state-dir, else the default). */
+static const char *wizard_state_dir;
+
+static size_t list_sessions(void *ud, struct tui_session *out, size_t max)
+{
+    (void)ud;
+    struct export_pick picks[TUI_MAX_SESSIONS];
+    size_t n = export_list_sessions(wizard_state_dir, picks,
+                                    max < TUI_MAX_SESSIONS ? max : TUI_MAX_SESSIONS);
+    for (size_t i = 0; i < n; i++) {
+        _Static_assert(sizeof out->dir == sizeof picks->dir &&
+                       sizeof out->flow == sizeof picks->flow &&
+                       sizeof out->label == sizeof picks->label, "same sizes");
+        memcpy(out[i].dir, picks[i].dir, sizeof out[i].dir);
+        memcpy(out[i].flow, picks[i].flow, sizeof out[i].flow);
+        memcpy(out[i].label, picks[i].label, sizeof out[i].label);
+        out[i].resumable = picks[i].resumable;
+    }
+    return n;
+}
+
 static int run_wizard(const struct cli *c, bool topology_only, const char *lab_dir)
 {
     if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
@@ -403,7 +424,9 @@ static int run_wizard(const struct cli *c, bool topology_only, const char *lab_d
         .auth_override = c->auth, .state_dir = c->state_dir, .operator_name = c->operator_name,
         .witness_count = c->witness_count, .no_color = c->no_color, .simulated = c->simulate,
         .lab_dir = lab_dir, .export_session = export_cb, .latest_session_dir = latest_session,
+        .list_sessions = list_sessions,
     };
+    wizard_state_dir = c->state_dir;
     for (size_t i = 0; i < c->witness_count; i++)
         o.witnesses[i] = c->witnesses[i];
     int rc = topology_only ? tui_topology(&o) : tui_wizard(&o);
@@ -416,9 +439,15 @@ static int dispatch(struct cli *c, const char *lab_dir)
 {
     const char *cmd = c->command;
     if (cmd && strcmp(cmd, "export") == 0) {
-        char err[512];
+        char err[512], dir[1024];
         err[0] = '\0';
-        if (export_cb(c->session, c->format, c->output, err, sizeof err) != 0) {
+        /* SESSION: its folder, or its id under --state-dir (INTERFACE.md) */
+        if (export_resolve_session(c->session, c->state_dir, dir, sizeof dir, err,
+                                   sizeof err) != 0) {
+            fprintf(stderr, "rotwiz: %s\n", err);
+            return EXIT_USAGE;
+        }
+        if (export_cb(dir, c->format, c->output, err, sizeof err) != 0) {
             fprintf(stderr, "rotwiz: %s\n", err);
             return EXIT_USAGE;
         }
