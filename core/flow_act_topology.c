@@ -2,6 +2,7 @@
  * the workstation's ports and Luna client, and for each configured k570 its lunacm version,
  * slot list and vtl servers. An unreachable k570 is recorded with why, and the flow ends 3. */
 #include "flow_act.h"
+#include "flow_preflight.h"
 #include "ssh_conn.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,6 +38,10 @@ static int read_one(struct flow_ctx *fx, enum appliance_role role)
             luna_parse_vtl_listservers(out, &t->vtl);
         }
         free(cmd);
+        /* the syntax of every command any flow of this authentication types (read-only) */
+        char who[64];
+        snprintf(who, sizeof who, "the %s k570", model_role_name(role));
+        rc = flow_preflight_run(fx, a->conv, PF_APPLIANCE, true, who, &t->syntax, false);
     }
     if (rc && rc != EXIT_CANCELLED) {
         t->reachable = false;

@@ -207,6 +207,8 @@ static unsigned long parse_options(struct lcm *c, const struct lcm_opt *opts, ch
             return LCM_ARGUMENTS_BAD;
         }
         const struct lcm_opt *o = match_option(opts, tok[i] + 1);
+        if (lcm_opt_dropped(c, o))
+            o = NULL;
         if (!o) {
             lcm_error(c, "Invalid parameter '%s'", tok[i]);
             return LCM_ARGUMENTS_BAD;
@@ -248,6 +250,8 @@ unsigned long lcm_execute(struct lcm *c, char *line, bool *quit)
     const struct lcm_cmd *cmd = match_command(c, tok, ntok, &used);
     if (!cmd)
         rc = LCM_COMMAND_NOT_FOUND;
+    else if (lcm_help_requested(tok + used, ntok - used))
+        rc = lcm_cmd_syntax(c, cmd);
     else if ((rc = parse_options(c, cmd->opts, tok + used, ntok - used, &args)) == LCM_OK)
         rc = cmd->run(c, &args);
     lcm_result(c, rc);
