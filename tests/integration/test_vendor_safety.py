@@ -25,7 +25,10 @@ VENDOR = [r"slot list", r"slot set -s \d+", r"slot set -slot \d+",
           r"ped vector -init", r"hsm ped vector init", r"ped set -ip \S+ -port \d+",
           r"ped get", r"ped show", r"ped connect", r"proceed"]
 EXTRA = [r"partition archive contents -s \d+ -partition \S+( -password \*{8})?", r"exit",
-         r"\*{8}"]   # the last: a secret typed at a prompt whose words named it
+         r"\*{8}",   # a secret typed at a prompt whose words named it
+         # the syntax preflight (read-only): `help`, and `-help` of the commands with options
+         r"help", r"(slot set|role login|ped set|ped vector|"
+         r"partition archive (backup|restore|contents)) -help"]
 SHELL = [r"cd \S+ && \./vtl (addserver -n \S+ -c ~/server\.pem|listservers|deleteServer -n \S+)",
          r"/\S+/lunacm", r"ssh .*", r"scp server\.pem .*", r"ls server\.pem"]
 
