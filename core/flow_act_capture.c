@@ -206,12 +206,13 @@ static json_t *capture_appliance(struct flow_ctx *fx, enum appliance_role role,
     return dev;
 }
 
-static json_t *capture_workstation(struct flow_ctx *fx, const struct cap_masks *m)
+static json_t *capture_workstation(struct flow_ctx *fx, struct cap_masks *m)
 {
     json_t *dev = json_pack("{s:s, s:s}", "role", "workstation", "host",
                             fx->cfg.workstation.address);
     /* starts the workstation's lunacm and reads its slots (a refusal is only recorded) */
     int rc = act_check_backup_hsm(fx, fx->step);
+    add_serial(m, fx->topo.backup.serial);   /* known now: masked in what follows */
     struct conv *c = fx->wsn.lunacm_conv;
     json_object_set_new(dev, "reachable", json_boolean(c && !conv_closed(c)));
     json_object_set_new(dev, "lunacm_version", json_string(fx->topo.workstation.client_version));
@@ -272,8 +273,6 @@ int flow_capture_write(struct flow_ctx *fx)
         if (fx->app[r].cfg)
             json_array_append_new(devices, capture_appliance(fx, (enum appliance_role)r, &m));
     json_array_append_new(devices, capture_workstation(fx, &m));
-    if (m.mask_serials)   /* the Backup HSM's serial is known once the workstation is read */
-        add_serial(&m, fx->topo.backup.serial);
     json_t *root = json_pack("{s:i, s:s, s:s, s:s, s:b, s:b, s:o}", "rotwiz_capture", 1,
                              "rotwiz_version", ROTWIZ_CAPTURE_VERSION, "created", when, "auth",
                              fx->ped ? "ped" : "password", "labels", m.labels, "serials_masked",
