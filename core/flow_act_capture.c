@@ -190,11 +190,11 @@ static json_t *capture_appliance(struct flow_ctx *fx, enum appliance_role role,
     json_object_set_new(dev, "commands", list);
     /* the vtl folder's listservers, as the flows run it */
     json_t *shell = json_array();
-    char cmd[600], out[8192];
+    char out[8192];
     struct ssh_conn_error err = {0};
     int status = -1;
-    snprintf(cmd, sizeof cmd, "cd %s && ./vtl listservers", a->cfg->luna_bin);
-    if (flow_record_ok(fx) == 0) {
+    char *cmd = flow_vtl_command(a->cfg->luna_bin, "listservers");
+    if (cmd && flow_record_ok(fx) == 0) {
         flow_line(fx, model_role_name(role), TX_SENT, cmd);
         if (ssh_conn_exec(a->ssh, cmd, out, sizeof out, &status, 0, &err) == 0) {
             flow_line(fx, model_role_name(role), TX_RECEIVED, out);
@@ -202,6 +202,7 @@ static json_t *capture_appliance(struct flow_ctx *fx, enum appliance_role role,
                                                    text_json(m, out), "status", status));
         }
     }
+    free(cmd);
     json_object_set_new(dev, "shell", shell);
     return dev;
 }
