@@ -15,7 +15,8 @@
     X(logout) X(ped_at_appliance)                                                            \
     X(record_source) X(archive_backup) X(verify_backup) X(check_target_empty)                \
     X(archive_restore) X(verify_restore) X(clear_target)                                     \
-    X(read_workstation) X(read_appliances)
+    X(read_workstation) X(read_appliances)                                                  \
+    X(preflight_syntax) X(preflight_ws_syntax)
 
 #define FLOW_ACTION_DECL(name) int act_##name(struct flow_ctx *fx, const struct flow_step_def *s);
 FLOW_ACTIONS(FLOW_ACTION_DECL)

@@ -2,6 +2,8 @@
  * the workstation's ports and Luna client, and for each configured k570 its lunacm version,
  * slot list and vtl servers. An unreachable k570 is recorded with why, and the flow ends 3. */
 #include "flow_act.h"
+#include "flow_capture.h"
+#include "flow_preflight.h"
 #include "ssh_conn.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,6 +48,10 @@ static int read_one(struct flow_ctx *fx, enum appliance_role role)
             luna_parse_vtl_listservers(out, &t->vtl);
         }
         free(cmd);
+        /* the syntax of every command any flow of this authentication types (read-only) */
+        char who[64];
+        snprintf(who, sizeof who, "the %s k570", model_role_name(role));
+        rc = flow_preflight_run(fx, a->conv, PF_APPLIANCE, true, who, &t->syntax, false);
     }
     if (rc && rc != EXIT_CANCELLED) {
         t->reachable = false;
@@ -74,6 +80,12 @@ int act_read_appliances(struct flow_ctx *fx, const struct flow_step_def *step)
     if (configured == 0)
         return flow_fail(fx, EXIT_USAGE, "Add a source or target group to the configuration.",
                          "The configuration names no k570.");
+    if (fx->req->capture_path) {
+        /* `rotwiz capture`: written even when a k570 could not be read (it says so) */
+        int rc = flow_capture_write(fx);
+        if (rc)
+            return rc;
+    }
     if (first)
         return flow_fail(fx, EXIT_CONNECT, "See each appliance's error.",
                          "Not every k570 could be read.");

@@ -35,6 +35,11 @@ struct flow_request {
      * or "backup-hsm", whose Remote PED Vector may be initialised when it has none */
     const char *init_rpv[FLOW_MAX_INIT_RPV];
     size_t init_rpv_count;
+    /* `rotwiz capture` (the read-only view, then flow_act_capture.c): the file ("-": stdout),
+     * whether token labels are kept and serials masked */
+    const char *capture_path;
+    bool capture_labels;
+    bool capture_mask_serials;
 };
 
 struct runner;

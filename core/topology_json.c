@@ -26,6 +26,31 @@ static void workstation_extra(const struct topology *t, json_t *ws)
                                   str_or_null(b->visible ? b->firmware : "")));
 }
 
+/* The syntax preflight: null when it did not run. */
+static json_t *syntax_json(const struct syntax_check *s)
+{
+    if (!s->run)
+        return json_null();
+    json_t *missing = json_array(), *unchecked = json_array();
+    for (size_t i = 0; i < s->missing_count; i++)
+        json_array_append_new(missing, json_string(s->missing[i]));
+    for (size_t i = 0; i < s->unchecked_count; i++)
+        json_array_append_new(unchecked, json_string(s->unchecked[i]));
+    return json_pack("{s:I, s:o, s:o}", "checked", (json_int_t)s->checked, "missing", missing,
+                     "unchecked", unchecked);
+}
+
+static void syntax_plain(const struct syntax_check *s, FILE *out)
+{
+    if (!s->run)
+        return;
+    fprintf(out, "  syntax checked: %zu command%s\n", s->checked, s->checked == 1 ? "" : "s");
+    for (size_t i = 0; i < s->missing_count; i++)
+        fprintf(out, "  syntax: NOT LISTED: %s\n", s->missing[i]);
+    for (size_t i = 0; i < s->unchecked_count; i++)
+        fprintf(out, "  syntax: not checked: %s\n", s->unchecked[i]);
+}
+
 int topology_write_json(const struct topology *t, FILE *out)
 {
     json_t *apps = json_array();
@@ -46,6 +71,8 @@ int topology_write_json(const struct topology *t, FILE *out)
                             a->reachable ? json_null() : str_or_null(a->error), "lunacm_version",
                             str_or_null(a->lunacm_version), "slots", slots, "vtl_servers",
                             servers));
+        json_object_set_new(json_array_get(apps, json_array_size(apps) - 1), "syntax",
+                            syntax_json(&a->syntax));
     }
     const struct workstation *w = &t->workstation;
     json_t *root = json_pack("{s:{s:s, s:{s:i, s:b}, s:{s:i, s:b}}, s:o}", "workstation",
@@ -92,5 +119,6 @@ void topology_write_plain(const struct topology *t, FILE *out)
         }
         for (size_t i = 0; i < a->vtl.count; i++)
             fprintf(out, "  vtl server %s\n", a->vtl.servers[i].address);
+        syntax_plain(&a->syntax, out);
     }
 }

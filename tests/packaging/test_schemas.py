@@ -40,6 +40,24 @@ class Schemas(unittest.TestCase):
         doc = json.loads(out.stdout)
         self.assertEqual(errors(validator("topology.schema.json"), doc), [])
         self.assertEqual([a["role"] for a in doc["appliances"]], ["source", "target"])
+        for a in doc["appliances"]:
+            self.assertGreater(a["syntax"]["checked"], 0, a["syntax"])
+            self.assertEqual(a["syntax"]["missing"], [])
+            self.assertEqual(a["syntax"]["unchecked"], [])
+
+    def test_topology_schema_syntax_member(self):
+        v = validator("topology.schema.json")
+        app = {"role": "source", "host": "h", "port": 22, "reachable": True, "error": None,
+               "lunacm_version": "10.4.0", "slots": [], "vtl_servers": []}
+        doc = {"workstation": {"address": "a", "rbs": {"port": 1, "listening": True},
+                               "pedserver": {"port": 2, "listening": False}},
+               "appliances": [app]}
+        self.assertEqual(errors(v, doc), [], "syntax stays optional (INTERFACE.md's members)")
+        app["syntax"] = {"checked": 9, "missing": ["partition archive backup -sop"],
+                         "unchecked": []}
+        self.assertEqual(errors(v, doc), [])
+        app["syntax"] = {"checked": 9, "missing": []}
+        self.assertTrue(errors(v, doc), "unchecked is required: never folded into checked")
 
     def test_topology_schema_refuses_what_interface_md_forbids(self):
         v = validator("topology.schema.json")
