@@ -111,6 +111,10 @@ class WizardE2E(unittest.TestCase):
             if "Finished (exit 0)" in screen and stop is None:
                 return seen
             if stop is not None and "Stopped (exit %d)" % stop in screen:
+                title = dialog_title(screen)   # the stop's own error, shown with it
+                if title and title not in seen[-1:]:
+                    seen.append(title)
+                    self.screens[title] = screen
                 return seen
             if "Stopped (exit" in screen:
                 self.fail("the flow stopped:\n" + screen)
