@@ -17,6 +17,9 @@ static const struct start_item start_items[] = {
      "Clone the source k570's root-of-trust keys onto a partition of the Luna Backup HSM."},
     {KA_TASK_RESTORE, "R", "Restore them onto another k570",
      "Clone the keys from the Backup HSM onto the target k570's user partition."},
+    {KA_TASK_MIGRATE, "M", "Migrate: back up and restore in one run",
+     "Back up the source k570 and restore onto the empty target k570 in one ceremony: the "
+     "workstation set up once, both appliances connected once."},
     {KA_TASK_PREPARE, "P", "Prepare a target k570",
      "Check and clear the target k570 so it can receive the keys (destructive)."},
     {KA_TASK_TOPOLOGY, "T", "View the topology (read-only)",
