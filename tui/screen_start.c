@@ -17,15 +17,15 @@ static const struct start_item start_items[] = {
      "Clone the source k570's root-of-trust keys onto a partition of the Luna Backup HSM."},
     {KA_TASK_RESTORE, "R", "Restore them onto another k570",
      "Clone the keys from the Backup HSM onto the target k570's user partition."},
-    {KA_TASK_MIGRATE, "M", "Migrate: back up and restore in one run",
-     "Back up the source k570 and restore onto the empty target k570 in one ceremony: the "
-     "workstation set up once, both appliances connected once."},
     {KA_TASK_PREPARE, "P", "Prepare a target k570",
      "Check and clear the target k570 so it can receive the keys (destructive)."},
     {KA_TASK_TOPOLOGY, "T", "View the topology (read-only)",
      "Connect, read and show the devices and links; changes nothing."},
     {KA_TASK_EXPORT, "E", "Export a recorded session",
      "Write a recorded session as text, JSON lines or an asciinema cast."},
+    {KA_TASK_MIGRATE, "M", "Migrate: back up and restore in one run",
+     "Back up the source k570 and restore onto the empty target k570 in one ceremony: the "
+     "workstation set up once, both appliances connected once."},
     {KA_QUIT, "q", "Quit", "Leave rotwiz."},
 };
 #define START_ITEMS ((int)(sizeof(start_items) / sizeof(start_items[0])))

@@ -231,6 +231,24 @@ class PedWizard(WizardE2E):
         self.quit()
 
 
+class MigrateWizard(WizardE2E):
+    """The migrate task (M): backup and restore in one run; one rbs --config question, the
+    target proven key by key by the lab's state."""
+
+    def test_migrate(self):
+        dialogs = self.run_flow("M", skip_at="Optionally check and rotate the active "
+                                             "root-of-trust key")
+        self.assertEqual(dialogs.count("rbs --config"), 1)
+        self.assertEqual(dialogs.count("Cable the Backup HSM to the workstation"), 1)
+        state = self.state()
+        src = sorted(o["fingerprint"] for o in state["hsms"]["source"]["partitions"][0]["objects"])
+        tgt = sorted(o["fingerprint"] for o in state["hsms"]["target"]["partitions"][0]["objects"])
+        self.assertGreater(len(src), 0)
+        self.assertEqual(src, tgt)
+        self.back_to_start()
+        self.quit()
+
+
 class LedgerWizard(WizardE2E):
     """A failed Backup HSM SO login recorded earlier: the wizard asks the operator to type the
     serial before any login, then goes on."""
