@@ -10,6 +10,7 @@ import datetime
 import glob
 import json
 import os
+import re
 import unittest
 
 from labtest import LabCase
@@ -55,6 +56,22 @@ class Idle(LabCase):
             gaps += ["%s: %s" % (os.path.basename(s), g) for g in idle_gaps(s, LIMIT_MS)]
         self.assertEqual(gaps, [], "rotwiz idled longer than %d ms:\n%s"
                          % (LIMIT_MS, "\n".join(gaps)))
+
+
+class NoSleepInFlows(unittest.TestCase):
+    """The flows' code (core/flow*.c) names no silence-ended wait and no sleep: a quiet wait
+    (CONV_END_QUIET, the shell marker's quiet fallback) or a sleep loop would idle."""
+
+    def test_no_quiet_wait_or_sleep(self):
+        core = os.path.join(os.path.dirname(__file__), "..", "..", "core")
+        found = []
+        for path in sorted(glob.glob(os.path.join(core, "flow*.c"))):
+            with open(path) as f:
+                for n, line in enumerate(f, 1):
+                    if re.search(r"CONV_END_QUIET|CONV_END_SHELL_MARKER|conv_shell_sync|"
+                                 r"\busleep\b|\bsleep\(|nanosleep", line):
+                        found.append("%s:%d: %s" % (os.path.basename(path), n, line.strip()))
+        self.assertEqual(found, [])
 
 
 class IdlePassword(Idle):
