@@ -599,6 +599,20 @@ static bool conv_all_typed(struct conv_wait *w)
     return true;
 }
 
+/* An unterminated line is pending: the settles below are decided on the time since the last
+ * byte, so the wait wakes exactly when one of them is over (not at the next periodic turn). */
+static void conv_wake_at_settle(struct conv *c)
+{
+    static const long settles[] = {CONV_SECRET_SETTLE_MS, CONV_UNKNOWN_SETTLE_MS};
+    long since = -waitset_ms_until(&c->last_rx);
+    for (size_t i = 0; i < sizeof settles / sizeof settles[0]; i++)
+        if (since < settles[i]) {
+            struct timespec t = waitset_deadline_in(settles[i] - since);
+            waitset_wake_at(c->ws, &t);
+            return;
+        }
+}
+
 static bool conv_wait_pred(void *ud)
 {
     struct conv_wait *w = ud;
@@ -622,6 +636,8 @@ static bool conv_wait_pred(void *ud)
     bool fresh_line = !w->need_newline || c->line_start > 0;
     bool partial = c->len > c->line_start;
     bool new_text = c->len > w->answered_len;
+    if (partial && new_text)
+        conv_wake_at_settle(c);
 
     switch (o->end) {
     case CONV_END_LUNA_PROMPT:

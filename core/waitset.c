@@ -29,6 +29,8 @@ struct waitset {
     size_t count, cap;
     int next_id;
     int depth;               /* nesting of run/pump: compaction only at depth 0 */
+    struct timespec wake;    /* waitset_wake_at: the next turn ends by then (one turn only) */
+    bool has_wake;
 };
 
 struct timespec waitset_deadline_in(long ms)
@@ -170,6 +172,9 @@ static bool ws_turn(struct waitset *ws, long max_ms)
         if (e->is_timer && !e->dead && waitset_ms_until(&e->next) < max_ms)
             max_ms = waitset_ms_until(&e->next);
     }
+    if (ws->has_wake && waitset_ms_until(&ws->wake) + 1 < max_ms)
+        max_ms = waitset_ms_until(&ws->wake) + 1;
+    ws->has_wake = false;
     if (max_ms > WAITSET_MAX_SLEEP_MS)
         max_ms = WAITSET_MAX_SLEEP_MS;
     if (max_ms < 0)
@@ -196,6 +201,13 @@ out:
     if (--ws->depth == 0)
         ws_compact(ws);
     return ok;
+}
+
+void waitset_wake_at(struct waitset *ws, const struct timespec *t)
+{
+    if (!ws->has_wake || waitset_ms_until(t) < waitset_ms_until(&ws->wake))
+        ws->wake = *t;
+    ws->has_wake = true;
 }
 
 void waitset_pump(struct waitset *ws)
