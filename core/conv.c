@@ -709,7 +709,9 @@ static bool conv_wait_pred(void *ud)
         } else if (o->end != CONV_END_INPUT_PROMPT && o->end != CONV_END_SHELL_MARKER &&
                    o->end != CONV_END_QUIET && o->end != CONV_END_SHELL_PROMPT &&
                    luna_is_input_prompt(text) &&
-                   waitset_ms_until(&c->last_rx) <= -CONV_SECRET_SETTLE_MS) {
+                   (waitset_ms_until(&c->last_rx) <= -CONV_SECRET_SETTLE_MS ||
+                    stream_echo_off(c->stream))) {
+            /* a local helper that turned its echo off waits for the answer: no settle */
             if (conv_answer_prompt(w, text))
                 return true;
             /* Done right after typing: what follows belongs to the next wait. */
