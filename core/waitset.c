@@ -7,8 +7,10 @@
 #include <stdlib.h>
 
 /* libssh may hold decrypted data without the socket being readable; never sleep longer than
- * this between two pumps so such data is picked up promptly. */
-#define WAITSET_MAX_SLEEP_MS 100
+ * this between two pumps so such data is picked up promptly. 10 ms, not 100: a command's
+ * output that libssh read along with another channel's waited up to a whole turn, ~0.7 s of
+ * a lab backup (bench/README.md); a pump turn costs microseconds. */
+#define WAITSET_MAX_SLEEP_MS 10
 
 struct ws_entry {
     int id;
