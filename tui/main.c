@@ -388,7 +388,7 @@ static int run_wizard(const struct cli *c, bool topology_only, const char *lab_d
 {
     if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
         fprintf(stderr, "rotwiz: the wizard needs a terminal; for scripts use the batch "
-                        "commands (backup|restore|prepare-target --batch) or topology "
+                        "commands (backup|restore|migrate|prepare-target --batch) or topology "
                         "--json|--plain\n");
         return EXIT_USAGE;
     }
