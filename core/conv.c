@@ -55,6 +55,8 @@ struct conv {
     unsigned ped_lines;       /* lines asking for the PED during the running command */
 
     char *secrets[CONV_KEEP_SECRETS];   /* typed secrets, to scrub their echo; wiped on free */
+    bool secret_echo;         /* a secret was typed at a prompt: the rest of that line is its
+                                 echo (one '*' a character), masked to a fixed length */
     size_t secret_next;
     char errmsg[512];
 };
@@ -104,6 +106,21 @@ static void conv_scrub(const struct conv *c, char *s, size_t cap)
     }
 }
 
+/* Every run of '*' in S (capacity CAP) becomes CONV_MASK: lunacm echoes one star per typed
+ * character after a secret prompt, which would record the password's length. */
+static void conv_mask_stars(char *s, size_t cap)
+{
+    size_t ml = strlen(CONV_MASK);
+    for (char *p = s; (p = strchr(p, '*')) != NULL;) {
+        size_t run = strspn(p, "*"), rest = strlen(p + run);
+        if ((size_t)(p - s) + ml + rest + 1 > cap)
+            break;      /* no room: the caller's buffer has 64 spare bytes, enough for one */
+        memmove(p + ml, p + run, rest + 1);
+        memcpy(p, CONV_MASK, ml);
+        p += ml;
+    }
+}
+
 static void conv_report(struct conv *c, enum tx_direction dir, const char *s, size_t n)
 {
     if (!c->cb.line)
@@ -115,6 +132,8 @@ static void conv_report(struct conv *c, enum tx_direction dir, const char *s, si
     memcpy(buf, s, n);
     buf[n] = '\0';
     conv_scrub(c, buf, cap);
+    if (dir == TX_RECEIVED && c->secret_echo)
+        conv_mask_stars(buf, cap);
     c->cb.line(c->cb.ud, c->host, dir, buf);
     explicit_bzero(buf, cap);
     free(buf);
@@ -192,6 +211,7 @@ static void conv_end_line(struct conv *c)
     c->cap[c->len] = '\0';
     c->line_start = c->len;
     c->line_reported = 0;
+    c->secret_echo = false;
 }
 
 static void conv_feed(struct conv *c, const char *buf, size_t n)
@@ -470,6 +490,7 @@ static bool conv_type_secret(struct conv_wait *w, char *secret)
 {
     struct conv *c = w->c;
     conv_remember_secret(c, secret);
+    c->secret_echo = true;
     enum conv_error e = conv_type(c, secret, CONV_MASK);
     explicit_bzero(secret, strlen(secret));
     w->r->secrets_typed++;

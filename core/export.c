@@ -7,6 +7,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "rec_util.h"
 
@@ -330,4 +331,86 @@ int export_session(const char *session_dir, enum export_format fmt, const char *
                    char *err, size_t errlen)
 {
     return export_session_masked(session_dir, fmt, out_path, NULL, err, errlen);
+}
+
+/* ---- picking a session ------------------------------------------------------------------ */
+
+static const char *result_words(const struct session_entry *e)
+{
+    if (!e->ended)
+        return "interrupted (can be resumed)";
+    switch (e->exit_code) {
+    case 0: return "done";
+    case 6: return "cancelled";
+    case 7: return "timed out";
+    default: return "stopped";
+    }
+}
+
+size_t export_list_sessions(const char *state_dir, struct export_pick *out, size_t max)
+{
+    char dir[512], err[256];
+    struct session_entry *list = NULL;
+    size_t n = 0, k = 0;
+    if (!state_dir) {
+        if (session_default_state_dir(dir, sizeof dir) != 0)
+            return 0;
+        state_dir = dir;
+    }
+    if (session_list(state_dir, &list, &n, err, sizeof err) != 0)
+        return 0;
+    for (size_t i = n; i-- > 0 && k < max;) { /* oldest first: walk it backwards */
+        const struct session_entry *e = &list[i];
+        size_t plen = strlen(e->path);
+        if (plen >= sizeof out->dir)
+            continue; /* a path too long to carry is never cut: it would name another folder */
+        struct export_pick *p = &out[k++];
+        char when[32];
+        /* "2026-11-30T09:40:12.123Z" -> "2026-11-30 09:40" */
+        snprintf(when, sizeof when, "%.16s", e->started);
+        if (strlen(when) > 10 && when[10] == 'T')
+            when[10] = ' ';
+        memcpy(p->dir, e->path, plen + 1);
+        snprintf(p->id, sizeof p->id, "%s", e->id);
+        snprintf(p->flow, sizeof p->flow, "%s", e->flow);
+        if (e->ended)
+            snprintf(p->label, sizeof p->label, "%-16s  %-14s  %s (exit %d)", when, e->flow,
+                     result_words(e), e->exit_code);
+        else
+            snprintf(p->label, sizeof p->label, "%-16s  %-14s  %s", when, e->flow,
+                     result_words(e));
+        p->resumable = !e->ended && e->chain_ok;
+    }
+    free(list);
+    return k;
+}
+
+int export_resolve_session(const char *session, const char *state_dir, char *buf, size_t len,
+                           char *err, size_t errlen)
+{
+    struct stat st;
+    if (stat(session, &st) == 0 && S_ISDIR(st.st_mode)) {
+        snprintf(buf, len, "%s", session);
+        return 0;
+    }
+    char dir[512];
+    if (strchr(session, '/') || !*session || !strcmp(session, ".") || !strcmp(session, "..")) {
+        snprintf(err, errlen, "%s: no such session folder", session);
+        return -1;
+    }
+    if (!state_dir) {
+        if (session_default_state_dir(dir, sizeof dir) != 0) {
+            snprintf(err, errlen, "%s is no folder, and there is no state folder to look it up "
+                     "in (give --state-dir)", session);
+            return -1;
+        }
+        state_dir = dir;
+    }
+    snprintf(buf, len, "%s/sessions/%s", state_dir, session);
+    if (stat(buf, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        snprintf(err, errlen, "%s: no such session folder, and no session of that id in %s/sessions",
+                 session, state_dir);
+        return -1;
+    }
+    return 0;
 }

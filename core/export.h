@@ -14,6 +14,7 @@
  * `sha256sum -c FILE.sha256` run in FILE's folder checks all three. */
 #ifndef ROTWIZ_EXPORT_H
 #define ROTWIZ_EXPORT_H
+#include <stdbool.h>
 #include <stddef.h>
 #include "mask.h"
 
@@ -39,5 +40,23 @@ int export_session(const char *session_dir, enum export_format fmt, const char *
 int export_session_masked(const char *session_dir, enum export_format fmt,
                           const char *out_path, const struct masker *m, char *err,
                           size_t errlen);
+
+/* One recorded session to pick for an export: its folder and a line saying what it was. */
+struct export_pick {
+    char dir[600];
+    char id[128];
+    char flow[32];    /* "backup", "restore-ped"... */
+    char label[200];  /* "2026-11-30 09:40  backup  done (exit 0)" */
+    bool resumable;   /* never ended (the process died): the same task continues it */
+};
+
+/* The sessions under STATE_DIR (NULL: the default state folder), NEWEST first, at most MAX
+ * into OUT. Returns how many (0 when none or unreadable). */
+size_t export_list_sessions(const char *state_dir, struct export_pick *out, size_t max);
+
+/* SESSION as `rotwiz export` takes it: a folder, or a session id under STATE_DIR/sessions
+ * (STATE_DIR NULL: the default state folder). Into BUF; 0, or -1 with a message in ERR. */
+int export_resolve_session(const char *session, const char *state_dir, char *buf, size_t len,
+                           char *err, size_t errlen);
 
 #endif

@@ -44,9 +44,10 @@ static void make_views(struct flow_ctx *fx)
         v->id = s->id;
         v->title = flow_fill(s->title, fill_lookup, fx);
         v->instructions = flow_fill(s->instructions, fill_lookup, fx);
+        /* a hand step waits for the operator; every other step runs on its own */
         v->enter_action = s->hand ? "Confirm it is done" : s->destructive
-                                                              ? "Type the target's name to go on"
-                                                              : "Run this step";
+                                  ? "Runs on its own once you type the name it asks for"
+                                  : "Runs on its own";
         v->hand_step = s->hand;
         v->optional = s->optional;
         v->destructive = s->destructive;
@@ -154,6 +155,44 @@ static bool flow_condition(const struct flow_ctx *fx, const char *name)
     return false;
 }
 
+/* The automatic steps whose failure the operator can fix on the spot (a cable, the PED, a
+ * helper to start) and that neither log in nor destroy anything before the failing check:
+ * the wizard offers "fixed, check again" instead of ending the flow. Never a login step. */
+static bool retry_offered(const struct flow_ctx *fx, const struct flow_step_def *s, int rc,
+                          unsigned risky_before)
+{
+    static const char *const fixable[] = {"check_backup_hsm", "client_check", "pedserver_start",
+                                          "rbs_start", "net_admin_slot", "ws_ped_link",
+                                          "appliance_ped_link", "appliance_ped_connect",
+                                          "check_pedserver"};
+    if (fx->req->batch || s->hand || rc == EXIT_CANCELLED || rc == EXIT_RECORD ||
+        rc == EXIT_USAGE || fx->not_retryable != risky_before || flow_cancelled(fx))
+        return false;
+    for (size_t k = 0; k < sizeof fixable / sizeof fixable[0]; k++)
+        if (strcmp(s->action, fixable[k]) == 0)
+            return true;
+    return false;
+}
+
+/* Asks whether the operator fixed the condition of step I's failure: true to check again. */
+static bool ask_check_again(struct flow_ctx *fx, size_t i)
+{
+    static const char *const choices[] = {"Fixed, check again", "Stop the flow here"};
+    char prompt[1800];
+    char *fix = flow_fill(fx->fix, fill_lookup, fx); /* {ped_port}... never shown unfilled */
+    snprintf(prompt, sizeof prompt, "%s\n\n%s%s\nFix it now (nothing was logged in to or "
+             "changed by this step), then choose \"Fixed, check again\"; or stop here (the "
+             "session can be resumed later).", fx->cause, *fix ? "Fix: " : "", fix);
+    free(fix);
+    struct core_ask q = {.type = ASK_CHOICE, .title = fx->views[i].title, .prompt = prompt,
+                         .choices = choices, .choice_count = 2};
+    struct core_answer a = {0};
+    bool again = core_ask(fx->sink, &q, &a) == ASK_ANSWERED && a.choice == 0;
+    flow_journal_decision(fx, fx->cause, again ? "fixed by the operator, check again"
+                                               : "stop the flow");
+    return again;
+}
+
 /* Runs step I. Returns 0, 1 (go back) or an exit code. */
 static int run_step(struct flow_ctx *fx, size_t i)
 {
@@ -175,6 +214,7 @@ static int run_step(struct flow_ctx *fx, size_t i)
     flow_journal_step_start(fx, s->id, fx->views[i].title);
     for (;;) {
         int rc = 0;
+        unsigned risky_before = fx->not_retryable;
         if (s->hand) {
             rc = hand_step(fx, i);
             if (rc == 1) {
@@ -212,6 +252,10 @@ static int run_step(struct flow_ctx *fx, size_t i)
          * the operator fixes the cabling and confirms. Never for logins (no hand step logs in). */
         if (s->hand && !fx->req->batch && rc != EXIT_CANCELLED) {
             flow_report_error(fx);
+            continue;
+        }
+        if (retry_offered(fx, s, rc, risky_before) && ask_check_again(fx, i)) {
+            fx->exit_code = EXIT_DONE;
             continue;
         }
         set_step_state(fx, i, STEP_FAILED);

@@ -15,7 +15,8 @@
     X(logout) X(ped_at_appliance)                                                            \
     X(record_source) X(archive_backup) X(verify_backup) X(check_target_empty)                \
     X(archive_restore) X(verify_restore) X(clear_target)                                     \
-    X(read_workstation) X(read_appliances)
+    X(read_workstation) X(read_appliances)                                                  \
+    X(preflight_syntax) X(preflight_ws_syntax)
 
 #define FLOW_ACTION_DECL(name) int act_##name(struct flow_ctx *fx, const struct flow_step_def *s);
 FLOW_ACTIONS(FLOW_ACTION_DECL)
@@ -32,6 +33,10 @@ int flow_ped_connect_try(struct flow_ctx *fx, struct conv *c, const char *who, b
 /* Opens SSH to the k570 of ROLE, verifying its host key, and a PTY shell. */
 int flow_ssh_open(struct flow_ctx *fx, enum appliance_role role);
 
+/* "cd <LUNA_BIN> && ./vtl ARGS", LUNA_BIN quoted for the remote shell, as the vendor runs vtl
+ * ("Change into the directory containing the vtl utility"). Malloc'd, NULL when out of memory. */
+char *flow_vtl_command(const char *luna_bin, const char *args);
+
 /* Starts lunacm in the k570's shell and reads its version and slots (no login). */
 int flow_lunacm_start(struct flow_ctx *fx, enum appliance_role role);
 
@@ -39,5 +44,9 @@ int flow_lunacm_start(struct flow_ctx *fx, enum appliance_role role);
  * mentions objects the parser could not read (then it is never taken as empty). */
 int flow_partition_contents(struct flow_ctx *fx, enum appliance_role role,
                             struct luna_objects *objs, bool *certain);
+
+/* Reads the workstation's Luna client version and the Backup HSM it sees over USB (its
+ * lunacm's banner and slot list; no login): fills fx->topo. 0 or an exit code. */
+int flow_ws_read_backup_hsm(struct flow_ctx *fx);
 
 #endif

@@ -134,20 +134,47 @@ static bool same_objects(const struct luna_objects *a, const struct luna_objects
     return true;
 }
 
-/* Asks (wizard) for the typed partition name before -replace destroys what is there; batch
- * mode refuses. WHY says what rotwiz knows of the partition. */
-static int confirm_replace(struct flow_ctx *fx, const char *why, size_t count)
+/* What a destructive step destroys, one object a line ("  - label (type)"), into BUF. */
+static void objects_text(const struct luna_objects *o, char *buf, size_t len)
 {
+    size_t n = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < o->count && n + 1 < len; i++) {
+        int w = snprintf(buf + n, len - n, "\n  - %s%s%s%s", *o->objects[i].label
+                         ? o->objects[i].label : "(no label)", *o->objects[i].type ? " (" : "",
+                         o->objects[i].type, *o->objects[i].type ? ")" : "");
+        if (w < 0 || (size_t)w >= len - n) {
+            buf[n] = '\0';
+            break;
+        }
+        n += (size_t)w;
+    }
+    if (o->truncated && n + 24 < len)
+        snprintf(buf + n, len - n, "\n  - ... and more");
+}
+
+/* Asks (wizard) for the typed partition name before -replace destroys what is there; batch
+ * mode refuses. WHY says what rotwiz knows of the partition; OBJS what it read of it. */
+static int confirm_replace(struct flow_ctx *fx, const char *why,
+                           const struct luna_objects *objs)
+{
+    size_t count = objs->count;
     const char *name = fx->cfg.backup.partition;
     if (fx->req->batch)
         return flow_fail(fx, EXIT_PRECONDITION, "Choose another backup.partition in the "
                          "configuration, or replace it from the wizard.",
                          "The Backup HSM already holds a partition '%s' (%s); batch mode never "
                          "replaces it.", name, why);
-    char prompt[512];
-    snprintf(prompt, sizeof prompt, "The Backup HSM already holds the partition '%s' (%s, %zu "
-             "objects read). Replacing it destroys that backup. Type the partition name to "
-             "replace it.", name, why, count);
+    char list[3000], prompt[4096];
+    objects_text(objs, list, sizeof list);
+    const char *serial = fx->topo.backup.serial;
+    snprintf(prompt, sizeof prompt, "The Backup HSM%s%s%s already holds the partition '%s' (%s, "
+             "%zu objects read). Replacing it destroys that backup.\n\n"
+             "Appliance: the Backup HSM at the workstation%s%s\n"
+             "Partition: %s\nObjects:   %zu%s\n\nType the partition name to replace it.",
+             *serial ? " (serial " : "", serial, *serial ? ")" : "", name, why, count,
+             *serial ? ", serial " : "", serial, name, count,
+             count ? list : " (none read)");
     struct core_ask q = {.type = ASK_TYPED_CONFIRM, .title = "Replace an existing backup?",
                          .prompt = prompt, .expected = name};
     struct core_answer a = {0};
@@ -172,7 +199,7 @@ static int decide_replace(struct flow_ctx *fx)
         return rc;
     const char *name = fx->cfg.backup.partition;
     if (!certain)
-        return confirm_replace(fx, "its listing could not be read completely", objs.count);
+        return confirm_replace(fx, "its listing could not be read completely", &objs);
     const struct luna_object *missing;
     /* only the very objects of this source (same UIDs) make a backup ours to keep or redo */
     size_t matched = objects_matched(&fx->source_objects, &objs, true, &missing);
@@ -201,7 +228,7 @@ static int decide_replace(struct flow_ctx *fx)
         fx->replace_backup = true;
         return 0;
     }
-    return confirm_replace(fx, "objects that are not all this source's", objs.count);
+    return confirm_replace(fx, "objects that are not all this source's", &objs);
 }
 
 /* The archive command of the vendor procedure: password HSMs give the domain and both
@@ -391,7 +418,8 @@ int act_verify_restore(struct flow_ctx *fx, const struct flow_step_def *step)
 
 /* The typed confirmation of a destructive step: the wizard asks the operator to type the
  * target's name; batch mode takes --confirm-clear HOST, which must name it. */
-static int confirm_target(struct flow_ctx *fx, const char *host)
+static int confirm_target(struct flow_ctx *fx, const char *host,
+                          const struct luna_objects *objs)
 {
     if (fx->req->batch) {
         if (!fx->req->confirm_clear_host || strcmp(fx->req->confirm_clear_host, host) != 0)
@@ -403,10 +431,19 @@ static int confirm_target(struct flow_ctx *fx, const char *host)
         flow_journal_confirmation(fx, fx->step->id, "partition clear (--confirm-clear)", host);
         return flow_record_ok(fx);
     }
+    /* what is destroyed, next to the name to type: appliance, partition, objects */
+    const struct slot *u = model_find_slot(&fx->topo.appliances[fx->role].slots, SLOT_USER);
+    char list[3000], prompt[4096];
+    objects_text(objs, list, sizeof list);
+    snprintf(prompt, sizeof prompt, "partition clear destroys every object on the target's User "
+             "Token Slot.\n\nAppliance: the %s k570 %s\nPartition: %s%s%s%s\n"
+             "Objects:   %zu%s\n\nType the target's name to confirm.",
+             model_role_name(fx->role), host, u && *u->label ? u->label : "(no label)",
+             u && *u->serial ? " (serial " : "", u ? u->serial : "",
+             u && *u->serial ? ")" : "", objs->count,
+             objs->count ? list : " (the listing showed none it could read)");
     struct core_ask q = {.type = ASK_TYPED_CONFIRM, .title = "Clear the target partition?",
-                         .prompt = "partition clear destroys every object on the target's User "
-                                   "Token Slot. Type the target's name to confirm.",
-                         .expected = host};
+                         .prompt = prompt, .expected = host};
     struct core_answer a = {0};
     int st = core_ask(fx->sink, &q, &a);
     if (st != ASK_ANSWERED || strcmp(a.text, host) != 0)
@@ -430,7 +467,7 @@ int act_clear_target(struct flow_ctx *fx, const struct flow_step_def *step)
         return 0;
     }
     flow_journal_objects(fx, "target-before-clear", &objs);
-    if ((rc = confirm_target(fx, a->cfg->host)) != 0)
+    if ((rc = confirm_target(fx, a->cfg->host, &objs)) != 0)
         return rc;
     struct conv_opts o = {.confirmed = true, .what = "partition clear"};
     struct conv_result r = {0};

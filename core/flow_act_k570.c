@@ -3,6 +3,7 @@
  * login and logout. */
 #include "flow_act.h"
 #include "flow_login.h"
+#include "validate.h"
 #include "scp_upload.h"
 #include "ssh_conn.h"
 #include "stream.h"
@@ -109,13 +110,20 @@ int act_upload_cert(struct flow_ctx *fx, const struct flow_step_def *step)
     return 0;
 }
 
+char *flow_vtl_command(const char *luna_bin, const char *args)
+{
+    char bin[600], *cmd = NULL;
+    sh_word(luna_bin, bin, sizeof bin);
+    return asprintf(&cmd, "cd %s && ./vtl %s", bin, args) < 0 ? NULL : cmd;
+}
+
 /* Runs ./vtl with ARGS in the vtl folder, as the vendor does ("Change into the directory
  * containing the vtl utility", then ./vtl ...). */
 static int vtl_run(struct flow_ctx *fx, enum appliance_role role, const char *args, char *out,
                    size_t outlen, int *status)
 {
-    char *cmd = NULL;
-    if (asprintf(&cmd, "cd %s && ./vtl %s", fx->app[role].cfg->luna_bin, args) < 0)
+    char *cmd = flow_vtl_command(fx->app[role].cfg->luna_bin, args);
+    if (!cmd)
         return flow_fail(fx, EXIT_CONNECT, NULL, "Out of memory.");
     int rc = k570_exec(fx, role, cmd, out, outlen, status);
     free(cmd);
@@ -145,7 +153,8 @@ static bool vtl_has(const struct vtl_server_list *l, const char *address)
 int act_vtl_register(struct flow_ctx *fx, const struct flow_step_def *step)
 {
     const char *ws = fx->cfg.workstation.address;
-    char args[300], out[VTL_OUT_MAX];
+    char args[400], out[VTL_OUT_MAX], quoted[300];
+    sh_word(ws, quoted, sizeof quoted);
     int status = -1;
     int rc = vtl_list(fx, fx->role);
     if (rc)
@@ -153,11 +162,12 @@ int act_vtl_register(struct flow_ctx *fx, const struct flow_step_def *step)
     /* A server registered earlier may hold an older certificate: register the current one.
      * (Beyond the vendor procedure, which starts from an appliance that has none.) */
     if (vtl_has(&fx->topo.appliances[fx->role].vtl, ws)) {
-        snprintf(args, sizeof args, "deleteServer -n %s", ws);
+        snprintf(args, sizeof args, "deleteServer -n %s", quoted);
         if ((rc = vtl_run(fx, fx->role, args, out, sizeof out, &status)) != 0)
             return rc;
     }
-    snprintf(args, sizeof args, "addserver -n %s -c ~/server.pem", ws);
+    /* ~ unquoted: the shell expands it to ksadmin's home, where the certificate was copied */
+    snprintf(args, sizeof args, "addserver -n %s -c ~/server.pem", quoted);
     if ((rc = vtl_run(fx, fx->role, args, out, sizeof out, &status)) != 0)
         return rc;
     if ((rc = vtl_list(fx, fx->role)) != 0)
@@ -203,8 +213,9 @@ int flow_lunacm_start(struct flow_ctx *fx, enum appliance_role role)
     struct flow_appliance *a = &fx->app[role];
     if (a->lunacm_running && !conv_closed(a->conv))
         return 0;
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "%s/lunacm", a->cfg->luna_bin);
+    char bin[600], cmd[sizeof bin + 8];
+    sh_word(a->cfg->luna_bin, bin, sizeof bin);   /* one word for the k570's shell */
+    snprintf(cmd, sizeof cmd, "%s/lunacm", bin);
     struct conv_result r = {0};
     enum conv_error e = conv_start_program(a->conv, cmd, 0, &r);
     if (e != CONV_OK) {
@@ -344,6 +355,12 @@ int flow_ped_connect_try(struct flow_ctx *fx, struct conv *c, const char *who, b
         rc = flow_fail(fx, EXIT_HSM, NULL, "ped connect on %s printed no Command Result.", who);
     else if (r.luna.ok)
         *connected = true;
+    else if (r.luna.code == LUNA_CKR_TIMEOUT)
+        /* the PED was not attended in time: the link may be fine; never a reason for a new
+         * Remote PED Vector (the wizard offers "fixed, check again") */
+        rc = flow_fail(fx, EXIT_TIMEOUT, "Attend to the PED when it asks (the orange key of "
+                       "the HSM it names), then check again.", "ped connect on %s timed out "
+                       "waiting for the PED.", who);
     else {
         char res[300];
         luna_result_format(&r.luna, res, sizeof res);

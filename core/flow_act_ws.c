@@ -126,6 +126,12 @@ static int read_backup_hsm(struct flow_ctx *fx, struct luna_version *client)
     return 0;
 }
 
+int flow_ws_read_backup_hsm(struct flow_ctx *fx)
+{
+    struct luna_version v;
+    return read_backup_hsm(fx, &v);
+}
+
 int act_check_backup_hsm(struct flow_ctx *fx, const struct flow_step_def *step)
 {
     struct luna_version v;

@@ -74,6 +74,8 @@ struct flow_ctx {
     enum ped_hsm ped_expect_hsm[PED_MAX_KEYS]; /* whose each key is */
     size_t ped_expect_count;
     bool appliance_rpv_needed;           /* ped connect failed: the k570 needs a new RPV */
+    unsigned not_retryable;              /* logins sent and typed confirmations so far: a step
+                                            that did either is never offered "check again" */
     struct flow_appliance app[MODEL_ROLES];
     struct flow_workstation wsn;
     struct luna_objects source_objects;  /* recorded before a backup */

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -93,6 +94,11 @@ bool flow_cancelled(const struct flow_ctx *fx)
     return fx->ws && waitset_cancelled(fx->ws);
 }
 
+static const char *report_lookup(void *ud, const char *name)
+{
+    return flow_placeholder(ud, name);
+}
+
 void flow_report_error(struct flow_ctx *fx)
 {
     char excerpt[4096] = "";
@@ -113,10 +119,13 @@ void flow_report_error(struct flow_ctx *fx)
         }
     }
     struct core_event ev = {.type = EV_ERROR};
+    /* a fix names ports and addresses by placeholder ({ped_port}): never shown unfilled */
+    char *fix = *fx->fix ? flow_fill(fx->fix, report_lookup, fx) : NULL;
     ev.u.error.cause = fx->cause;
-    ev.u.error.fix = *fx->fix ? fx->fix : NULL;
+    ev.u.error.fix = fix;
     ev.u.error.excerpt = excerpt;
     core_emit(fx->sink, &ev);
+    free(fix);
 }
 
 /* ---- conversation callbacks ------------------------------------------------------------ */
@@ -285,6 +294,7 @@ char *flow_step_command(struct flow_ctx *fx, const struct flow_step_def *step)
 int flow_confirm_typed(struct flow_ctx *fx, const char *title, const char *prompt,
                        const char *expected, bool allowed, const char *batch_fix)
 {
+    fx->not_retryable++;
     if (fx->req->batch) {
         if (!allowed)
             return flow_fail(fx, EXIT_PRECONDITION, batch_fix, "%s: batch mode does not do this "
@@ -352,10 +362,14 @@ int flow_lunacm_check(struct flow_ctx *fx, struct conv *c, const struct conv_res
         const char *name = luna_result_name(r->luna.code);
         /* an HSM that gave up waiting (for the PED) is a timeout, not a refusal */
         int code = r->luna.code == LUNA_CKR_TIMEOUT ? EXIT_TIMEOUT : EXIT_HSM;
+        /* the code's name once: lunacm's parenthesis usually repeats it */
+        const char *text = r->luna.text;
+        if (name && !strcasecmp(text, name))
+            text = "";
         return flow_fail(fx, code, fx->step && fx->step->fix ? fx->step->fix : NULL,
                          "%s failed on %s: Command Result 0x%lx%s%s%s%s%s", what, conv_host(c),
                          r->luna.code, name ? " " : "", name ? name : "",
-                         *r->luna.text ? " (" : "", r->luna.text, *r->luna.text ? ")" : "");
+                         *text ? " (" : "", text, *text ? ")" : "");
     }
     return 0;
 }
@@ -606,6 +620,11 @@ static int open_record(struct flow_ctx *fx)
 {
     char err[512], state_dir[512];
     const char *dir = fx->req->state_dir;
+    if (fx->req->kind == FLOW_TOPOLOGY) {
+        /* the read-only view records nothing: a transcript in memory for the screen only */
+        fx->transcript = tx_new(fx->masker, 0);
+        return fx->transcript ? 0 : flow_fail(fx, EXIT_USAGE, NULL, "Out of memory.");
+    }
     if (!dir) {
         if (session_default_state_dir(state_dir, sizeof state_dir) != 0)
             return flow_fail(fx, EXIT_USAGE, "Set HOME or give --state-dir DIR.",
@@ -643,10 +662,10 @@ static int record_people(struct flow_ctx *fx)
 {
     const struct flow_request *req = fx->req;
     bool ceremony = req->kind != FLOW_TOPOLOGY; /* the read-only view asks nobody's name */
-    if (req->operator_name || !ceremony) {
-        const char *login = getenv("USER");
-        journal_operator(fx->journal, req->operator_name ? req->operator_name
-                                                         : login ? login : "unknown");
+    if (!ceremony)
+        return 0; /* and records nothing */
+    if (req->operator_name) {
+        journal_operator(fx->journal, req->operator_name);
     } else {
         struct core_ask q = {.type = ASK_TEXT, .title = "Operator",
                              .prompt = "Name of the operator running this ceremony"};
@@ -659,15 +678,20 @@ static int record_people(struct flow_ctx *fx)
     }
     for (size_t i = 0; i < req->witness_count; i++)
         journal_witness(fx->journal, req->witnesses[i]);
-    if (!req->batch && ceremony && req->witness_count == 0) {
-        struct core_ask q = {.type = ASK_TEXT, .title = "Witness",
-                             .prompt = "Name of a witness (leave empty when none)"};
+    /* witnesses one after another, until an empty answer */
+    for (size_t n = 0; !req->batch && ceremony && req->witness_count == 0 &&
+                       n < FLOW_MAX_WITNESSES; n++) {
+        char prompt[128];
+        snprintf(prompt, sizeof prompt, n == 0 ? "Name of a witness (leave empty when none)"
+                 : "Name of witness %zu (leave empty when there is no other)", n + 1);
+        struct core_ask q = {.type = ASK_TEXT, .title = "Witness", .prompt = prompt};
         struct core_answer a = {0};
         int st = core_ask(fx->sink, &q, &a);
         if (st == ASK_CANCELLED)
             return flow_fail(fx, EXIT_CANCELLED, NULL, "Cancelled by the operator.");
-        if (st == ASK_ANSWERED && *a.text)
-            journal_witness(fx->journal, a.text);
+        if (st != ASK_ANSWERED || !*a.text)
+            break;
+        journal_witness(fx->journal, a.text);
     }
     return 0;
 }
@@ -708,6 +732,8 @@ void flow_cleanup(struct flow_ctx *fx)
 {
     ledger_close(fx->ledger);
     fx->ledger = NULL;
+    if (!fx->session)
+        tx_free(fx->transcript); /* the topology view's, in memory */
     session_close(fx->session); /* the journal and transcript with it */
     fx->journal = NULL;
     fx->transcript = NULL;

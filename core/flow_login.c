@@ -121,8 +121,10 @@ int flow_login_guard(struct flow_ctx *fx, const char *device, const char *serial
     json_t *x = json_object();
     json_object_set_new(x, "refused", json_boolean(blocked));
     journal_login(fx, "login-guard", device, key, role, mine.failures, x);
-    if (!blocked)
+    if (!blocked) {
+        fx->not_retryable++; /* a login is about to be sent: never offered again */
         return 0;
+    }
     if (fx->req->batch && listed(fx->req, key))
         return acknowledge(fx, device, key, &so, "--acknowledge-failed-login");
     if (!fx->req->batch) {
@@ -216,5 +218,47 @@ int flow_login_command(struct flow_ctx *fx, struct conv *c, const char *cmd,
         flow_notice(fx, false, "%s: already logged in.", what);
         return 0;
     }
-    return flow_lunacm_check(fx, c, r, what);
+    rc = flow_lunacm_check(fx, c, r, what);
+    if (rc && r->luna.found && !r->luna.ok && flow_login_failure_code(r->luna.code))
+        flow_login_tries_left(fx, t->device, t->serial, t->role);
+    return rc;
+}
+
+/* Luna's usual Crypto Officer lockout (the partition policy may set fewer): the lab's too. */
+#define FLOW_CO_LOCK_USUAL 10
+
+void flow_login_tries_left(struct flow_ctx *fx, const char *device, const char *serial,
+                           enum ledger_role role)
+{
+    char key[96];
+    struct ledger_entry e;
+    device = device && *device ? device : "HSM";
+    flow_login_key(device, serial, key, sizeof key);
+    if (!fx->ledger)
+        return;
+    ledger_get(fx->ledger, key, role, &e);
+    size_t n = strlen(fx->cause);
+    if (n > 0 && fx->cause[n - 1] != '.' && n + 1 < sizeof fx->cause) {
+        fx->cause[n++] = '.';
+        fx->cause[n] = '\0';
+    }
+    if (role == LEDGER_SO) {
+        int left = LEDGER_SO_ZEROISE - (int)e.failures;
+        snprintf(fx->cause + n, sizeof fx->cause - n, " %u of %d SO tries used: %s", e.failures,
+                 LEDGER_SO_ZEROISE, left <= 0 ? "the HSM may already be zeroised."
+                 : left == 1 ? "1 try left before the HSM ZEROISES (every partition and key "
+                               "destroyed)."
+                             : "");
+        if (left > 1) {
+            n = strlen(fx->cause);
+            snprintf(fx->cause + n, sizeof fx->cause - n, "%d tries left before the HSM "
+                     "zeroises (every partition and key destroyed).", left);
+        }
+    } else {
+        int left = FLOW_CO_LOCK_USUAL - (int)e.failures;
+        snprintf(fx->cause + n, sizeof fx->cause - n, " %u consecutive failed Crypto Officer "
+                 "login%s recorded: at most %d tr%s left before the partition locks (Luna's "
+                 "usual %d; its policy may set fewer).", e.failures, e.failures == 1 ? "" : "s",
+                 left > 0 ? left : 0, left == 1 ? "y" : "ies", FLOW_CO_LOCK_USUAL);
+    }
 }

@@ -55,6 +55,12 @@ int flow_login_command(struct flow_ctx *fx, struct conv *c, const char *cmd,
                        const struct conv_opts *opts, struct conv_result *r, const char *what,
                        const struct flow_login_target *t);
 
+/* After a failed login of DEVICE/SERIAL as ROLE: appends to the failure text how many tries
+ * the ledger says are used and how many are left before the HSM zeroises (SO) or the
+ * partition locks (Crypto Officer). */
+void flow_login_tries_left(struct flow_ctx *fx, const char *device, const char *serial,
+                           enum ledger_role role);
+
 /* True for the result codes of a failed login (above). */
 bool flow_login_failure_code(unsigned long code);
 

@@ -60,6 +60,18 @@ static bool chatter_line(struct lt_view line)
     return true;
 }
 
+/* "Enter password for the SO: ********": a secret prompt the command asked and was answered
+ * (its echo is one '*' per character), no part of the listing. */
+static bool answered_prompt(struct lt_view value)
+{
+    if (value.len == 0)
+        return false;
+    for (size_t i = 0; i < value.len; i++)
+        if (value.s[i] != '*')
+            return false;
+    return true;
+}
+
 bool luna_parse_partition_contents(const char *text, struct luna_objects *out)
 {
     struct lt_lines it;
@@ -89,6 +101,8 @@ bool luna_parse_partition_contents(const char *text, struct luna_objects *out)
                 out->unrecognised++;
             continue;
         }
+        if (answered_prompt(value))
+            continue;
         if (lt_same_words(name, "Label")) {
             seen = true;
             cur = NULL;

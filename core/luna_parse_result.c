@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* FORMATS.md §6, from the Luna SDK headers. */
 static const struct {
@@ -185,8 +186,11 @@ void luna_result_format(const struct luna_result *r, char *buf, size_t len)
     int n = snprintf(buf, len, "0x%lx", r->code);
     if (name != NULL && n >= 0 && (size_t)n < len)
         n += snprintf(buf + n, len - (size_t)n, " %s", name);
-    if (r->text[0] != '\0' && n >= 0 && (size_t)n < len)
+    /* the name once: lunacm's parenthesis usually repeats it */
+    if (r->text[0] != '\0' && (!name || strcasecmp(r->text, name) != 0) && n >= 0 &&
+        (size_t)n < len)
         n += snprintf(buf + n, len - (size_t)n, " (%s)", r->text);
-    if (r->error[0] != '\0' && n >= 0 && (size_t)n < len)
+    if (r->error[0] != '\0' && (!name || strcasecmp(r->error, name) != 0) && n >= 0 &&
+        (size_t)n < len)
         snprintf(buf + n, len - (size_t)n, ": %s", r->error);
 }

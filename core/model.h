@@ -49,6 +49,18 @@ enum link_state { LINK_UNKNOWN = 0, LINK_UP, LINK_DOWN };
 enum appliance_role { ROLE_SOURCE = 0, ROLE_TARGET = 1 };
 #define MODEL_ROLES 2
 
+/* The syntax preflight of one lunacm (flow_act_preflight.c): commands whose options the
+ * device's own help lists, what it does not list, and what could not be checked. */
+#define SYNTAX_MAX_ITEMS 16
+struct syntax_check {
+    bool run;                        /* the preflight ran on this lunacm */
+    size_t checked;                  /* commands whose every option the help lists */
+    size_t missing_count;
+    char missing[SYNTAX_MAX_ITEMS][MODEL_TEXT];    /* "partition archive backup -sop" */
+    size_t unchecked_count;
+    char unchecked[SYNTAX_MAX_ITEMS][MODEL_TEXT];  /* commands whose help was not read */
+};
+
 struct appliance {
     bool configured;                 /* present in the config file */
     enum appliance_role role;
@@ -63,6 +75,7 @@ struct appliance {
     enum link_state ssh_link;        /* workstation -> appliance over SSH */
     enum link_state vtl_link;        /* appliance -> RBS on the workstation */
     enum link_state ped_link;        /* appliance -> PEDServer on the workstation */
+    struct syntax_check syntax;      /* the lunacm syntax preflight */
 };
 
 struct workstation {
@@ -72,6 +85,7 @@ struct workstation {
     bool rbs_listening;
     int ped_port;
     bool ped_listening;
+    struct syntax_check syntax;      /* the workstation lunacm's syntax preflight */
 };
 
 struct backup_hsm {

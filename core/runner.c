@@ -30,6 +30,7 @@ struct runner {
     struct core_answer answer;
     bool cancelled;
     bool finished;
+    bool joined;                 /* runner_wait joined the thread */
     int exit_code;
     /* the request, owning its strings */
     struct flow_request req;
@@ -208,6 +209,18 @@ bool runner_finished(struct runner *r, int *exit_code)
     return done;
 }
 
+int runner_wait(struct runner *r)
+{
+    if (!runner_finished(r, NULL))
+        runner_cancel(r);
+    if (r->thread && !r->joined)
+        pthread_join(r->thread, NULL);
+    r->joined = true;
+    int code = EXIT_CANCELLED;
+    runner_finished(r, &code);
+    return code;
+}
+
 void runner_free(struct runner *r)
 {
     if (!r)
@@ -215,7 +228,7 @@ void runner_free(struct runner *r)
     if (!runner_finished(r, NULL)) {
         runner_cancel(r);
     }
-    if (r->thread)
+    if (r->thread && !r->joined)
         pthread_join(r->thread, NULL);
     runner_dispatch(r, NULL);
     ask_copy_free(r->pending);

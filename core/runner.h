@@ -36,6 +36,11 @@ struct flow_request {
      * or "backup-hsm", whose Remote PED Vector may be initialised when it has none */
     const char *init_rpv[FLOW_MAX_INIT_RPV];
     size_t init_rpv_count;
+    /* `rotwiz capture` (the read-only view, then flow_act_capture.c): the file ("-": stdout),
+     * whether token labels are kept and serials masked */
+    const char *capture_path;
+    bool capture_labels;
+    bool capture_mask_serials;
 };
 
 struct runner;
@@ -61,6 +66,10 @@ void runner_cancel(struct runner *r);
 
 /* True once the flow ended; *exit_code gets the INTERFACE.md exit code. */
 bool runner_finished(struct runner *r, int *exit_code);
+
+/* Cancels the flow if it still runs, waits for its thread and returns its exit code: what
+ * its journal's last record says (the process exits with it). */
+int runner_wait(struct runner *r);
 
 /* Cancels if still running, joins the thread and frees everything. */
 void runner_free(struct runner *r);

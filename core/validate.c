@@ -55,10 +55,10 @@ static const struct kind_rule rules[VK_COUNT] = {
         "any character but control characters",
         "rename the file or folder",
         "PATH_MAX on Linux"},
-    [VK_SECRET] = {"secret", 7, 255, CS_PRINTABLE, true, true,
-        "printable ASCII without spaces (0x21-0x7e)",
-        "lunacm splits what is typed at spaces and terminals type other characters "
-        "differently; change the secret on the HSM to printable ASCII without spaces",
+    [VK_SECRET] = {"secret", 7, 255, CS_DOMAIN, false, true,
+        "printable ASCII without spaces, quotes or backslashes, not starting with '-'",
+        "it is typed into lunacm as an option value (-p, -sop, -pas); change the secret on "
+        "the HSM",
         "the longest Luna password"},
     [VK_RBS_SECRET] = {"secret", 1, 255, CS_PRINTABLE, true, true,
         "printable ASCII without spaces (0x21-0x7e)",
@@ -271,4 +271,15 @@ bool validate_nul_free(FILE *f, const char *path, const char *what, char *err, s
              escaped ? "\\x00 (a NUL byte, a control character)"
                      : "a NUL byte (a control character)", what);
     return false;
+}
+
+size_t sh_word(const char *in, char *out, size_t len)
+{
+    const char *safe = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._/+-";
+    if (in && *in && strspn(in, safe) == strlen(in)) {
+        /* nothing a shell would read specially: typed as the vendor writes it */
+        snprintf(out, len, "%s", in);
+        return strlen(in);
+    }
+    return sh_quote(in, out, len);
 }

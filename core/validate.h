@@ -53,5 +53,8 @@ bool validate_nul_free(FILE *f, const char *path, const char *what, char *err, s
  * bytes to OUT (always NUL-terminated when LEN > 0) and returns the length the quoted text
  * needs without its NUL, like snprintf: the output was cut when the result is >= LEN. */
 size_t sh_quote(const char *in, char *out, size_t len);
+/* IN as one word for a remote shell: as it is when it holds only [A-Za-z0-9._/+-] (the way
+ * the vendor types paths and addresses), else sh_quote()d. Same return as sh_quote. */
+size_t sh_word(const char *in, char *out, size_t len);
 
 #endif

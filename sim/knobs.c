@@ -23,6 +23,10 @@ const struct sim_knob sim_knobs[] = {
     {"rbs-layout", {"rows", "table"}, "the rbs configuration menu's layout and final prompt wording"},
     {"relogin", {"already", "again"},
      "role login while logged in: 0x100 (already logged in), or a new login"},
+    {"help-layout", {"table", "usage", "none"},
+     "<command> -help: a Parameter/Shortcut table, a usage line, or an error (no -help)"},
+    {"drop-option", {"none", "sop"},
+     "options lunacm knows: all, or the archive commands without -sopassword (-sop)"},
     {NULL, {NULL}, NULL},
 };
 

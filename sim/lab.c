@@ -1,5 +1,6 @@
 /* lab.c: `rotwiz-sim lab` (write a lab folder, start its daemon, print "ready") and
  * `rotwiz-sim stop`. The folder layout is in sim/README.md. */
+#include "capture_replay.h"
 #include "faults.h"
 #include "knobs.h"
 #include "lab_files.h"
@@ -34,6 +35,7 @@ struct lab_opts {
     const char *dir;
     const char *secrets;
     const char *dialect;
+    const char *capture;        /* --from-capture FILE */
     size_t vary_count;
     const char *vary[LAB_MAX_VARY];
 };
@@ -55,6 +57,8 @@ static void lab_usage(FILE *out)
             "  --ped-delay-ms N        auto PED: delay before a key is presented (default 300)\n"
             "  --vary KNOB=VALUE       choose another of the lab's inventions (repeatable)\n"
             "  --dialect NAME          a preset of knob values (--vary wins over it)\n"
+            "  --from-capture FILE     lunacm prints what a real device printed (a `rotwiz\n"
+            "                          capture` file) for the read-only commands it covers\n"
             "  --help                  this text\n"
             "Faults:\n");
     faults_print(out);
@@ -134,6 +138,7 @@ static int lab_parse(int argc, char **argv, struct sim_lab_params *p, struct lab
         {"ped-time-scale", required_argument, NULL, 'T'},
         {"ped-delay-ms", required_argument, NULL, 'D'},
         {"vary", required_argument, NULL, 'v'},     {"dialect", required_argument, NULL, 'L'},
+        {"from-capture", required_argument, NULL, 'C'},
         {"help", no_argument, NULL, 'h'},           {0}};
     char msg[512];
     int c;
@@ -150,6 +155,7 @@ static int lab_parse(int argc, char **argv, struct sim_lab_params *p, struct lab
         case 's': o->secrets = optarg; break;
         case 'h': return 1;
         case 'L': o->dialect = optarg; break;
+        case 'C': o->capture = optarg; break;
         case 'v':
             if (o->vary_count == LAB_MAX_VARY)
                 return lab_fail("too many --vary options");
@@ -400,6 +406,11 @@ int mode_lab(int argc, char **argv)
     rc = 1;
     if (lab_write(&p, &o, &secrets, fds, err, sizeof err) != 0) {
         fprintf(stderr, "rotwiz-sim lab: %s\n", err);
+        goto out;
+    }
+    if (capture_install(o.capture, p.dir, err, sizeof err) != 0) {
+        fprintf(stderr, "rotwiz-sim lab: %s\n", err);
+        rc = 2;
         goto out;
     }
     pid_t pid = lab_spawn(&p, fds, err, sizeof err);

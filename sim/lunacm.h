@@ -109,6 +109,14 @@ const char *lcm_arg_typed(const struct lcm_args *a, const char *name);
 /* Common entry of both lunacm modes: parses --dir/--appliance and runs a session. */
 int lcm_main(int argc, char **argv, bool workstation);
 
+/* --- lunacm_syntax.c: <command> -help (knobs help-layout, drop-option) --- */
+/* True when the option O is removed by knob drop-option. */
+bool lcm_opt_dropped(const struct lcm *c, const struct lcm_opt *o);
+/* True when the option words ask for the command's syntax (-help). */
+bool lcm_help_requested(char **tok, int ntok);
+/* Prints CMD's syntax in the layout of knob help-layout (never runs it). */
+unsigned long lcm_cmd_syntax(struct lcm *c, const struct lcm_cmd *cmd);
+
 /* --- lunacm_io.c: output and input --- */
 /* Prints one message line: a TAB, the formatted text, a newline. */
 void lcm_say(struct lcm *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

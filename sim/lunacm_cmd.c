@@ -1,4 +1,5 @@
 /* lunacm_cmd.c: the command table, short forms, option parsing and the read-run loop. */
+#include "capture_replay.h"
 #include "lunacm.h"
 #include "state_model.h"
 #include <ctype.h>
@@ -207,6 +208,8 @@ static unsigned long parse_options(struct lcm *c, const struct lcm_opt *opts, ch
             return LCM_ARGUMENTS_BAD;
         }
         const struct lcm_opt *o = match_option(opts, tok[i] + 1);
+        if (lcm_opt_dropped(c, o))
+            o = NULL;
         if (!o) {
             lcm_error(c, "Invalid parameter '%s'", tok[i]);
             return LCM_ARGUMENTS_BAD;
@@ -230,6 +233,8 @@ static unsigned long parse_options(struct lcm *c, const struct lcm_opt *opts, ch
 
 unsigned long lcm_execute(struct lcm *c, char *line, bool *quit)
 {
+    char typed[1024];
+    snprintf(typed, sizeof typed, "%s", line);
     char *tok[48];
     int ntok = tokenize(line, tok, 48);
     *quit = false;
@@ -240,6 +245,9 @@ unsigned long lcm_execute(struct lcm *c, char *line, bool *quit)
         return LCM_OK;
     }
     lab_latency(&c->p);
+    /* --from-capture: what the real device printed for a covered read-only command */
+    if (capture_replay_command(c, typed))
+        return LCM_OK;
     c->errmsg[0] = '\0';
     lcm_blank(c);
     int used = 0;
@@ -248,6 +256,8 @@ unsigned long lcm_execute(struct lcm *c, char *line, bool *quit)
     const struct lcm_cmd *cmd = match_command(c, tok, ntok, &used);
     if (!cmd)
         rc = LCM_COMMAND_NOT_FOUND;
+    else if (lcm_help_requested(tok + used, ntok - used))
+        rc = lcm_cmd_syntax(c, cmd);
     else if ((rc = parse_options(c, cmd->opts, tok + used, ntok - used, &args)) == LCM_OK)
         rc = cmd->run(c, &args);
     lcm_result(c, rc);
@@ -265,18 +275,20 @@ int lcm_run(struct lcm *c)
     struct lcm_slot slots[LCM_MAX_SLOTS];
     char line[1024];
     lab_latency(&c->p);
-    fprintf(c->out, "%s\n\n", LCM_BANNER);
     int n = lcm_slots(c, slots, LCM_MAX_SLOTS);
-    lcm_say(c, "Available HSMs:");
-    lcm_blank(c);
-    lcm_print_slots(c, slots, n);
     c->cur_slot = n > 0 ? slots[0].id : -1;
-    lcm_blank(c);
-    if (c->cur_slot >= 0)
-        lcm_say(c, "Current Slot Id: %d", c->cur_slot);
-    else
-        lcm_say(c, "Current Slot Id: None");
-    lcm_blank(c);
+    if (!capture_replay_startup(c)) {
+        fprintf(c->out, "%s\n\n", LCM_BANNER);
+        lcm_say(c, "Available HSMs:");
+        lcm_blank(c);
+        lcm_print_slots(c, slots, n);
+        lcm_blank(c);
+        if (c->cur_slot >= 0)
+            lcm_say(c, "Current Slot Id: %d", c->cur_slot);
+        else
+            lcm_say(c, "Current Slot Id: None");
+        lcm_blank(c);
+    }
     for (;;) {
         bool quit = false;
         print_prompt(c);

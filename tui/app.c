@@ -72,8 +72,19 @@ void app_resize(struct app *app, int rows, int cols)
         app->focus = PANE_TOPOLOGY;
 }
 
+void app_load_sessions(struct app *app)
+{
+    app->session_count = app->opt && app->opt->list_sessions
+                             ? app->opt->list_sessions(app->opt->ud, app->sessions,
+                                                       TUI_MAX_SESSIONS)
+                             : 0;
+    app->sessions_loaded = true;
+}
+
 static void set_screen(struct app *app, enum app_screen s)
 {
+    if (s == SCR_START)
+        app->sessions_loaded = false;  /* a flow may have recorded one since */
     app->screen = s;
     app_resize(app, app->rows, app->cols);
 }
@@ -235,6 +246,14 @@ static void dialog_done(struct app *app, enum dialog_result res)
             pane_transcript_search(app->panes[PANE_TRANSCRIPT], &app->ui,
                                    app->dlg.fields[0].buf);
         break;
+    case DP_EXPORT_PICK:
+        if (res == DLG_OK && app->dlg.sel < app->session_count) {
+            size_t sel = app->dlg.sel;
+            dialog_open_export(&app->dlg, app->sessions[sel].dir);
+            app->dlg.purpose = DP_EXPORT;
+            return;
+        }
+        break;
     case DP_EXPORT:
         if (res == DLG_OK) {
             finish_export(app);
@@ -374,6 +393,19 @@ static void focus_step(struct app *app, int dir)
 
 static void open_export(struct app *app)
 {
+    app_load_sessions(app);
+    if (app->session_count > 0) {
+        /* pick one of the recorded sessions first (newest first); its folder fills the form */
+        const char *labels[TUI_MAX_SESSIONS];
+        for (size_t i = 0; i < app->session_count; i++)
+            labels[i] = app->sessions[i].label;
+        dialog_open_choice(&app->dlg, "Export which session?",
+                           "The recorded sessions, newest first (started, task, result). "
+                           "Choose one, then the format and the file.",
+                           labels, app->session_count);
+        app->dlg.purpose = DP_EXPORT_PICK;
+        return;
+    }
     const char *dir = app->opt->latest_session_dir ? app->opt->latest_session_dir(app->opt->ud)
                                                    : NULL;
     dialog_open_export(&app->dlg, dir);
@@ -388,6 +420,7 @@ static void main_key(struct app *app, enum key_action a)
     case KA_HELP:
         app->help_from = app->screen;
         app->help_scroll = 0;
+        app->help_jump = true;       /* at the section of the screen it came from */
         app->screen = SCR_HELP;
         return;
     case KA_QUIT:
@@ -436,6 +469,21 @@ void app_key(struct app *app, wint_t ch, bool fkey)
 {
     if (fkey && ch == KEY_RESIZE)
         return;         /* the loop resizes */
+    if (app->lay.too_small && !fkey && (ch == 'q' || ch == 'Q')) {
+        /* the "terminal too small" screen offers q whatever is open behind it; a running
+         * flow takes a second q (the Quit? dialog cannot be seen on this screen) */
+        if (app->flow_active && !app->small_quit_armed) {
+            app->small_quit_armed = true;
+            return;
+        }
+        if (app->flow_active && app->be.cancel) {
+            app->be.cancel(app->be.ud);
+            app->exit_code = 6;
+        }
+        app->quit = true;
+        return;
+    }
+    app->small_quit_armed = false;
     unsigned ctx = app_context(app);
     enum key_action a = keys_lookup(ctx, (int)ch, fkey);
     if (a == KA_REDRAW) {
@@ -447,6 +495,13 @@ void app_key(struct app *app, wint_t ch, bool fkey)
         (ch == 'b' ? can_go_back(app) : can_skip(app))) {
         answer_hand_step(app, ch == 'b' ? 1 : 2);
         app_sync(app);
+        return;
+    }
+    if (ctx == KC_DIALOG && a == KA_CANCEL && app->dlg.purpose == DP_ASK && app->ask_open &&
+        app->ask_type == ASK_HAND_STEP) {
+        /* Esc never ends a ceremony by itself: it asks what Ctrl-C asks (Stay brings the
+         * step's question back); only the "Cancel flow" button stops the flow */
+        open_quit(app);
         return;
     }
     if (ctx == KC_DIALOG) {
@@ -485,7 +540,16 @@ void app_key(struct app *app, wint_t ch, bool fkey)
 
 void app_mouse(struct app *app, enum app_mouse what, int y, int x)
 {
-    if (dialog_open(&app->dlg) || (app->screen != SCR_WIZARD && app->screen != SCR_TOPOLOGY))
+    if (dialog_open(&app->dlg)) {
+        /* a click presses the button under it, as Enter on it would */
+        if (what == APP_CLICK) {
+            enum dialog_result r = dialog_click(&app->dlg, y, x);
+            if (r != DLG_CONTINUE)
+                dialog_done(app, r);
+        }
+        return;
+    }
+    if (app->screen != SCR_WIZARD && app->screen != SCR_TOPOLOGY)
         return;
     if (what == APP_CLICK) {
         for (int i = 0; i < PANE_COUNT; i++)

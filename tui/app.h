@@ -16,7 +16,8 @@
 enum app_screen { SCR_START = 0, SCR_WIZARD, SCR_TOPOLOGY, SCR_HELP };
 
 /* What the app does with a dialog's result. */
-enum dialog_purpose { DP_NONE = 0, DP_ASK, DP_QUIT, DP_ERROR, DP_SEARCH, DP_EXPORT };
+enum dialog_purpose { DP_NONE = 0, DP_ASK, DP_QUIT, DP_ERROR, DP_SEARCH, DP_EXPORT,
+                      DP_EXPORT_PICK };
 
 /* How the app reaches the flow: the runner in the program, a fake in tests. */
 struct app_backend {
@@ -50,7 +51,16 @@ struct app {
     bool quit;
     bool redraw_all;              /* Ctrl-L: repaint the terminal from scratch */
     int exit_code;
+    struct tui_session sessions[TUI_MAX_SESSIONS]; /* recorded sessions, newest first */
+    size_t session_count;
+    bool sessions_loaded;         /* read again when the start screen or export shows them */
+    bool small_quit_armed;        /* too small a terminal, a flow running: the next q quits */
+    bool help_jump;               /* the help opens at the section of the screen it came from */
+    int help_total;               /* the help's lines, as last drawn */
 };
+
+/* Reads the recorded sessions (opt->list_sessions) into app->sessions. */
+void app_load_sessions(struct app *app);
 
 /* Sets up the app on SCREEN with backend BE; 0, or -1 when out of memory. */
 int app_init(struct app *app, const struct tui_options *opt, const struct app_backend *be,

@@ -9,7 +9,27 @@
 
 char *dialog_strdup(const char *s)
 {
-    return strdup(s ? s : "");
+    /* tabs expanded (stops of 8 from each line's start): a terminal would draw them as '?' */
+    s = s ? s : "";
+    size_t tabs = 0;
+    for (const char *p = s; *p; p++)
+        tabs += *p == '\t';
+    char *out = malloc(strlen(s) + tabs * 8 + 1);
+    if (!out)
+        return NULL;
+    size_t n = 0, col = 0;
+    for (const char *p = s; *p; p++) {
+        if (*p == '\t') {
+            do
+                out[n++] = ' ';
+            while (++col % 8);
+            continue;
+        }
+        out[n++] = *p;
+        col = *p == '\n' ? 0 : col + ((*p & 0xc0) != 0x80);
+    }
+    out[n] = '\0';
+    return out;
 }
 
 void dialog_close(struct dialog *d)
@@ -68,6 +88,31 @@ static int focused_button(const struct dialog *d)
     return i >= 0 && i < d->button_count ? i : -1;
 }
 
+/* The cursor's byte offset. */
+static size_t field_pos(const struct dialog_field *f)
+{
+    return f->back <= f->len ? f->len - f->back : 0;
+}
+
+/* Start of the character before byte offset P. */
+static size_t char_before(const struct dialog_field *f, size_t p)
+{
+    while (p > 0 && ((unsigned char)f->buf[--p] & 0xc0) == 0x80)
+        ;
+    return p;
+}
+
+/* Removes bytes [FROM, TO) and wipes what the removal frees. */
+static void field_cut(struct dialog_field *f, size_t from, size_t to)
+{
+    if (to <= from)
+        return;
+    memmove(f->buf + from, f->buf + to, f->len - to + 1);
+    f->len -= to - from;
+    explicit_bzero(f->buf + f->len + 1, to - from);
+}
+
+/* Inserts CH at the cursor. */
 static void field_append(struct dialog_field *f, wint_t ch)
 {
     char mb[MB_LEN_MAX];
@@ -76,20 +121,47 @@ static void field_append(struct dialog_field *f, wint_t ch)
     size_t n = wcrtomb(mb, (wchar_t)ch, &st);
     if (n == (size_t)-1 || f->len + n >= sizeof(f->buf))
         return;
-    memcpy(f->buf + f->len, mb, n);
+    size_t p = field_pos(f);
+    memmove(f->buf + p + n, f->buf + p, f->len - p + 1);
+    memcpy(f->buf + p, mb, n);
     f->len += n;
-    f->buf[f->len] = '\0';
     explicit_bzero(mb, sizeof(mb));
 }
 
+/* Removes the whole UTF-8 character before the cursor. */
 static void field_backspace(struct dialog_field *f)
 {
-    /* Remove one whole UTF-8 character: continuation bytes are 10xxxxxx. */
-    while (f->len > 0) {
-        unsigned char c = (unsigned char)f->buf[--f->len];
-        f->buf[f->len] = '\0';
-        if ((c & 0xc0) != 0x80)
-            break;
+    size_t p = field_pos(f);
+    field_cut(f, char_before(f, p), p);
+}
+
+/* Cursor moves and the kill keys of a text field; true when KEY was one. */
+static bool field_edit(struct dialog_field *f, enum key_action a)
+{
+    size_t p = field_pos(f);
+    switch (a) {
+    case KA_LEFT:
+        f->back = f->len - char_before(f, p);
+        return true;
+    case KA_RIGHT:
+        while (p < f->len && ((unsigned char)f->buf[++p] & 0xc0) == 0x80)
+            ;
+        f->back = f->len - p;
+        return true;
+    case KA_HOME: f->back = f->len; return true;
+    case KA_END: f->back = 0; return true;
+    case KA_KILL_LINE: field_cut(f, 0, p); return true;
+    case KA_KILL_WORD: {
+        size_t q = p;
+        while (q > 0 && f->buf[q - 1] == ' ')
+            q--;
+        while (q > 0 && f->buf[q - 1] != ' ')
+            q = char_before(f, q);
+        field_cut(f, q, p);
+        return true;
+    }
+    default:
+        return false;
     }
 }
 
@@ -118,7 +190,13 @@ enum dialog_result dialog_key(struct dialog *d, enum key_action a, wint_t ch)
         return DLG_CONTINUE;
     case KA_LEFT:
     case KA_RIGHT:
-        if (focused_button(d) >= 0 && d->button_count > 1) {
+    case KA_HOME:
+    case KA_END:
+    case KA_KILL_LINE:
+    case KA_KILL_WORD:
+        if (f && field_edit(f, a))
+            return DLG_CONTINUE;
+        if ((a == KA_LEFT || a == KA_RIGHT) && focused_button(d) >= 0 && d->button_count > 1) {
             int b = focused_button(d) == 0 ? 1 : 0;
             d->focus = (has_list(d) ? 1 : 0) + d->field_count + b;
         }
@@ -157,6 +235,18 @@ enum dialog_result dialog_key(struct dialog *d, enum key_action a, wint_t ch)
     return DLG_CONTINUE;
 }
 
+enum dialog_result dialog_click(struct dialog *d, int y, int x)
+{
+    if (y != d->button_y)
+        return DLG_CONTINUE;
+    for (int b = 0; b < d->button_count && b < 2; b++)
+        if (d->button_w[b] > 0 && x >= d->button_x[b] && x < d->button_x[b] + d->button_w[b]) {
+            d->focus = (has_list(d) ? 1 : 0) + d->field_count + b;
+            return press(d, b);
+        }
+    return DLG_CONTINUE;
+}
+
 static void draw_field(WINDOW *w, int y, int x, int width, const struct dialog_field *f,
                        bool focused)
 {
@@ -168,28 +258,51 @@ static void draw_field(WINDOW *w, int y, int x, int width, const struct dialog_f
     mvwhline(w, y, x + lw, ' ', fw);
     wattrset(w, A_NORMAL);
     char shown[DIALOG_FIELD_MAX * 3 + 4];
-    const char *src = f->buf;
+    size_t cut = field_pos(f);   /* the cursor, as a byte offset into what is shown */
     if (f->secret) {
         /* Echo off: one bullet per character typed, never the characters. */
-        int count = draw_width(f->buf);
         const char *bullet = draw_unicode() ? "\u2022" : "*";
         shown[0] = '\0';
-        for (int i = 0; i < count && strlen(shown) + 4 < sizeof(shown); i++)
+        size_t at = 0, chars_before = 0;
+        for (size_t i = 0; i < cut; i++)
+            chars_before += ((unsigned char)f->buf[i] & 0xc0) != 0x80;
+        int count = draw_width(f->buf);
+        for (int i = 0; i < count && strlen(shown) + 4 < sizeof(shown); i++) {
+            if ((size_t)i == chars_before)
+                at = strlen(shown);
             strcat(shown, bullet);
-        src = shown;
-    } else {
-        /* Show the end of a long value. */
-        while (draw_width(src) > fw - 2 && *src) {
-            src++;
-            while ((*src & 0xc0) == 0x80)
-                src++;
         }
+        cut = chars_before >= (size_t)count ? strlen(shown) : at;
+    } else {
+        snprintf(shown, sizeof(shown), "%s", f->buf);
     }
-    int used = draw_text(w, y, x + lw, fw - 1, src, a);
-    if (focused)
-        draw_text(w, y, x + lw + used, 1, "_", a | A_BLINK);
-    if (f->secret)
-        explicit_bzero(shown, sizeof(shown));
+    /* Show the part around the cursor: the start scrolls off when the text before it is long. */
+    const char *src = shown, *cur = shown + cut;
+    char before[sizeof(shown)];
+    for (;;) {
+        snprintf(before, sizeof(before), "%.*s", (int)(cur - src), src);
+        if (draw_width(before) <= fw - 2 || src >= cur)
+            break;
+        src++;
+        while ((*src & 0xc0) == 0x80)
+            src++;
+    }
+    int used = draw_text(w, y, x + lw, fw - 1, before, a);
+    if (!*cur) {
+        if (focused)
+            draw_text(w, y, x + lw + used, 1, "_", a | A_BLINK);
+    } else {
+        /* the character under the cursor in reverse, then the rest */
+        const char *next = cur + 1;
+        while ((*next & 0xc0) == 0x80)
+            next++;
+        char one[8];
+        snprintf(one, sizeof(one), "%.*s", (int)(next - cur), cur);
+        used += draw_text(w, y, x + lw + used, fw - 1 - used, one, a | (focused ? A_REVERSE : 0));
+        draw_text(w, y, x + lw + used, fw - 1 - used, next, a);
+    }
+    explicit_bzero(shown, sizeof(shown));
+    explicit_bzero(before, sizeof(before));
 }
 
 void dialog_draw(struct dialog *d, WINDOW *w, int rows, int cols)
@@ -221,7 +334,7 @@ void dialog_draw(struct dialog *d, WINDOW *w, int rows, int cols)
     draw_box(w, r, NULL, true);
     char title[160];
     snprintf(title, sizeof(title), " %s ", d->title);
-    draw_text(w, r.y, r.x + 2, width - 4, title, colors_attr(CR_DIALOG_TITLE));
+    draw_text_cut(w, r.y, r.x + 2, width - 4, title, colors_attr(CR_DIALOG_TITLE));
     struct canvas cv;
     struct rect area = {r.y + 1, r.x + 2, body_h, inner_w};
     cv_begin(&cv, w, area, d->body_scroll);
@@ -249,6 +362,7 @@ void dialog_draw(struct dialog *d, WINDOW *w, int rows, int cols)
     }
     /* Buttons, right-aligned on the last inner row. */
     y = r.y + height - 2;
+    d->button_y = y;
     int x = r.x + width - 2;
     for (int b = d->button_count - 1; b >= 0; b--) {
         char label[64];
@@ -258,6 +372,8 @@ void dialog_draw(struct dialog *d, WINDOW *w, int rows, int cols)
         snprintf(label, sizeof(label), off ? "( %s )" : foc ? "[>%s<]" : "[ %s ]",
                  d->buttons[b]);
         x -= draw_width(label) + 1;
+        d->button_x[b] = x;
+        d->button_w[b] = draw_width(label);
         draw_text(w, y, x, draw_width(label), label,
                   colors_attr(off ? CR_BUTTON_OFF : foc ? CR_BUTTON_FOCUS : CR_BUTTON));
     }

@@ -26,6 +26,7 @@ struct dialog_field {
     char buf[DIALOG_FIELD_MAX];
     size_t len;
     bool secret;                  /* echo off: drawn as bullets, wiped on close */
+    size_t back;                  /* the cursor: bytes after it (0: at the end) */
 };
 
 struct dialog;
@@ -59,6 +60,7 @@ struct dialog {
     int body_scroll;
     char status[256];             /* a message under the fields (export failure...) */
     int purpose;                  /* what the app does with the result (app.c) */
+    int button_y, button_x[2], button_w[2]; /* where the buttons were drawn (mouse) */
 };
 
 /* Closes D: wipes every field (secrets included) and frees the copies. */
@@ -73,6 +75,10 @@ enum dialog_result dialog_key(struct dialog *d, enum key_action a, wint_t ch);
 
 /* Draws D centred on a ROWS x COLS screen. */
 void dialog_draw(struct dialog *d, WINDOW *w, int rows, int cols);
+
+/* A mouse click at (Y, X): a button drawn there is pressed (DLG_OK only when enabled); a
+ * list line is selected. DLG_CONTINUE otherwise. */
+enum dialog_result dialog_click(struct dialog *d, int y, int x);
 
 /* True when the OK button is enabled. */
 bool dialog_ok_enabled(const struct dialog *d);

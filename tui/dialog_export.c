@@ -28,6 +28,7 @@ static void export_select(struct dialog *d)
     struct dialog_field *f = &d->fields[1];
     for (size_t i = 0; i < 3; i++) {
         if (strcmp(f->buf, export_names[i]) == 0) {
+            f->back = 0;
             int n = snprintf(f->buf, sizeof(f->buf), "%s", export_names[d->sel % 3]);
             f->len = (size_t)n;
             return;

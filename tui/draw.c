@@ -78,6 +78,35 @@ int draw_text(WINDOW *w, int y, int x, int maxw, const char *s, attr_t a)
     return used;
 }
 
+static const char *ellipsis(void)
+{
+    return draw_unicode() ? "\u2026" : "~";
+}
+
+int draw_text_cut(WINDOW *w, int y, int x, int maxw, const char *s, attr_t a)
+{
+    if (!s || maxw <= 0)
+        return 0;
+    if (draw_width(s) <= maxw)
+        return draw_text(w, y, x, maxw, s, a);
+    int used = draw_text(w, y, x, maxw - 1, s, a);
+    return used + draw_text(w, y, x + used, 1, ellipsis(), a);
+}
+
+const char *draw_tail(const char *s, int maxw, char *buf, size_t len)
+{
+    if (!s || draw_width(s) <= maxw || maxw < 2)
+        return s ? s : "";
+    const char *p = s;
+    while (*p && draw_width(p) > maxw - 1) {
+        p++;
+        while ((*p & 0xc0) == 0x80)
+            p++;
+    }
+    snprintf(buf, len, "%s%s", ellipsis(), p);
+    return buf;
+}
+
 void draw_fill(WINDOW *w, struct rect r, attr_t a)
 {
     for (int y = r.y; y < r.y + r.h; y++) {

@@ -22,6 +22,14 @@ int draw_width(const char *s);
 /* Draws S at (y, x) in at most MAXW columns with attributes A; returns the columns used. */
 int draw_text(WINDOW *w, int y, int x, int maxw, const char *s, attr_t a);
 
+/* Like draw_text, but a text wider than MAXW ends with an ellipsis ("…", ASCII "~") so the
+ * cut shows. */
+int draw_text_cut(WINDOW *w, int y, int x, int maxw, const char *s, attr_t a);
+
+/* The tail of S that fits in MAXW columns with a leading ellipsis (a long path keeps its file
+ * name), into BUF; S itself when it fits. */
+const char *draw_tail(const char *s, int maxw, char *buf, size_t len);
+
 /* Fills R with spaces in attributes A. */
 void draw_fill(WINDOW *w, struct rect r, attr_t a);
 

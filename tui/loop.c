@@ -9,6 +9,7 @@
 #include <locale.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -138,6 +139,27 @@ static void read_signals(struct app *app)
     }
 }
 
+/* After the screen is restored: where the stopped flow is recorded and how to go on. */
+static void print_resume(const struct tui_options *o, int code)
+{
+    const char *dir = o->latest_session_dir ? o->latest_session_dir(o->ud) : NULL;
+    if (code == 0) {
+        fprintf(stderr, "rotwiz: the flow finished before the cancel reached it (exit 0)%s%s\n",
+                dir ? "; session recorded in " : "", dir ? dir : "");
+        return;
+    }
+    fprintf(stderr, "rotwiz: the flow was stopped (exit %d) at a safe point.\n", code);
+    if (dir)
+        fprintf(stderr, "rotwiz: the session is recorded in %s\n"
+                "rotwiz: to read it: rotwiz export %s --format text\n", dir, dir);
+    bool cfg = o->config_path && !o->simulated; /* a simulated lab's goes away with it */
+    fprintf(stderr, "rotwiz: to resume, start the same task again (rotwiz%s%s%s%s%s): every "
+            "step checks its effect first, so nothing done is done twice.\n",
+            o->simulated ? " --simulate" : "", cfg ? " --config " : "",
+            cfg ? o->config_path : "", o->state_dir ? " --state-dir " : "",
+            o->state_dir ? o->state_dir : "");
+}
+
 static int run(const struct tui_options *o, enum app_screen first)
 {
     struct loop_runner lr = {NULL};
@@ -223,19 +245,26 @@ static int run(const struct tui_options *o, enum app_screen first)
         }
     }
     code = app.exit_code;
+    bool stopped_flow = false;
     if (lr.r) {
         /* Tell the operator why the screen waits: the flow stops at a safe point. */
+        stopped_flow = app.flow_active;
         if (app.flow_active) {
             mvaddstr(LINES - 1, 0, " Cancelling the flow at the next safe point... ");
             clrtoeol();
             refresh();
         }
+        /* the process exits with what the flow's journal ended with: a flow that finished its
+         * last step before the cancel reached it says 0 in both */
+        code = runner_wait(lr.r);
         runner_free(lr.r);
         lr.r = NULL;
     }
     install_signals(false);
     restore_terminal();
     delscreen(scr);
+    if (stopped_flow)
+        print_resume(o, code);
 out_app:
     app_free(&app);
 out_pipe:

@@ -42,6 +42,7 @@ struct cli {
     const char *init_rpv[FLOW_MAX_INIT_RPV];   /* --init-rpv WHICH */
     size_t init_rpv_count;
     bool batch, json, plain, no_color, simulate, verbose;
+    bool with_labels, mask_serials;          /* capture */
 };
 
 static const char usage_text[] =
@@ -54,6 +55,8 @@ static const char usage_text[] =
     "  rotwiz migrate        --config FILE --batch [--secrets FILE]\n"
     "  rotwiz prepare-target --config FILE --batch [--secrets FILE] --confirm-clear HOST\n"
     "  rotwiz export SESSION --format text|jsonl|cast [-o FILE]\n"
+    "  rotwiz capture --config FILE [-o FILE] [--with-labels] [--mask-serials]\n"
+    "                          read-only dialect capture of every lunacm (never logs in)\n"
     "  rotwiz --simulate [any command above]       run against a private simulated lab\n"
     "  rotwiz --version | --help\n"
     "\n"
@@ -73,6 +76,8 @@ static const char usage_text[] =
     "                      (kept in STATE_DIR/ledger.json; until it is acknowledged no run tries\n"
     "                      another SO login of it: the 3rd failure zeroises the HSM). Repeatable;\n"
     "                      the wizard asks you to type the serial instead\n"
+    "  --with-labels       capture: keep token and partition labels (removed by default)\n"
+    "  --mask-serials      capture: replace every HSM serial by SERIAL-n\n"
     "  --init-rpv WHICH    batch mode: allow initialising the Remote PED Vector of WHICH when it\n"
     "                      has none (an appliance host as written in the configuration, or\n"
     "                      backup-hsm). Repeatable\n"
@@ -97,7 +102,7 @@ static int usage_error(const char *fmt, ...)
 static bool is_command(const char *s)
 {
     static const char *const commands[] = {"topology", "backup", "restore", "prepare-target",
-                                           "export", "migrate"};
+                                           "export", "capture", "migrate"};
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(s, commands[i]) == 0)
             return true;
@@ -184,6 +189,10 @@ static int parse(int argc, char **argv, struct cli *c)
             c->simulate = true;
         } else if (strcmp(a, "--verbose") == 0) {
             c->verbose = true;
+        } else if (strcmp(a, "--with-labels") == 0) {
+            c->with_labels = true;
+        } else if (strcmp(a, "--mask-serials") == 0) {
+            c->mask_serials = true;
         } else if (a[0] == '-') {
             return usage_error("unknown option '%s'", a);
         } else if (!c->command && is_command(a)) {
@@ -229,6 +238,11 @@ static int validate(const struct cli *c)
             strcmp(c->format, "cast") != 0)
             return usage_error("--format takes text, jsonl or cast, not '%s'", c->format);
     }
+    bool capture = cmd && strcmp(cmd, "capture") == 0;
+    if (capture && !c->config && !c->simulate)
+        return usage_error("'capture' needs --config FILE (or --simulate)");
+    if ((c->with_labels || c->mask_serials) && !capture)
+        return usage_error("--with-labels and --mask-serials go with capture");
     if (c->lab_arg_count && !c->simulate)
         return usage_error("--fault, --vary and --dialect go with --simulate");
     if (c->ack_count && !c->batch)
@@ -365,6 +379,24 @@ static int run_topology_text(const struct cli *c)
     return rc;
 }
 
+/* `rotwiz capture`: the read-only view, then every lunacm's read-only answers to one file. */
+static int run_capture(const struct cli *c)
+{
+    struct flow_request req;
+    fill_request(c, &req, FLOW_TOPOLOGY);
+    req.batch = true;
+    req.operator_name = c->operator_name ? c->operator_name : login_name();
+    req.capture_path = c->output ? c->output : "-";
+    req.capture_labels = c->with_labels;
+    req.capture_mask_serials = c->mask_serials;
+    struct batch_sink bs = {.out = stderr, .verbose = c->verbose};
+    struct core_sink sink = batch_sink_make(&bs);
+    int rc = flow_run(&req, &sink, batch_signals());
+    if (c->output && rc == EXIT_DONE)
+        fprintf(stderr, "rotwiz: capture written to %s: review it, then send it\n", c->output);
+    return rc;
+}
+
 /* Exports SESSION_DIR; a broken journal chain still exports, and says so. 0 or -1. */
 static int export_cb(const char *session_dir, const char *format, const char *path, char *err,
                      size_t len)
@@ -382,6 +414,27 @@ static const char *latest_session(void *ud)
     (void)ud;
     const char *s = flow_last_session();
     return *s ? s : NULL;
+}
+
+/* The state folder the wizard records in (--state-dir, else the default). */
+static const char *wizard_state_dir;
+
+static size_t list_sessions(void *ud, struct tui_session *out, size_t max)
+{
+    (void)ud;
+    struct export_pick picks[TUI_MAX_SESSIONS];
+    size_t n = export_list_sessions(wizard_state_dir, picks,
+                                    max < TUI_MAX_SESSIONS ? max : TUI_MAX_SESSIONS);
+    for (size_t i = 0; i < n; i++) {
+        _Static_assert(sizeof out->dir == sizeof picks->dir &&
+                       sizeof out->flow == sizeof picks->flow &&
+                       sizeof out->label == sizeof picks->label, "same sizes");
+        memcpy(out[i].dir, picks[i].dir, sizeof out[i].dir);
+        memcpy(out[i].flow, picks[i].flow, sizeof out[i].flow);
+        memcpy(out[i].label, picks[i].label, sizeof out[i].label);
+        out[i].resumable = picks[i].resumable;
+    }
+    return n;
 }
 
 static int run_wizard(const struct cli *c, bool topology_only, const char *lab_dir)
@@ -404,7 +457,9 @@ static int run_wizard(const struct cli *c, bool topology_only, const char *lab_d
         .auth_override = c->auth, .state_dir = c->state_dir, .operator_name = c->operator_name,
         .witness_count = c->witness_count, .no_color = c->no_color, .simulated = c->simulate,
         .lab_dir = lab_dir, .export_session = export_cb, .latest_session_dir = latest_session,
+        .list_sessions = list_sessions,
     };
+    wizard_state_dir = c->state_dir;
     for (size_t i = 0; i < c->witness_count; i++)
         o.witnesses[i] = c->witnesses[i];
     int rc = topology_only ? tui_topology(&o) : tui_wizard(&o);
@@ -417,9 +472,15 @@ static int dispatch(struct cli *c, const char *lab_dir)
 {
     const char *cmd = c->command;
     if (cmd && strcmp(cmd, "export") == 0) {
-        char err[512];
+        char err[512], dir[1024];
         err[0] = '\0';
-        if (export_cb(c->session, c->format, c->output, err, sizeof err) != 0) {
+        /* SESSION: its folder, or its id under --state-dir (INTERFACE.md) */
+        if (export_resolve_session(c->session, c->state_dir, dir, sizeof dir, err,
+                                   sizeof err) != 0) {
+            fprintf(stderr, "rotwiz: %s\n", err);
+            return EXIT_USAGE;
+        }
+        if (export_cb(dir, c->format, c->output, err, sizeof err) != 0) {
             fprintf(stderr, "rotwiz: %s\n", err);
             return EXIT_USAGE;
         }
@@ -431,6 +492,8 @@ static int dispatch(struct cli *c, const char *lab_dir)
     }
     if (cmd && strcmp(cmd, "topology") == 0)
         return c->json || c->plain ? run_topology_text(c) : run_wizard(c, true, lab_dir);
+    if (cmd && strcmp(cmd, "capture") == 0)
+        return run_capture(c);
     if (cmd && strcmp(cmd, "backup") == 0)
         return run_batch(c, FLOW_BACKUP);
     if (cmd && strcmp(cmd, "restore") == 0)

@@ -48,6 +48,14 @@ static void ped_draw(struct pane *p, WINDOW *w, const struct pane_ctx *c)
             /* the step cannot know the colour: say so rather than guess one */
             cv_put(&cv, CR_PED_WANTED, "the key the PED screen asks for");
             cv_nl(&cv);
+            if (wanted && ped->said[0]) {
+                /* the device's own words, verbatim: the operator matches them to the PED */
+                cv_put(&cv, CR_DIM, "    it says: ");
+                cv_put(&cv, CR_LABEL, "\"");
+                cv_put(&cv, CR_LABEL, ped->said);
+                cv_put(&cv, CR_LABEL, "\"");
+                cv_nl(&cv);
+            }
             continue;
         }
         cv_put(&cv, key_role(ped->keys[i]), swatch);

@@ -35,11 +35,16 @@ static void draw_current(struct canvas *cv, const struct ui_step *s)
 {
     if (s->instructions[0])
         cv_wrap(cv, CR_NORMAL, 4, s->instructions);
-    if (s->enter_action[0]) {
+    if (s->enter_action[0] && s->hand_step) {
+        /* only a hand step waits for the operator */
         cv_put(cv, CR_NORMAL, "    ");
         cv_put(cv, CR_KEYBAR_KEY, "Enter");
         cv_put(cv, CR_NORMAL, ": ");
         cv_put(cv, CR_NORMAL, s->enter_action);
+        cv_nl(cv);
+    } else if (s->enter_action[0]) {
+        cv_put(cv, CR_DIM, "    ");
+        cv_put(cv, CR_DIM, s->enter_action);
         cv_nl(cv);
     }
     if (s->can_go_back) {
@@ -83,6 +88,8 @@ static void steps_draw(struct pane *p, WINDOW *w, const struct pane_ctx *c)
             cv_put(&cv, state_role(s->state), state_word(s->state));
             cv_put(&cv, CR_NORMAL, " ");
             cv_put(&cv, cur ? CR_PANE_TITLE : CR_NORMAL, s->title);
+            if (s->hand_step)
+                cv_put(&cv, CR_LABEL, " (by hand)");
             if (s->destructive)
                 cv_put(&cv, CR_WARNING, " (destructive)");
             cv_nl(&cv);

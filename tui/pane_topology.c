@@ -50,6 +50,17 @@ static void draw_appliance(struct canvas *cv, const struct topology *t, int role
     if (t->ped_used)
         put_link(cv, "ped>PEDServer", a->ped_link);
     cv_nl(cv);
+    if (a->syntax.run) {
+        /* the syntax preflight: what the device's own help lists of what rotwiz types */
+        const struct syntax_check *sx = &a->syntax;
+        cv_printf(cv, CR_NORMAL, "  syntax checked: %zu command%s", sx->checked,
+                  sx->checked == 1 ? "" : "s");
+        for (size_t i = 0; i < sx->missing_count; i++)
+            cv_printf(cv, CR_LINK_DOWN, "%s%s", i ? ", " : "; NOT LISTED: ", sx->missing[i]);
+        if (sx->unchecked_count)
+            cv_printf(cv, CR_LINK_UNKNOWN, "; not checked: %zu", sx->unchecked_count);
+        cv_nl(cv);
+    }
     if (a->error[0]) {
         cv_put(cv, CR_NORMAL, "  ");
         cv_put(cv, CR_ERROR, a->error);

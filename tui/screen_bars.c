@@ -18,10 +18,18 @@ void screen_header_draw(struct app *app, WINDOW *w, const char *title)
         room = app->cols - bw - 1;
         draw_text(w, 0, app->cols - bw, bw, banner, colors_attr(CR_BANNER));
     }
-    char buf[512];
-    snprintf(buf, sizeof(buf), " rotwiz | %s | auth %s | config %s", title,
-             o->auth ? o->auth : "from config", o->config_path ? o->config_path : "(none)");
-    draw_text(w, 0, 0, room, buf, colors_attr(CR_HEADER));
+    char buf[1024], head[512], tail[512];
+    snprintf(head, sizeof(head), " rotwiz | %s | auth %s | config ", title,
+             o->auth ? o->auth : "from config");
+    /* a long configuration path keeps its end (the file name), cut with an ellipsis; a long
+     * title is cut the same way at the right */
+    int left = room - draw_width(head);
+    const char *path = o->config_path ? o->config_path : "(none)";
+    if (left >= 12)
+        snprintf(buf, sizeof(buf), "%s%s", head, draw_tail(path, left, tail, sizeof(tail)));
+    else
+        snprintf(buf, sizeof(buf), "%s%s", head, path);
+    draw_text_cut(w, 0, 0, room, buf, colors_attr(CR_HEADER));
 }
 
 void screen_keybar_draw(struct app *app, WINDOW *w, unsigned context)
@@ -55,4 +63,7 @@ void screen_small_draw(struct app *app, WINDOW *w)
     draw_text(w, y + 1, 0, app->cols, buf, colors_attr(CR_NORMAL));
     draw_text(w, y + 2, 0, app->cols, "Enlarge the window, or press q to quit.",
               colors_attr(CR_NORMAL));
+    if (app->small_quit_armed)
+        draw_text(w, y + 3, 0, app->cols, "A flow is running: q again cancels it and quits.",
+                  colors_attr(CR_WARNING));
 }

@@ -5,17 +5,26 @@
 #include "draw.h"
 #include <stdio.h>
 
-void screen_help_draw(struct app *app, WINDOW *w)
+/* The key context of the screen the help was opened from. */
+static unsigned from_context(const struct app *app)
 {
-    screen_header_draw(app, w, "Help");
-    struct rect box = {1, 0, app->rows - 2, app->cols};
-    draw_box(w, box, "Keys (Esc or q closes)", false);
+    switch (app->help_from) {
+    case SCR_START: return KC_START;
+    case SCR_TOPOLOGY: return KC_TOPOLOGY;
+    default: return KC_WIZARD;
+    }
+}
+
+/* Lays the help out into IN scrolled by SCROLL; returns the line where the section of the
+ * screen it came from starts. */
+static int help_lay_out(struct app *app, WINDOW *w, struct rect in, int scroll, int *total)
+{
     struct canvas cv;
-    struct rect in = draw_inner(box);
-    in.x += 1;
-    in.w -= 2;
-    cv_begin(&cv, w, in, app->help_scroll);
+    int section = 0;
+    cv_begin(&cv, w, in, scroll);
     for (unsigned ctx = 1; ctx < (1u << KC_COUNT); ctx <<= 1) {
+        if (ctx == from_context(app))
+            section = cv.line;
         cv_put(&cv, CR_PANE_TITLE, keys_context_name(ctx));
         cv_nl(&cv);
         for (size_t i = 0; i < keys_count; i++) {
@@ -32,15 +41,36 @@ void screen_help_draw(struct app *app, WINDOW *w)
     }
     cv_put(&cv, CR_PANE_TITLE, "Mouse");
     cv_nl(&cv);
-    cv_put(&cv, CR_NORMAL, "  wheel scrolls the transcript; a click focuses a pane");
+    cv_put(&cv, CR_NORMAL, "  wheel scrolls the transcript; a click focuses a pane or presses "
+                           "a dialog's button");
     cv_nl(&cv);
     cv_nl(&cv);
     const char *text = assets_get("help/wizard.txt", NULL);
     if (text)
         cv_wrap(&cv, CR_NORMAL, 0, text);
-    int total = cv_lines(&cv);
+    *total = cv_lines(&cv);
+    return section;
+}
+
+void screen_help_draw(struct app *app, WINDOW *w)
+{
+    screen_header_draw(app, w, "Help");
+    struct rect box = {1, 0, app->rows - 2, app->cols};
+    draw_box(w, box, "Keys (Esc or q closes)", false);
+    struct rect in = draw_inner(box);
+    in.x += 1;
+    in.w -= 2;
+    int total = 0;
+    if (app->help_jump) {
+        /* opens at the keys of the screen it came from (measured off-screen first) */
+        app->help_scroll = help_lay_out(app, w, in, 1 << 20, &total);
+        app->help_jump = false;
+    }
+    help_lay_out(app, w, in, 1 << 20, &total);
     if (app->help_scroll > total - in.h)
         app->help_scroll = total - in.h > 0 ? total - in.h : 0;
+    help_lay_out(app, w, in, app->help_scroll, &total);
+    app->help_total = total;
     draw_scroll_hint(w, box, app->help_scroll, in.h, total);
 }
 
@@ -53,7 +83,7 @@ void screen_help_key(struct app *app, enum key_action a)
     case KA_PGUP: app->help_scroll -= page; break;
     case KA_PGDN: app->help_scroll += page; break;
     case KA_HOME: app->help_scroll = 0; break;
-    case KA_END: app->help_scroll = 1 << 20; break;
+    case KA_END: app->help_scroll = app->help_total - (app->rows - 4); break; /* last line */
     case KA_HELP: case KA_QUIT: case KA_CANCEL:
         app->screen = app->help_from;
         app_resize(app, app->rows, app->cols);
@@ -61,6 +91,9 @@ void screen_help_key(struct app *app, enum key_action a)
     default:
         break;
     }
+    /* never beyond the last line (the total of the last drawing) */
+    if (app->help_total > 0 && app->help_scroll > app->help_total - (app->rows - 4))
+        app->help_scroll = app->help_total - (app->rows - 4);
     if (app->help_scroll < 0)
         app->help_scroll = 0;
 }

@@ -4,6 +4,7 @@
 #include "colors.h"
 #include "draw.h"
 #include <stdio.h>
+#include <string.h>
 
 struct start_item {
     enum key_action action;       /* also the hotkey's action in the key table */
@@ -30,6 +31,45 @@ static const struct start_item start_items[] = {
 };
 #define START_ITEMS ((int)(sizeof(start_items) / sizeof(start_items[0])))
 
+/* The task key of flow FLOW ("backup-ped" -> "B"), or NULL. */
+static const char *task_key(const char *flow)
+{
+    return !strncmp(flow, "backup", 6) ? "B" : !strncmp(flow, "restore", 7) ? "R"
+           : !strncmp(flow, "prepare", 7) ? "P" : NULL;
+}
+
+/* Before any task is chosen: the interrupted sessions the same task would continue (only the
+ * newest session of a flow is continued). Returns the next free row. */
+static int start_resumable(struct app *app, WINDOW *w, int y, int x, int width)
+{
+    if (!app->sessions_loaded)
+        app_load_sessions(app);
+    char seen[TUI_MAX_SESSIONS][32];
+    size_t nseen = 0, shown = 0;
+    for (size_t i = 0; i < app->session_count && shown < 2; i++) {
+        const struct tui_session *s = &app->sessions[i];
+        bool newer = false;
+        for (size_t k = 0; k < nseen; k++)
+            newer = newer || !strcmp(seen[k], s->flow);
+        if (newer)
+            continue;
+        snprintf(seen[nseen++], sizeof seen[0], "%s", s->flow);
+        const char *key = task_key(s->flow);
+        if (!s->resumable || !key)
+            continue;
+        char buf[400];
+        snprintf(buf, sizeof buf, "An interrupted %s session (started %.16s) can be resumed: "
+                 "press %s to continue it.", s->flow, s->label, key);
+        struct canvas cv;
+        struct rect area = {y + 1, x, 2, width};
+        cv_begin(&cv, w, area, 0);
+        cv_wrap(&cv, CR_WARNING, 0, buf);
+        y += 1 + (cv_lines(&cv) < 2 ? cv_lines(&cv) : 2);
+        shown++;
+    }
+    return y;
+}
+
 void screen_start_draw(struct app *app, WINDOW *w)
 {
     const struct tui_options *o = app->opt;
@@ -40,8 +80,10 @@ void screen_start_draw(struct app *app, WINDOW *w)
     draw_text(w, y++, x, width, "Root-of-trust key backup and restore for k570 appliances",
               colors_attr(CR_PANE_TITLE));
     y++;
-    char buf[512];
-    snprintf(buf, sizeof(buf), "Configuration:  %s", o->config_path ? o->config_path : "(none)");
+    char buf[512], tail[512];
+    snprintf(buf, sizeof(buf), "Configuration:  %s",
+             draw_tail(o->config_path ? o->config_path : "(none)", width - 16, tail,
+                       sizeof(tail)));
     draw_text(w, y++, x, width, buf, colors_attr(CR_NORMAL));
     snprintf(buf, sizeof(buf), "Authentication: %s",
              o->auth ? (o->auth[0] == 'p' && o->auth[1] == 'e' ? "PED (PED keys)" : o->auth)
@@ -52,6 +94,7 @@ void screen_start_draw(struct app *app, WINDOW *w)
                  o->lab_dir ? o->lab_dir : "");
         draw_text(w, y++, x, width, buf, colors_attr(CR_BANNER));
     }
+    y = start_resumable(app, w, y, x, width);
     y++;
     draw_text(w, y++, x, width, "Choose the task:", colors_attr(CR_NORMAL));
     struct rect box = {y, x, START_ITEMS + 2, width};

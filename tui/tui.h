@@ -5,6 +5,15 @@
 #include <stddef.h>
 #include "runner.h"
 
+/* A recorded session as the export dialog and the start screen list it. */
+struct tui_session {
+    char dir[600];
+    char flow[32];
+    char label[200];                    /* "2026-11-30 09:40  backup  done (exit 0)" */
+    bool resumable;                     /* never ended: the same task continues it */
+};
+#define TUI_MAX_SESSIONS 32
+
 /* What the command line hands the wizard. Strings must outlive the call. */
 struct tui_options {
     const char *config_path;            /* shown on the start screen and passed to flows */
@@ -24,6 +33,8 @@ struct tui_options {
                           char *err, size_t len);
     /* The latest recorded session folder (proposed in the export dialog), or NULL. */
     const char *(*latest_session_dir)(void *ud);
+    /* The recorded sessions, newest first, at most MAX into OUT; how many. NULL: none. */
+    size_t (*list_sessions)(void *ud, struct tui_session *out, size_t max);
     void *ud;
 };
 

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static char *dup_or_empty(const char *s)
 {
@@ -98,6 +99,27 @@ static void apply_flow_started(struct ui_state *ui, const struct core_event *ev)
     }
 }
 
+/* The last received line mentioning the PED or a key since the last command sent, into BUF
+ * ("" when none). */
+static void ped_said(const struct ui_tx *tx, char *buf, size_t len)
+{
+    buf[0] = '\0';
+    for (size_t k = 0; k < 40 && k < tx->count; k++) {
+        const struct ui_tx_line *l = ui_tx_get(tx, tx->count - 1 - k);
+        if (l && l->dir == TX_SENT)
+            return;     /* only the running command's own lines: never an older one's */
+        if (!l || l->dir != TX_RECEIVED || !l->text)
+            continue;
+        if (strcasestr(l->text, "PED") || strcasestr(l->text, "key")) {
+            const char *t = l->text;
+            while (*t == ' ' || *t == '\t')
+                t++;
+            snprintf(buf, len, "%s", t);
+            return;
+        }
+    }
+}
+
 void ui_state_apply(struct ui_state *ui, const struct core_event *ev)
 {
     switch (ev->type) {
@@ -133,6 +155,7 @@ void ui_state_apply(struct ui_state *ui, const struct core_event *ev)
         snprintf(p->where, sizeof p->where, "%s", ev->u.ped.where ? ev->u.ped.where : "");
         p->current = ev->u.ped.current;
         snprintf(p->device, sizeof(p->device), "%s", ev->u.ped.device ? ev->u.ped.device : "");
+        ped_said(&ui->tx, p->said, sizeof p->said);
         p->timeout_s = ev->u.ped.timeout_s;
         p->deadline = ev->u.ped.deadline;
         break;

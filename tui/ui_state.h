@@ -22,6 +22,8 @@ struct ui_ped {
     size_t count, current;
     char device[96];
     char where[64];               /* where the PED must be */
+    char said[160];               /* the device's own line about the PED/key before the prompt
+                                     ("Please attend to the PED."), or "" */
     int timeout_s;
     struct timespec deadline;     /* CLOCK_MONOTONIC */
 };

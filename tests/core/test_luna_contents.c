@@ -99,6 +99,43 @@ static void test_truncated(void **state)
     free(o);
 }
 
+/* Only a listing read completely may count as empty (luna_contents_certain). */
+static void test_certainty(void **state)
+{
+    (void)state;
+    struct luna_objects o;
+    static const char *const certain[] = {
+        "\tThe Crypto Officer is currently logged in.  Looking for objects in the\n"
+        "\tCrypto Officer's partition.\n\tNo objects found in the partition.\n"
+        "\nCommand Result : No Error\n",
+        "\tObject list:\n\tNumber of objects: 0\n\nCommand Result : No Error\n",
+        "\tObject list:\n\nCommand Result : No Error\n",
+        "\tLogging in to partition rot on slot 6.\n\tEnter password for the SO: ********\n"
+        "\tObject list:\n\tLabel:         k\n\tHandle:        7\n\tObject Type:   Private Key\n"
+        "\tObject UID:    00aa\n\tNumber of objects: 1\n\nCommand Result : No Error\n",
+    };
+    for (size_t i = 0; i < sizeof certain / sizeof certain[0]; i++) {
+        assert_true(luna_parse_partition_contents(certain[i], &o));
+        if (!luna_contents_certain(&o))
+            fail_msg("not certain: %s", certain[i]);
+    }
+    static const char *const doubtful[] = {
+        /* a table layout: zero objects parsed, but rows that are objects */
+        "\tHandle  Label  Type  UID\n\t17  k  Private Key  00aa\n\nCommand Result : No Error\n",
+        /* rows without a header */
+        "\t17  k  Private Key  00aa\n\nCommand Result : No Error\n",
+        /* a stated count that is not what was read */
+        "\tObject list:\n\tNumber of objects: 2\n\nCommand Result : No Error\n",
+        /* a Name: value line outside an object block */
+        "\tObject list:\n\tKey: k\n\nCommand Result : No Error\n",
+    };
+    for (size_t i = 0; i < sizeof doubtful / sizeof doubtful[0]; i++) {
+        luna_parse_partition_contents(doubtful[i], &o);
+        if (luna_contents_certain(&o))
+            fail_msg("taken as certain: %s", doubtful[i]);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -107,6 +144,7 @@ int main(void)
         cmocka_unit_test(test_empty_partition),
         cmocka_unit_test(test_failure),
         cmocka_unit_test(test_truncated),
+        cmocka_unit_test(test_certainty),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

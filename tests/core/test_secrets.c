@@ -161,9 +161,9 @@ static void test_file_errors(void **state)
          "the line to be asked for it"},
         {"co_password = \"zq1 zq2 secret\";\n", ":1: 'co_password': holds a space: the device "
          "splits a command at spaces, so the rest would become another word, even an option; "
-         "a secret may hold printable ASCII without spaces (0x21-0x7e): lunacm "
-         "splits what is typed at spaces and terminals type other characters differently; "
-         "change the secret on the HSM to printable ASCII without spaces"},
+         "a secret may hold printable ASCII without spaces, quotes or backslashes, not "
+         "starting with '-': it is typed into lunacm as an option value (-p, -sop, -pas); "
+         "change the secret on the HSM"},
         {"source = { co_password = \"zq1-secret\\npartition clear -force\"; };\n",
          ":1: 'source.co_password': holds a control character (a newline, "
          "carriage return, tab, NUL or escape); remove it: a newline typed into a device ends "

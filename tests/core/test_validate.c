@@ -80,7 +80,10 @@ static void test_secrets_and_names(void **state)
     (void)state;
     static const struct vcase cases[] = {
         {VK_SECRET, "Source-CO-1", true, NULL},
-        {VK_SECRET, "-leading!dash", true, NULL},     /* answered at a prompt, not an option */
+        {VK_SECRET, "-leading!dash", false, "'-'"},   /* typed as an option value: -p -x... */
+        {VK_SECRET, "quo\"ted12", false, "quotes"},
+        {VK_SECRET, "back\\slash", false, "backslashes"},
+        {VK_RBS_SECRET, "-leading!dash", true, NULL}, /* rbs asks for it at a prompt */
         {VK_SECRET, "abcdef", false, "shorter than 7"},
         {VK_SECRET, "abcdefg", true, NULL},
         {VK_SECRET, "pass word1", false, "space"},
@@ -183,6 +186,21 @@ static void test_sh_quote(void **state)
     assert_string_equal(got, "x'; echo injected; '");
 }
 
+/* A plain path or address is typed as the vendor writes it; anything else is quoted. */
+static void test_sh_word(void **state)
+{
+    (void)state;
+    char out[64];
+    assert_int_equal(sh_word("/usr/safenet/lunaclient/bin", out, sizeof out), 27);
+    assert_string_equal(out, "/usr/safenet/lunaclient/bin");
+    assert_int_equal(sh_word("192.0.2.10", out, sizeof out), 10);
+    assert_string_equal(out, "192.0.2.10");
+    sh_word("/opt/a b;rm", out, sizeof out);
+    assert_string_equal(out, "'/opt/a b;rm'");
+    sh_word("", out, sizeof out);
+    assert_string_equal(out, "''");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -192,6 +210,7 @@ int main(void)
         cmocka_unit_test(test_embedded_nul),
         cmocka_unit_test(test_limits),
         cmocka_unit_test(test_sh_quote),
+        cmocka_unit_test(test_sh_word),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

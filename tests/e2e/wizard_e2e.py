@@ -63,6 +63,7 @@ class WizardE2E(unittest.TestCase):
     auth = "password"
     lab_args = ""          # more rotwiz-sim lab options through --simulate (--fault, --vary)
     ack_serial = None      # typed at "Acknowledge a failed SO login"
+    hand_secret = None     # the lab secret the operator types at an unmatched prompt
 
     def setUp(self):
         self.tmp = tempfile.mkdtemp(prefix="rotwiz-e2e-")
@@ -94,18 +95,26 @@ class WizardE2E(unittest.TestCase):
         return json.loads(out.stdout)
 
     def run_flow(self, key, resize_at=None, back_at=None, skip_at=None, timeout=240,
-                 stop=None):
+                 stop=None, esc_at=None, interrupt_at=None, check_again_at=None):
         """Starts a task from the start screen and answers every question as an operator
         would, until the flow finishes; at the hand step titled BACK_AT it first goes back
         once ('b'), the optional one titled SKIP_AT it skips ('s'). Returns the dialogs seen,
-        in order. STOP: the exit code the flow is expected to stop with instead."""
+        in order. STOP: the exit code the flow is expected to stop with instead.
+        ESC_AT: at that hand step Esc first (Quit?), then Esc again (Stay). INTERRUPT_AT: at that
+        dialog Ctrl-C, then Quit (returns at once). CHECK_AGAIN_AT: at that "fixed, check
+        again" choice check again once, then stop the flow."""
         self.s.keys(key)
         seen, end, resized, went_back = [], time.time() + timeout, False, False
+        escaped, checked_again = False, False
         while time.time() < end:
             screen = self.s.text()
             if "Finished (exit 0)" in screen and stop is None:
                 return seen
             if stop is not None and "Stopped (exit %d)" % stop in screen:
+                title = dialog_title(screen)   # the stop's own error, shown with it
+                if title and title not in seen[-1:]:
+                    seen.append(title)
+                    self.screens[title] = screen
                 return seen
             if "Stopped (exit" in screen:
                 self.fail("the flow stopped:\n" + screen)
@@ -124,18 +133,57 @@ class WizardE2E(unittest.TestCase):
                 continue
             seen.append(title)
             self.screens[title] = screen
+            if title == esc_at and not escaped:
+                self.s.keys("Escape")                 # never ends the ceremony by itself
+                quit_screen = self.wait_for("Quit?")
+                self.assertEqual(dialog_title(quit_screen), "Quit?")
+                self.s.keys("Escape")                 # Stay: the step's question comes back
+                for _ in range(100):
+                    if dialog_title(self.s.text()) == esc_at:
+                        break
+                    time.sleep(0.05)
+                self.assertEqual(dialog_title(self.s.text()), esc_at)
+                seen.append("Quit?")
+                escaped = True
+                continue
+            if title == interrupt_at:
+                self.s.keys("C-c")
+                self.wait_for("Quit?")
+                self.s.keys("Left")                   # the Quit button (Stay is focused)
+                self.s.keys("Enter")
+                return seen
+            if title == check_again_at:
+                self.assertIn("Fixed, check again", screen)
+                if not checked_again:
+                    self.s.keys("Enter")              # the first choice: fixed, check again
+                    checked_again = True
+                else:
+                    self.s.keys("Down")
+                    self.s.keys("Enter")              # stop the flow here
+                for _ in range(100):
+                    if dialog_title(self.s.text()) != title:
+                        break
+                    time.sleep(0.05)
+                continue
             if title == "Operator":
                 self.s.type("Alice Operator")
                 self.s.keys("Enter")
             elif title == "Witness":
-                self.s.type("Bob Witness")
+                # witnesses one after another: one name, then an empty answer ends the list
+                if "witness 2" not in screen:
+                    self.s.type("Bob Witness")
                 self.s.keys("Enter")
             elif title == "rbs --config":
                 self.s.type("1")
                 self.s.keys("Enter")
+            elif title == "Error" and stop is not None:
+                self.s.keys("Enter")            # the expected stop's error: close it
             elif title == "Acknowledge a failed SO login" and self.ack_serial:
                 self.assertIn(self.ack_serial, screen)
                 self.s.type(self.ack_serial)
+                self.s.keys("Enter")
+            elif title == "A prompt rotwiz cannot answer" and self.hand_secret:
+                self.s.type(self.lab_secret(self.hand_secret))
                 self.s.keys("Enter")
             elif title == "Replace an existing backup?":
                 self.s.type(self.lab_value("backup", "partition"))
@@ -144,6 +192,8 @@ class WizardE2E(unittest.TestCase):
                 # a fresh lab's HSMs have no RPV: the operator confirms by typing the name
                 self.s.type("backup-hsm" if "Backup HSM" in screen else self.lab_host("source"))
                 self.s.keys("Enter")
+            elif title == "Error" and stop is not None:
+                self.s.keys("Enter")                  # the expected stop, reported: close it
             elif title == skip_at:
                 self.assertIn("s: skip it", screen)
                 self.s.keys("s")
@@ -167,6 +217,10 @@ class WizardE2E(unittest.TestCase):
             conf = f.read()
         block = re.search(group + r"\s*=\s*\{(.*?)\}", conf, re.S).group(1)
         return re.search(key + r'\s*=\s*"([^"]*)"', block).group(1)
+
+    def lab_secret(self, key):
+        with open(os.path.join(self.lab, "secrets.conf")) as f:
+            return re.search(r'(?m)^%s\s*=\s*"([^"]*)"' % key, f.read()).group(1)
 
     def lab_host(self, role):
         return self.lab_value(role, "host")
@@ -294,6 +348,78 @@ class ReplaceWizard(WizardE2E):
         self.assertNotEqual(sorted(o["uid"] for o in after), sorted(o["uid"] for o in before))
         self.assertEqual(sorted(o["fingerprint"] for o in after),
                          sorted(o["fingerprint"] for o in src))
+
+
+class UnmatchedPromptWizard(WizardE2E):
+    """A lab whose backup listing logs in as the Backup HSM SO: its SO prompt is not what the
+    step gives (the partition password), so rotwiz types nothing and shows the prompt; the
+    operator answers it by hand."""
+    lab_args = "--vary contents-login=so"
+    hand_secret = "backup_so_password"
+
+    def test_operator_answers_the_prompt_by_hand(self):
+        dialogs = self.run_flow("B")
+        self.assertIn("A prompt rotwiz cannot answer", dialogs)
+        shown = self.screens["A prompt rotwiz cannot answer"]
+        self.assertIn("SO", shown)
+        self.assertIn("Cancel abandons the command", shown)
+        state = self.state()
+        self.assertEqual(state["wrong_secret_events"], [])
+        self.assertEqual(state["hsms"]["backup"]["so_failures"], 0)
+        self.assertEqual(len(state["hsms"]["backup"]["partitions"]), 1)
+
+
+class EscWizard(WizardE2E):
+    """Esc at a hand step asks what Ctrl-C asks; Stay brings the step back and the flow goes
+    on to the end."""
+
+    def test_escape_at_a_hand_step_does_not_end_the_flow(self):
+        dialogs = self.run_flow("B", esc_at="Cable the Backup HSM to the workstation")
+        self.assertIn("Quit?", dialogs)
+        self.assertIn("Cable the Backup HSM to the workstation", dialogs)
+        self.back_to_start()
+        self.quit()
+
+
+class InterruptWizard(WizardE2E):
+    """Ctrl-C then Quit: once the screen is restored rotwiz says where the session is recorded
+    and how to resume; the exit code is the journal's last word."""
+
+    def test_ctrl_c_then_quit_prints_the_resume_line(self):
+        self.run_flow("B", interrupt_at="Cable the Backup HSM to the workstation")
+        screen = self.wait_for("rotwiz-exit-6")
+        self.assertIn("the session is recorded in", screen)
+        self.assertIn("to resume, start the same task again", screen)
+        journals = glob.glob(os.path.join(self.state_dir, "sessions", "*", "journal.jsonl"))
+        self.assertEqual(len(journals), 1)
+        self.assertIn(os.path.dirname(journals[0]), screen.replace("\n", ""))
+        with open(journals[0]) as f:
+            last = [json.loads(line) for line in f][-1]
+        self.assertEqual(last["type"], "session-end")
+        self.assertEqual(last["exit_code"], 6)
+
+
+class CheckAgainWizard(WizardE2E):
+    """PEDServer says it started but nothing listens: the wizard offers "fixed, check again"
+    (the step runs again) instead of ending the flow; the operator may still stop."""
+    auth = "ped"
+    lab_args = "--fault pedserver-down"
+
+    def test_fixable_failure_offers_check_again(self):
+        step = "Start PEDServer on the workstation"
+        dialogs = self.run_flow("B", check_again_at=step, stop=4, timeout=180)
+        self.assertEqual(dialogs.count(step), 2)       # checked again, then stopped
+        self.assertIn("Fix:", self.screens[step])
+        self.assertNotIn("{ped_port}", self.screens[step])
+        # the stop is reported once more, its fix filled in too (never a {placeholder})
+        self.assertIn("Error", dialogs)
+        self.assertNotIn("{ped_port}", self.screens["Error"])
+        journals = glob.glob(os.path.join(self.state_dir, "sessions", "*", "journal.jsonl"))
+        with open(journals[0]) as f:
+            records = [json.loads(line) for line in f]
+        answers = [r.get("answer") for r in records]
+        self.assertIn("fixed by the operator, check again", answers)
+        self.assertIn("stop the flow", answers)
 
 
 if __name__ == "__main__":

@@ -353,6 +353,25 @@ static void test_crypto_officer_failures(void **state)
     assert_true(f->rec.warnings[0]);
 }
 
+/* The failure text says how many tries are left: SO before zeroisation, CO before the lock. */
+static void test_failure_text_says_tries_left(void **state)
+{
+    struct fix *f = *state;
+    fail_so_login(f);
+    fail_so_login(f);
+    snprintf(f->fx.cause, sizeof f->fx.cause, "The SO login failed: Command Result 0xa0");
+    flow_login_tries_left(&f->fx, "Backup HSM", SERIAL, LEDGER_SO);
+    assert_non_null(strstr(f->fx.cause, "0xa0. 2 of 3 SO tries used: 1 try left before the "
+                                        "HSM ZEROISES"));
+    assert_int_equal(flow_login_result(&f->fx, "source k570", "S-K570", LEDGER_CO,
+                                       &pin_incorrect), 0);
+    snprintf(f->fx.cause, sizeof f->fx.cause, "The Crypto Officer login failed.");
+    flow_login_tries_left(&f->fx, "source k570", "S-K570", LEDGER_CO);
+    assert_non_null(strstr(f->fx.cause, "failed. 1 consecutive failed Crypto Officer login "
+                                        "recorded: at most 9 tries left before the partition "
+                                        "locks"));
+}
+
 static void test_unwritable_ledger_stops_the_flow(void **state)
 {
     struct fix *f = *state;
@@ -396,6 +415,7 @@ int main(void)
         T(test_wizard_wrong_text_or_cancel_refuses),
         T(test_unknown_serial_is_keyed_by_device),
         T(test_crypto_officer_failures),
+        T(test_failure_text_says_tries_left),
         T(test_unwritable_ledger_stops_the_flow),
         T(test_no_ledger_refuses),
     };

@@ -103,6 +103,13 @@ static void questions_are_answered_and_cancel_ends_the_flow(void **state)
     q = pump(r, &s);
     assert_non_null(q);
     assert_string_equal(q->title, "Witness");
+    /* witnesses one after another: a name asks for the next one */
+    snprintf(a.text, sizeof a.text, "bob");
+    runner_answer(r, ASK_ANSWERED, &a);
+    q = pump(r, &s);
+    assert_non_null(q);
+    assert_string_equal(q->title, "Witness");
+    assert_non_null(strstr(q->prompt, "witness 2"));
     runner_cancel(r);
     assert_null(pump(r, &s));
     int code = -1;
@@ -138,6 +145,10 @@ static void topology_asks_nothing_and_reports_unreachable(void **state)
     assert_int_equal(code, EXIT_CONNECT);
     assert_int_equal(s.exit_code, EXIT_CONNECT);
     runner_free(r);
+    /* the read-only view writes no session folder */
+    char sessions[400];
+    snprintf(sessions, sizeof sessions, "%s/sessions", dir);
+    assert_int_not_equal(access(sessions, F_OK), 0);
     char cmd[600];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     assert_int_equal(system(cmd), 0);

@@ -671,6 +671,8 @@ KNOBS = {
     "rbs-menu": ["select", "toggle"],
     "rbs-layout": ["rows", "table"],
     "relogin": ["already", "again"],
+    "help-layout": ["table", "usage", "none"],
+    "drop-option": ["none", "sop"],
 }
 DIALECTS = {
     "vendor": {},

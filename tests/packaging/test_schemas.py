@@ -40,6 +40,24 @@ class Schemas(unittest.TestCase):
         doc = json.loads(out.stdout)
         self.assertEqual(errors(validator("topology.schema.json"), doc), [])
         self.assertEqual([a["role"] for a in doc["appliances"]], ["source", "target"])
+        for a in doc["appliances"]:
+            self.assertGreater(a["syntax"]["checked"], 0, a["syntax"])
+            self.assertEqual(a["syntax"]["missing"], [])
+            self.assertEqual(a["syntax"]["unchecked"], [])
+
+    def test_topology_schema_syntax_member(self):
+        v = validator("topology.schema.json")
+        app = {"role": "source", "host": "h", "port": 22, "reachable": True, "error": None,
+               "lunacm_version": "10.4.0", "slots": [], "vtl_servers": []}
+        doc = {"workstation": {"address": "a", "rbs": {"port": 1, "listening": True},
+                               "pedserver": {"port": 2, "listening": False}},
+               "appliances": [app]}
+        self.assertEqual(errors(v, doc), [], "syntax stays optional (INTERFACE.md's members)")
+        app["syntax"] = {"checked": 9, "missing": ["partition archive backup -sop"],
+                         "unchecked": []}
+        self.assertEqual(errors(v, doc), [])
+        app["syntax"] = {"checked": 9, "missing": []}
+        self.assertTrue(errors(v, doc), "unchecked is required: never folded into checked")
 
     def test_topology_schema_refuses_what_interface_md_forbids(self):
         v = validator("topology.schema.json")
@@ -69,6 +87,27 @@ class Schemas(unittest.TestCase):
         self.assertEqual(kinds, {"export", "journal", "transcript"})
         self.assertTrue({"session-start", "operator", "step-start", "step-done", "objects",
                          "session-end"} <= types, types)
+        # SESSION may be its id with --state-dir (INTERFACE.md): the same export
+        by_id = self.lab.rotwiz("export", session, "--format", "jsonl")  # adds --state-dir
+        self.assertEqual(by_id.returncode, 0, by_id.stderr)
+        self.assertEqual(len(by_id.stdout.splitlines()), len(out.stdout.splitlines()))
+        missing = self.lab.rotwiz("export", "no-such-session", "--format", "jsonl")
+        self.assertEqual(missing.returncode, 2)
+        # the read-only view records no session
+        self.assertEqual([d for d in os.listdir(sessions) if "topology" in d], [])
+
+    def test_topology_reads_the_workstation(self):
+        """The read-only view reads the workstation too (no login): the Luna client's version
+        and the Backup HSM over USB."""
+        out = self.lab.rotwiz("topology", "--config", self.lab.config, "--json")
+        self.assertEqual(out.returncode, 0, out.stderr)
+        ws = json.loads(out.stdout)["workstation"]
+        self.assertTrue(ws["client_version"])
+        self.assertTrue(ws["backup_hsm"]["attached"])
+        self.assertEqual(ws["backup_hsm"]["serial"], self.lab.state()["hsms"]["backup"]["serial"])
+        plain = self.lab.rotwiz("topology", "--config", self.lab.config, "--plain")
+        self.assertIn("backup hsm (usb) ", plain.stdout)
+        self.assertIn("luna client ", plain.stdout)
 
     def test_export_schema_refuses_unknown_members(self):
         v = validator("export-jsonl.schema.json")

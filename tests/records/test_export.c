@@ -367,6 +367,38 @@ static void test_not_ended_and_stdout(void **state)
     assert_int_equal(export_format_parse("pdf", &f), -1);
 }
 
+/* The sessions to pick from, newest first with task, time and result; SESSION by its id. */
+static void test_list_and_resolve_sessions(void **state)
+{
+    struct fixture *fx = *state;
+    char err[256], buf[SESSION_PATH_MAX + 64];
+    struct session *s = session_create(fx->tmp, "restore", fx->m, 0, err, sizeof(err));
+    assert_non_null(s);
+    session_step_start(s, "connect", "Connect");
+    session_close(s);       /* never ended: interrupted */
+    struct export_pick picks[8];
+    assert_int_equal(export_list_sessions(fx->tmp, picks, 8), 2);
+    assert_string_equal(picks[0].flow, "restore");
+    assert_true(picks[0].resumable);
+    assert_non_null(strstr(picks[0].label, "interrupted (can be resumed)"));
+    assert_string_equal(picks[1].flow, "backup");
+    assert_false(picks[1].resumable);
+    assert_non_null(strstr(picks[1].label, "done (exit 0)"));
+    assert_string_equal(picks[1].dir, fx->dir);
+    assert_int_equal(export_list_sessions(fx->tmp, picks, 1), 1);
+    /* a folder as it is; an id under STATE_DIR/sessions; anything else refused */
+    assert_int_equal(export_resolve_session(fx->dir, NULL, buf, sizeof buf, err, sizeof err), 0);
+    assert_string_equal(buf, fx->dir);
+    const char *id = strrchr(fx->dir, '/') + 1;
+    assert_int_equal(export_resolve_session(id, fx->tmp, buf, sizeof buf, err, sizeof err), 0);
+    assert_string_equal(buf, fx->dir);
+    assert_int_equal(export_resolve_session("no-such", fx->tmp, buf, sizeof buf, err,
+                                            sizeof err), -1);
+    assert_non_null(strstr(err, "no-such"));
+    assert_int_equal(export_resolve_session("../x", fx->tmp, buf, sizeof buf, err, sizeof err),
+                     -1);
+}
+
 /* Fails when SECRET is in any file under PATH. */
 static void assert_no_secret_under(const char *path, int *files)
 {
@@ -448,6 +480,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_not_ended_and_stdout, setup, teardown),
         cmocka_unit_test_setup_teardown(test_secret_never_written, setup, teardown),
         cmocka_unit_test_setup_teardown(test_short_secret_keeps_envelope, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_list_and_resolve_sessions, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

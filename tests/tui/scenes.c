@@ -147,6 +147,7 @@ void scene_send_flow(struct app *app, int current)
         steps[i].enter_action = "";
         steps[i].state = STEP_PENDING;
         steps[i].destructive = i == 4;
+        steps[i].hand_step = i == 1;
     }
     struct core_event ev = {.type = EV_FLOW_STARTED};
     ev.u.flow.flow_id = "backup";
@@ -162,7 +163,7 @@ void scene_send_flow(struct app *app, int current)
         if (i == current) {
             v.instructions = "Log in to the source's user partition as Crypto Officer. "
                              "The password is asked for if the secrets file lacks it.";
-            v.enter_action = "Run: role login -name co";
+            v.enter_action = "Runs on its own";
             v.can_go_back = true;
         }
         struct core_event se = {.type = EV_STEP_CHANGED};
@@ -269,6 +270,37 @@ static void sc_wizard_ped_unknown(struct app *app, struct fake_backend *fb)
     app->focus = PANE_PED;
 }
 
+/* The key is unknown: the PED pane quotes the device's own line before the prompt. */
+static void sc_wizard_ped_own_line(struct app *app, struct fake_backend *fb)
+{
+    (void)fb;
+    to_wizard(app);
+    scene_send_topology(app, true);
+    scene_send_flow(app, 3);
+    scene_send_transcript(app, 6);
+    static const char *const lines[] = {
+        "partition archive contents -s 5 -partition rot-backup",
+        "\tPlease attend to the PED.",
+    };
+    for (int i = 0; i < 2; i++) {
+        struct core_event l = {.type = EV_TRANSCRIPT_LINE};
+        l.u.line.host = "source";
+        l.u.line.dir = i == 0 ? TX_SENT : TX_RECEIVED;
+        l.u.line.text = lines[i];
+        emit(app, &l);
+    }
+    struct core_event ev = {.type = EV_PED_PROMPT};
+    ev.u.ped.keys[0] = PED_KEY_ANY;
+    ev.u.ped.key_count = 1;
+    ev.u.ped.key_for[0] = "the Backup HSM (serial 7001234)";
+    ev.u.ped.device = "the Backup HSM (serial 7001234)";
+    ev.u.ped.where = "at the workstation (PEDServer)";
+    ev.u.ped.timeout_s = 200;
+    ev.u.ped.deadline.tv_sec = 1042;
+    emit(app, &ev);
+    app->focus = PANE_PED;
+}
+
 static void sc_finished(struct app *app, struct fake_backend *fb)
 {
     sc_wizard_password(app, fb);
@@ -350,6 +382,125 @@ static void sc_error(struct app *app, struct fake_backend *fb)
     emit(app, &ev);
 }
 
+/* A wrong password: the tries left before the lock, the code named once (flow_login.c). */
+static void sc_error_tries(struct app *app, struct fake_backend *fb)
+{
+    sc_wizard_password(app, fb);
+    struct core_event ev = {.type = EV_ERROR};
+    ev.u.error.cause = "The Crypto Officer login failed on source: Command Result 0xa0 "
+                       "CKR_PIN_INCORRECT. 1 consecutive failed Crypto Officer login recorded: "
+                       "at most 9 tries left before the partition locks (Luna's usual 10; its "
+                       "policy may set fewer).";
+    ev.u.error.fix = "Check the Crypto Officer password; rotwiz never retries a login.";
+    ev.u.error.excerpt = "source > role login -n co -p ********\n"
+                         "source < Command Result : 0xa0 (CKR_PIN_INCORRECT)";
+    emit(app, &ev);
+}
+
+/* The SO form: the HSM zeroises at the third failure. */
+static void sc_error_so_tries(struct app *app, struct fake_backend *fb)
+{
+    sc_wizard_password(app, fb);
+    struct core_event ev = {.type = EV_ERROR};
+    ev.u.error.cause = "The Backup HSM SO login failed on workstation: Command Result 0xa0 "
+                       "CKR_PIN_INCORRECT. 2 of 3 SO tries used: 1 try left before the HSM "
+                       "ZEROISES (every partition and key destroyed).";
+    ev.u.error.fix = "Find out why it failed before trying again (the SO password or the blue "
+                     "PED key).";
+    ev.u.error.excerpt = "workstation > role login -n so\n"
+                         "workstation < Command Result : 0xa0 (CKR_PIN_INCORRECT)";
+    emit(app, &ev);
+}
+
+/* What partition clear destroys, next to the name to type (flow_act_archive.c's text). */
+static void sc_clear_contents(struct app *app, struct fake_backend *fb)
+{
+    sc_wizard_password(app, fb);
+    struct core_ask q = {.type = ASK_TYPED_CONFIRM, .title = "Clear the target partition?",
+                         .prompt = "partition clear destroys every object on the target's User "
+                                   "Token Slot.\n\nAppliance: the target k570 127.0.0.3\n"
+                                   "Partition: tgt-rot (serial 1238696044912)\n"
+                                   "Objects:   3\n  - rot-key-1 (Symmetric Key)\n"
+                                   "  - rot-key-2 (Symmetric Key)\n  - rot-kek (Private Key)\n\n"
+                                   "Type the target's name to confirm.",
+                         .expected = "127.0.0.3"};
+    ask(app, fb, &q);
+}
+
+/* What -replace destroys on the Backup HSM. */
+static void sc_replace_contents(struct app *app, struct fake_backend *fb)
+{
+    sc_wizard_password(app, fb);
+    struct core_ask q = {.type = ASK_TYPED_CONFIRM, .title = "Replace an existing backup?",
+                         .prompt = "The Backup HSM (serial 7000123) already holds the partition "
+                                   "'rot-backup' (objects that are not all this source's, 2 "
+                                   "objects read). Replacing it destroys that backup.\n\n"
+                                   "Appliance: the Backup HSM at the workstation, serial 7000123\n"
+                                   "Partition: rot-backup\nObjects:   2\n"
+                                   "  - old-rot-key (Symmetric Key)\n  - old-kek (Private Key)\n\n"
+                                   "Type the partition name to replace it.",
+                         .expected = "rot-backup"};
+    ask(app, fb, &q);
+}
+
+/* A condition the operator can fix on the spot: "fixed, check again" (core/flow.c). */
+static void sc_check_again(struct app *app, struct fake_backend *fb)
+{
+    sc_wizard_ped(app, fb);
+    static const char *const ch[] = {"Fixed, check again", "Stop the flow here"};
+    struct core_ask q = {.type = ASK_CHOICE, .title = "Start PEDServer on the workstation",
+                         .prompt = "PEDServer did not open 127.0.0.1:41503 within 10 s.\n\n"
+                                   "Fix: Start pedserver -mode start by hand, then check again.\n"
+                                   "Fix it now (nothing was logged in to or changed by this "
+                                   "step), then choose \"Fixed, check again\"; or stop here (the "
+                                   "session can be resumed later).",
+                         .choices = ch, .choice_count = 2};
+    ask(app, fb, &q);
+}
+
+static size_t fake_sessions(void *ud, struct tui_session *out, size_t max)
+{
+    (void)ud;
+    static const struct tui_session list[] = {
+        {"/state/sessions/2026-11-30T1002-restore-password", "restore-password",
+         "2026-11-30 10:02  restore-password  interrupted (can be resumed)", true},
+        {"/state/sessions/2026-11-30T0940-backup-password", "backup-password",
+         "2026-11-30 09:40  backup-password   done (exit 0)", false},
+        {"/state/sessions/2026-11-29T1630-backup-password", "backup-password",
+         "2026-11-29 16:30  backup-password   cancelled (exit 6)", false},
+    };
+    size_t n = max < 3 ? max : 3;
+    memcpy(out, list, n * sizeof *out);
+    return n;
+}
+
+static const struct tui_options sessions_opts = {
+    .config_path = "/lab/rotwiz.conf",
+    .auth = "password",
+    .simulated = true,
+    .lab_dir = "/lab",
+    .list_sessions = fake_sessions,
+};
+
+/* The start screen says an interrupted session can be resumed, before a task is chosen. */
+static void sc_start_resumable(struct app *app, struct fake_backend *fb)
+{
+    (void)fb;
+    app->opt = &sessions_opts;
+    app->screen = SCR_START;
+    app->sessions_loaded = false;
+    app->start_sel = 0;
+}
+
+/* The export dialog lists the recorded sessions, newest first. */
+static void sc_export_sessions(struct app *app, struct fake_backend *fb)
+{
+    sc_finished(app, fb);
+    app->opt = &sessions_opts;
+    app_key(app, 'e', false);
+    app_key(app, KEY_DOWN, true);
+}
+
 static void sc_choice(struct app *app, struct fake_backend *fb)
 {
     sc_wizard_password(app, fb);
@@ -417,5 +568,13 @@ const struct scene scenes[] = {
     {"dialog-export", sc_export},
     {"dialog-quit", sc_quit},
     {"help", sc_help},
+    {"wizard-ped-own-line", sc_wizard_ped_own_line},
+    {"dialog-error-tries-left", sc_error_tries},
+    {"dialog-error-so-tries-left", sc_error_so_tries},
+    {"dialog-clear-contents", sc_clear_contents},
+    {"dialog-replace-contents", sc_replace_contents},
+    {"dialog-check-again", sc_check_again},
+    {"start-resumable", sc_start_resumable},
+    {"dialog-export-sessions", sc_export_sessions},
 };
 const size_t scene_count = sizeof(scenes) / sizeof(scenes[0]);

@@ -409,7 +409,16 @@ static void test_skip_optional_hand_step(void **state)
     app_key(&f->app, 's', false);           /* not optional: no skip */
     assert_int_equal(f->fb.answers, 0);
     assert_true(dialog_open(&f->app.dlg));
-    app_key(&f->app, 27, false);            /* Escape: cancel the flow */
+    app_key(&f->app, 27, false);            /* Escape: asks Quit?/Stay, never cancels */
+    assert_int_equal(f->fb.answers, 0);
+    assert_int_equal(f->app.dlg.purpose, DP_QUIT);
+    app_key(&f->app, 27, false);            /* Stay: the step's question is back */
+    assert_int_equal(f->app.dlg.purpose, DP_ASK);
+    assert_int_equal(f->fb.cancels, 0);
+    app_key(&f->app, KEY_RIGHT, true);      /* the "Cancel flow" button, chosen explicitly */
+    app_key(&f->app, '\n', false);
+    assert_int_equal(f->fb.answers, 1);
+    assert_false(f->fb.last.yes);
     f->fb.answers = 0;
     f->app.ui.steps[f->app.ui.current_step].optional = true;
     ask(f, &hand);
@@ -446,6 +455,150 @@ static void test_question_waits_for_the_queue(void **state)
     assert_true(sd_find(stdscr, "s: skip it", &y, &x));
 }
 
+/* Text fields: Left/Right, Home/End insert where the cursor is; Ctrl-U and Ctrl-W delete. */
+static void test_text_cursor_editing(void **state)
+{
+    struct fixture *f = *state;
+    struct core_ask q = {.type = ASK_TEXT, .title = "Witness", .prompt = "Witness?"};
+    ask(f, &q);
+    type(&f->app, "Bob Wtness");
+    for (int i = 0; i < 5; i++)
+        app_key(&f->app, KEY_LEFT, true);
+    type(&f->app, "i");
+    assert_string_equal(f->app.dlg.fields[0].buf, "Bob Witness");
+    app_key(&f->app, KEY_HOME, true);
+    type(&f->app, "Dr ");
+    assert_string_equal(f->app.dlg.fields[0].buf, "Dr Bob Witness");
+    app_key(&f->app, KEY_RIGHT, true);
+    app_key(&f->app, KEY_END, true);
+    app_key(&f->app, 0x17, false);          /* Ctrl-W: the word before the cursor */
+    assert_string_equal(f->app.dlg.fields[0].buf, "Dr Bob ");
+    app_key(&f->app, KEY_LEFT, true);
+    app_key(&f->app, KEY_LEFT, true);
+    app_key(&f->app, 127, false);           /* Backspace deletes before the cursor */
+    assert_string_equal(f->app.dlg.fields[0].buf, "Dr Bb ");
+    app_draw(&f->app, stdscr);              /* the cursor in the middle draws */
+    app_key(&f->app, 0x15, false);          /* Ctrl-U: everything before the cursor */
+    assert_string_equal(f->app.dlg.fields[0].buf, "b ");
+    app_key(&f->app, '\n', false);
+    assert_int_equal(f->fb.answers, 1);
+    assert_string_equal(f->fb.last.text, "b ");
+}
+
+/* A click on a dialog's button presses it; a disabled OK stays unpressed. */
+static void test_mouse_presses_dialog_buttons(void **state)
+{
+    struct fixture *f = *state;
+    ask(f, &typed_q);
+    app_draw(&f->app, stdscr);
+    int y, x;
+    assert_true(sd_find(stdscr, "( Confirm )", &y, &x));
+    app_mouse(&f->app, APP_CLICK, y, x + 2);      /* disabled: nothing happens */
+    assert_int_equal(f->fb.answers, 0);
+    assert_true(sd_find(stdscr, "[ Cancel ]", &y, &x));
+    app_mouse(&f->app, APP_CLICK, y, x + 3);
+    assert_int_equal(f->fb.answers, 1);
+    assert_int_equal(f->fb.last_status, ASK_CANCELLED);
+    assert_false(dialog_open(&f->app.dlg));
+}
+
+/* Help opens at the keys of the screen it came from; End stops at the last line. */
+static void test_help_opens_at_the_screen(void **state)
+{
+    struct fixture *f = *state;
+    app_key(&f->app, KEY_F(1), true);
+    app_draw(&f->app, stdscr);
+    int y, x;
+    assert_true(sd_find(stdscr, "Wizard", &y, &x));
+    assert_int_equal(y, 2);                       /* the first line inside the frame */
+    app_key(&f->app, KEY_END, true);
+    app_draw(&f->app, stdscr);
+    int last = f->app.help_scroll;
+    assert_true(last > 0);
+    app_key(&f->app, KEY_DOWN, true);
+    app_draw(&f->app, stdscr);
+    assert_int_equal(f->app.help_scroll, last);
+}
+
+/* Tabs in an excerpt are expanded (a terminal would show '?'); long titles end with "…". */
+static void test_tabs_expanded_and_titles_cut(void **state)
+{
+    struct fixture *f = *state;
+    dialog_open_error(&f->app.dlg, "cause", "fix", "source <\tSlot Id ->\t3");
+    assert_null(strchr(f->app.dlg.excerpt, '\t'));
+    assert_string_equal(f->app.dlg.excerpt, "source <        Slot Id ->      3");
+    dialog_close(&f->app.dlg);
+    struct core_ask q = {.type = ASK_HAND_STEP, .title = "A hand step whose title is much longer "
+                         "than any dialog of an eighty-column terminal could ever show at once",
+                         .prompt = "Do it."};
+    ask(f, &q);
+    app_draw(&f->app, stdscr);
+    int y, x;
+    assert_true(sd_find(stdscr, "\u2026", &y, &x));
+}
+
+static size_t two_sessions(void *ud, struct tui_session *out, size_t max)
+{
+    (void)ud;
+    static const struct tui_session list[] = {
+        {"/state/sessions/new", "restore-password", "2026-11-30 10:02  restore  interrupted",
+         true},
+        {"/state/sessions/old", "backup-password", "2026-11-30 09:40  backup  done (exit 0)",
+         false},
+    };
+    size_t n = max < 2 ? max : 2;
+    memcpy(out, list, n * sizeof *out);
+    return n;
+}
+
+/* The export dialog first lists the recorded sessions, newest first; the one chosen fills the
+ * session folder. The PED pane quotes only the running command's own lines. */
+static void test_export_picks_a_session(void **state)
+{
+    struct fixture *f = *state;
+    struct tui_options o = scene_opts;
+    o.list_sessions = two_sessions;
+    f->app.opt = &o;
+    app_key(&f->app, 'e', false);
+    assert_int_equal(f->app.dlg.purpose, DP_EXPORT_PICK);
+    assert_int_equal(f->app.dlg.choice_count, 2);
+    app_key(&f->app, KEY_DOWN, true);
+    app_key(&f->app, '\n', false);
+    assert_int_equal(f->app.dlg.purpose, DP_EXPORT);
+    assert_string_equal(f->app.dlg.fields[0].buf, "/state/sessions/old");
+    app_key(&f->app, 27, false);
+    f->app.opt = &scene_opts;
+    struct core_event l = {.type = EV_TRANSCRIPT_LINE};
+    l.u.line.host = "source";
+    l.u.line.dir = TX_RECEIVED;
+    l.u.line.text = "Remote PED Server Port: 1503";      /* an older command's line */
+    app_event(&f->app, &l);
+    l.u.line.dir = TX_SENT;
+    l.u.line.text = "partition archive contents -s 5 -partition b";
+    app_event(&f->app, &l);
+    struct core_event p = {.type = EV_PED_PROMPT};
+    p.u.ped.keys[0] = PED_KEY_ANY;
+    p.u.ped.key_count = 1;
+    app_event(&f->app, &p);
+    assert_string_equal(f->app.ui.ped.said, "");
+}
+
+/* "Terminal too small": q quits; with a flow running, the second q (cancelling it). */
+static void test_q_on_too_small(void **state)
+{
+    struct fixture *f = *state;
+    f->app.flow_active = true;
+    app_resize(&f->app, 20, 60);
+    app_key(&f->app, 'q', false);
+    assert_false(f->app.quit);
+    app_draw(&f->app, stdscr);
+    int y, x;
+    assert_true(sd_find(stdscr, "q again cancels it", &y, &x));
+    app_key(&f->app, 'q', false);
+    assert_true(f->app.quit);
+    assert_int_equal(f->fb.cancels, 1);
+}
+
 int main(void)
 {
     setlocale(LC_ALL, "C.UTF-8");
@@ -469,6 +622,12 @@ int main(void)
         T(test_back_key),
         T(test_skip_optional_hand_step),
         T(test_question_waits_for_the_queue),
+        T(test_text_cursor_editing),
+        T(test_mouse_presses_dialog_buttons),
+        T(test_help_opens_at_the_screen),
+        T(test_q_on_too_small),
+        T(test_tabs_expanded_and_titles_cut),
+        T(test_export_picks_a_session),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

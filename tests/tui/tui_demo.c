@@ -192,8 +192,15 @@ void runner_cancel(struct runner *r)
 
 bool runner_finished(struct runner *r, int *exit_code)
 {
-    *exit_code = r->code;
+    if (exit_code)
+        *exit_code = r->code;
     return r->finished;
+}
+
+/* The scripted flow stops at once when cancelled: 6, like the core's cancelled flow. */
+int runner_wait(struct runner *r)
+{
+    return r->finished ? r->code : 6;
 }
 
 void runner_free(struct runner *r)

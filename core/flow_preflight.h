@@ -1,0 +1,17 @@
+/* flow_preflight.h: the read-only syntax preflight of a lunacm (flow_act_preflight.c). */
+#ifndef ROTWIZ_FLOW_PREFLIGHT_H
+#define ROTWIZ_FLOW_PREFLIGHT_H
+#include "flow_ctx.h"
+#include "preflight_cmds.h"
+
+/* Checks, on lunacm conversation C, every command of the table (preflight_cmds.h) that WHERE
+ * types in this flow (ALL: in any flow of this authentication, for the read-only view):
+ * `help` once, then `<command> -help` for each command that takes options. Fills OUT and the
+ * journal. Returns 0, a conversation failure, or (STOP and an option missing) exit 4. */
+int flow_preflight_run(struct flow_ctx *fx, struct conv *c, enum pf_where where, bool all,
+                       const char *who, struct syntax_check *out, bool stop);
+
+/* "syntax checked: 6 commands", "syntax: -sop of partition archive backup not listed", ... */
+void syntax_check_summary(const struct syntax_check *s, char *buf, size_t len);
+
+#endif
