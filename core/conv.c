@@ -620,6 +620,20 @@ static bool conv_all_typed(struct conv_wait *w)
     return true;
 }
 
+/* An unterminated line is pending: the settles below are decided on the time since the last
+ * byte, so the wait wakes exactly when one of them is over (not at the next periodic turn). */
+static void conv_wake_at_settle(struct conv *c)
+{
+    static const long settles[] = {CONV_SECRET_SETTLE_MS, CONV_UNKNOWN_SETTLE_MS};
+    long since = -waitset_ms_until(&c->last_rx);
+    for (size_t i = 0; i < sizeof settles / sizeof settles[0]; i++)
+        if (since < settles[i]) {
+            struct timespec t = waitset_deadline_in(settles[i] - since);
+            waitset_wake_at(c->ws, &t);
+            return;
+        }
+}
+
 static bool conv_wait_pred(void *ud)
 {
     struct conv_wait *w = ud;
@@ -643,6 +657,8 @@ static bool conv_wait_pred(void *ud)
     bool fresh_line = !w->need_newline || c->line_start > 0;
     bool partial = c->len > c->line_start;
     bool new_text = c->len > w->answered_len;
+    if (partial && new_text)
+        conv_wake_at_settle(c);
 
     switch (o->end) {
     case CONV_END_LUNA_PROMPT:
@@ -714,7 +730,9 @@ static bool conv_wait_pred(void *ud)
         } else if (o->end != CONV_END_INPUT_PROMPT && o->end != CONV_END_SHELL_MARKER &&
                    o->end != CONV_END_QUIET && o->end != CONV_END_SHELL_PROMPT &&
                    luna_is_input_prompt(text) &&
-                   waitset_ms_until(&c->last_rx) <= -CONV_SECRET_SETTLE_MS) {
+                   (waitset_ms_until(&c->last_rx) <= -CONV_SECRET_SETTLE_MS ||
+                    stream_echo_off(c->stream))) {
+            /* a local helper that turned its echo off waits for the answer: no settle */
             if (conv_answer_prompt(w, text))
                 return true;
             /* Done right after typing: what follows belongs to the next wait. */

@@ -35,10 +35,12 @@ static const char *fill_lookup(void *ud, const char *name)
 /* Builds the step views the UI shows, with placeholders filled from the run. */
 static void make_views(struct flow_ctx *fx)
 {
+    enum appliance_role flow_role = fx->role;
     fx->views = calloc(fx->def.count, sizeof *fx->views);
     for (size_t i = 0; i < fx->def.count; i++) {
         const struct flow_step_def *s = &fx->def.steps[i];
         struct step_view *v = &fx->views[i];
+        fx->role = s->role >= 0 ? (enum appliance_role)s->role : flow_role; /* {appliance} */
         v->id = s->id;
         v->title = flow_fill(s->title, fill_lookup, fx);
         v->instructions = flow_fill(s->instructions, fill_lookup, fx);
@@ -56,6 +58,7 @@ static void make_views(struct flow_ctx *fx)
             v->can_go_back = v->can_go_back || fx->def.steps[j].back;
         v->state = STEP_PENDING;
     }
+    fx->role = flow_role;
 }
 
 /* Fills the texts of step I again: placeholders learnt since the start (the target's partition
@@ -197,6 +200,8 @@ static int run_step(struct flow_ctx *fx, size_t i)
     flow_action_fn *act = flow_action_find(s->action);
     fx->current = i;
     fx->step = s;
+    if (s->role >= 0) /* a step of a flow on both k570s names its own (migrate) */
+        fx->role = (enum appliance_role)s->role;
     flow_ped_expect(fx, s->ped, s->ped_hsm, s->ped_count);
     refresh_view(fx, i);
     if (s->when && !flow_condition(fx, s->when)) {

@@ -342,6 +342,12 @@ int act_check_target_empty(struct flow_ctx *fx, const struct flow_step_def *step
         return flow_fail(fx, EXIT_PRECONDITION, step->fix, "The target partition holds %zu "
                          "objects; rotwiz will not restore onto it.", objs.count);
     }
+    /* a migrate verified the backup against the source in this run: the restore must bring
+     * exactly that (fx->backup_objects); no second listing of the Backup HSM is needed */
+    if (fx->have_source_objects && fx->have_backup_objects) {
+        flow_journal_objects(fx, "backup", &fx->backup_objects);
+        return 0;
+    }
     /* what the restore must bring: the backup as it is now */
     bool exists = false, bcertain = false;
     if ((rc = backup_contents(fx, &fx->backup_objects, &exists, &bcertain)) != 0)

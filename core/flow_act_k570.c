@@ -392,6 +392,7 @@ int act_appliance_ped_link(struct flow_ctx *fx, const struct flow_step_def *step
     struct flow_appliance *a = &fx->app[fx->role];
     char who[64];
     snprintf(who, sizeof who, "the %s k570", role_tag(fx->role));
+    fx->appliance_rpv_needed = false; /* this k570's own need (a migrate links two) */
     if (a->net_slot < 0)
         return flow_fail(fx, EXIT_PRECONDITION, step->fix, "The %s k570 lists no Net Admin "
                          "Token Slot.", role_tag(fx->role));

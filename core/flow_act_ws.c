@@ -2,6 +2,7 @@
  * RBS (config, key, server), PEDServer, and the Backup HSM's PED set-up (PED flows). */
 #include "flow_act.h"
 #include "flow_login.h"
+#include "flow_wait.h"
 #include "job.h"
 #include "waitset.h"
 #include <stdio.h>
@@ -57,8 +58,7 @@ static int run_tool(struct flow_ctx *fx, const char *tool, const char *const *ar
     if (e != CONV_OK)
         rc = flow_fail_conv(fx, conv, e);
     int st = -1;
-    for (int i = 0; i < 50 && !job_exited(job, &st); i++)
-        usleep(20000);
+    flow_wait_job_exit(fx, job, 1000, &st); /* its pty closed: the exit follows at once */
     *status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
     conv_free(conv);
     job_free(job);
@@ -231,8 +231,7 @@ static int rbs_configure(struct flow_ctx *fx, const struct flow_step_def *step)
         goto out;
     }
     int st = -1;
-    for (int i = 0; i < 50 && !job_exited(job, &st); i++)
-        usleep(20000);
+    flow_wait_job_exit(fx, job, 1000, &st);
     if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
         rc = flow_fail(fx, EXIT_PRECONDITION, step ? step->fix : NULL, "rbs --config did not "
                        "finish cleanly (exit status %d).", WIFEXITED(st) ? WEXITSTATUS(st) : -1);
@@ -293,18 +292,6 @@ int act_rbs_genkey(struct flow_ctx *fx, const struct flow_step_def *step)
     return 0;
 }
 
-struct port_wait {
-    const char *host;
-    int port;
-    struct job *job;
-};
-
-static bool port_ready(void *ud)
-{
-    struct port_wait *p = ud;
-    return job_exited(p->job, NULL) || flow_port_open(p->host, p->port, 200);
-}
-
 int act_rbs_start(struct flow_ctx *fx, const struct flow_step_def *step)
 {
     struct flow_workstation *w = &fx->wsn;
@@ -329,10 +316,8 @@ int act_rbs_start(struct flow_ctx *fx, const struct flow_step_def *step)
     conv_result_free(&r);
     if (e != CONV_OK)
         return flow_fail_conv(fx, w->rbs_conv, e);
-    struct port_wait pw = {host, port, w->rbs};
-    struct timespec deadline = waitset_deadline_in(RBS_LISTEN_MS);
-    enum waitset_result wr = waitset_run_until(fx->ws, port_ready, &pw, &deadline);
-    if (wr == WAITSET_CANCELLED)
+    flow_wait_port(fx, host, port, w->rbs, RBS_LISTEN_MS);
+    if (waitset_cancelled(fx->ws))
         return flow_fail(fx, EXIT_CANCELLED, NULL, "Cancelled by the operator.");
     int st = 0;
     if (job_exited(w->rbs, &st))
@@ -363,8 +348,7 @@ int act_pedserver_start(struct flow_ctx *fx, const struct flow_step_def *step)
         conv_result_free(&r);
         if (rc)
             return rc;
-        for (int i = 0; i < 50 && !flow_port_open(host, port, 100); i++)
-            usleep(100000);
+        flow_wait_port(fx, host, port, NULL, 5000);
     }
     fx->topo.workstation.ped_listening = flow_port_open(host, port, 500);
     flow_topology_changed(fx, -1);

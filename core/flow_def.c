@@ -14,6 +14,7 @@ const char *flow_def_id(enum flow_kind kind, bool ped)
     case FLOW_BACKUP: return ped ? "backup-ped" : "backup-password";
     case FLOW_RESTORE: return ped ? "restore-ped" : "restore-password";
     case FLOW_PREPARE_TARGET: return ped ? "prepare-target-ped" : "prepare-target-password";
+    case FLOW_MIGRATE: return ped ? "migrate-ped" : "migrate-password";
     default: return "topology";
     }
 }
@@ -148,6 +149,25 @@ static int load_step(const config_setting_t *s, struct flow_step_def *st, const 
     return 0;
 }
 
+/* A flow's step entry: "ssh_connect" (the flow's appliance) or "target:ssh_connect" (a flow
+ * that works on both k570s names each step's). Returns the step id, *role the role or -1;
+ * NULL for an unknown role. */
+static const char *step_role(const char *entry, int *role)
+{
+    *role = -1;
+    if (!entry)
+        return NULL;
+    if (strncmp(entry, "source:", 7) == 0) {
+        *role = ROLE_SOURCE;
+        return entry + 7;
+    }
+    if (strncmp(entry, "target:", 7) == 0) {
+        *role = ROLE_TARGET;
+        return entry + 7;
+    }
+    return strchr(entry, ':') ? NULL : entry;
+}
+
 int flow_def_load(const char *id, struct flow_def *out, char *err, size_t errlen)
 {
     char asset[128];
@@ -179,7 +199,8 @@ int flow_def_load(const char *id, struct flow_def *out, char *err, size_t errlen
     int n = config_setting_length(list);
     out->steps = calloc((size_t)n, sizeof *out->steps);
     for (int i = 0; i < n; i++) {
-        const char *sid = config_setting_get_string_elem(list, i);
+        int role = -1;
+        const char *sid = step_role(config_setting_get_string_elem(list, i), &role);
         const config_setting_t *s = sid ? config_setting_get_member(lib, sid) : NULL;
         if (!s) {
             snprintf(err, errlen, "assets/%s:%d: step '%s' is not defined in assets/%s", asset,
@@ -187,6 +208,7 @@ int flow_def_load(const char *id, struct flow_def *out, char *err, size_t errlen
             goto out;
         }
         out->count++;
+        out->steps[i].role = role;
         if (load_step(s, &out->steps[i], STEPS_ASSET, err, errlen) != 0)
             goto out;
     }

@@ -10,6 +10,8 @@
 
 struct flow_step_def {
     char *id;
+    int role;            /* the k570 of this step instance ("target:co_login" in a flow's list,
+                          * enum appliance_role), or -1: the flow's appliance */
     char *title;
     char *instructions;
     char *action;        /* name in the action table (core/flow_actions.h) */
@@ -35,7 +37,7 @@ struct flow_def {
     char *title;
     char *kind;          /* "backup", "restore", "prepare-target", "topology" */
     char *auth;          /* "password", "ped", "any" */
-    char *appliance;     /* "source", "target", "both" */
+    char *appliance;     /* "source", "target", "both" (steps name theirs: "source:ssh_connect") */
     struct flow_step_def *steps;
     size_t count;
 };

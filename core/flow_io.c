@@ -560,10 +560,11 @@ static int load_config(struct flow_ctx *fx)
                          "No configuration file was given.");
     if (!config_load(req->config_path, &fx->cfg, err, sizeof err))
         return flow_fail(fx, EXIT_USAGE, "Correct the file and run again.", "%s", err);
-    bool needs_source = req->kind == FLOW_BACKUP;
-    bool needs_target = req->kind == FLOW_RESTORE || req->kind == FLOW_PREPARE_TARGET;
+    bool migrate = req->kind == FLOW_MIGRATE;
+    bool needs_source = req->kind == FLOW_BACKUP || migrate;
+    bool needs_target = req->kind == FLOW_RESTORE || req->kind == FLOW_PREPARE_TARGET || migrate;
     if (!config_require(&fx->cfg, needs_source, needs_target, err, sizeof err) ||
-        ((req->kind == FLOW_BACKUP || req->kind == FLOW_RESTORE) &&
+        ((req->kind == FLOW_BACKUP || req->kind == FLOW_RESTORE || migrate) &&
          !config_require_backup(&fx->cfg, err, sizeof err)))
         return flow_fail(fx, EXIT_USAGE, "Add the missing settings and run again.", "%s", err);
     fx->ped = fx->cfg.auth == CONFIG_AUTH_PED;

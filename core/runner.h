@@ -10,7 +10,8 @@
 #include <stddef.h>
 #include "core_event.h"
 
-enum flow_kind { FLOW_BACKUP = 0, FLOW_RESTORE, FLOW_PREPARE_TARGET, FLOW_TOPOLOGY };
+/* FLOW_MIGRATE: a backup of the source and a restore onto the target in one run */
+enum flow_kind { FLOW_BACKUP = 0, FLOW_RESTORE, FLOW_PREPARE_TARGET, FLOW_TOPOLOGY, FLOW_MIGRATE };
 
 #define FLOW_MAX_WITNESSES 8
 #define FLOW_MAX_ACKS 4

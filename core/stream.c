@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <stdlib.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "waitset.h"
@@ -60,6 +61,14 @@ static void fd_close(struct stream *s)
 }
 
 static const struct stream_ops fd_ops = {fd_read, fd_write_some, fd_fd, fd_close};
+
+bool stream_echo_off(const struct stream *s)
+{
+    /* a pty master reports its slave's modes (Linux); an SSH channel's are not visible */
+    struct termios t;
+    return s->ops == &fd_ops && s->fd >= 0 && tcgetattr(s->fd, &t) == 0 &&
+           !(t.c_lflag & ECHO);
+}
 
 struct stream *stream_new_fd(int fd, bool owned)
 {

@@ -22,6 +22,9 @@ int stream_write(struct stream *s, const void *buf, size_t len, const struct tim
 int stream_fd(const struct stream *s);
 /* True once the other end closed (after the last byte was read). */
 bool stream_closed(const struct stream *s);
+/* True when the stream is a local pty whose program has turned its echo off (a password
+ * typed now is not shown); false when it is on or cannot be known (SSH channels). */
+bool stream_echo_off(const struct stream *s);
 /* Closes and frees the stream (a channel is closed, a pty fd closed only when owned). */
 void stream_free(struct stream *s);
 

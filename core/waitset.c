@@ -7,8 +7,10 @@
 #include <stdlib.h>
 
 /* libssh may hold decrypted data without the socket being readable; never sleep longer than
- * this between two pumps so such data is picked up promptly. */
-#define WAITSET_MAX_SLEEP_MS 100
+ * this between two pumps so such data is picked up promptly. 10 ms, not 100: a command's
+ * output that libssh read along with another channel's waited up to a whole turn, ~0.7 s of
+ * a lab backup (bench/README.md); a pump turn costs microseconds. */
+#define WAITSET_MAX_SLEEP_MS 10
 
 struct ws_entry {
     int id;
@@ -29,6 +31,8 @@ struct waitset {
     size_t count, cap;
     int next_id;
     int depth;               /* nesting of run/pump: compaction only at depth 0 */
+    struct timespec wake;    /* waitset_wake_at: the next turn ends by then (one turn only) */
+    bool has_wake;
 };
 
 struct timespec waitset_deadline_in(long ms)
@@ -170,6 +174,9 @@ static bool ws_turn(struct waitset *ws, long max_ms)
         if (e->is_timer && !e->dead && waitset_ms_until(&e->next) < max_ms)
             max_ms = waitset_ms_until(&e->next);
     }
+    if (ws->has_wake && waitset_ms_until(&ws->wake) + 1 < max_ms)
+        max_ms = waitset_ms_until(&ws->wake) + 1;
+    ws->has_wake = false;
     if (max_ms > WAITSET_MAX_SLEEP_MS)
         max_ms = WAITSET_MAX_SLEEP_MS;
     if (max_ms < 0)
@@ -196,6 +203,13 @@ out:
     if (--ws->depth == 0)
         ws_compact(ws);
     return ok;
+}
+
+void waitset_wake_at(struct waitset *ws, const struct timespec *t)
+{
+    if (!ws->has_wake || waitset_ms_until(t) < waitset_ms_until(&ws->wake))
+        ws->wake = *t;
+    ws->has_wake = true;
 }
 
 void waitset_pump(struct waitset *ws)

@@ -40,6 +40,10 @@ void waitset_remove(struct waitset *ws, int id);
  * none) passes, or the cancel descriptor becomes readable. PRED may be NULL (run to deadline). */
 enum waitset_result waitset_run_until(struct waitset *ws, waitset_pred_fn *pred, void *ud,
                                       const struct timespec *deadline);
+/* The predicate's own moment: the current wait's next turn ends by T (a predicate that
+ * depends on time, such as a settle after the last byte, asks for it on each check, so it
+ * is seen at that moment and not at the next periodic wake-up). */
+void waitset_wake_at(struct waitset *ws, const struct timespec *t);
 /* One non-blocking turn: serves whatever is ready and pumps every callback. */
 void waitset_pump(struct waitset *ws);
 /* True when the cancel descriptor is readable now. */

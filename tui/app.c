@@ -519,6 +519,8 @@ void app_key(struct app *app, wint_t ch, bool fkey)
             request_quit(app);
         } else if (task == KA_TASK_EXPORT) {
             open_export(app);
+        } else if (task == KA_TASK_MIGRATE) {
+            app_start_flow(app, FLOW_MIGRATE);
         } else if (task >= KA_TASK_BACKUP && task <= KA_TASK_TOPOLOGY) {
             static const enum flow_kind kinds[] = {FLOW_BACKUP, FLOW_RESTORE,
                                                    FLOW_PREPARE_TARGET, FLOW_TOPOLOGY};

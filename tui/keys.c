@@ -55,6 +55,7 @@ const struct key_def keys_table[] = {
      "redraw the screen"},
     {'B', false, "B", KA_TASK_BACKUP, KC_START, NULL, "start: back up root-of-trust keys"},
     {'R', false, "R", KA_TASK_RESTORE, KC_START, NULL, "start: restore keys onto another k570"},
+    {'M', false, "M", KA_TASK_MIGRATE, KC_START, NULL, "start: back up and restore in one run"},
     {'P', false, "P", KA_TASK_PREPARE, KC_START, NULL, "start: prepare a target k570"},
     {'T', false, "T", KA_TASK_TOPOLOGY, KC_START, NULL, "start: view the topology"},
     {'E', false, "E", KA_TASK_EXPORT, KC_START, NULL, "start: export a recorded session"},

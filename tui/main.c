@@ -52,6 +52,7 @@ static const char usage_text[] =
     "                          read-only view: connects, reads, changes nothing\n"
     "  rotwiz backup         --config FILE --batch [--secrets FILE]\n"
     "  rotwiz restore        --config FILE --batch [--secrets FILE]\n"
+    "  rotwiz migrate        --config FILE --batch [--secrets FILE]\n"
     "  rotwiz prepare-target --config FILE --batch [--secrets FILE] --confirm-clear HOST\n"
     "  rotwiz export SESSION --format text|jsonl|cast [-o FILE]\n"
     "  rotwiz capture --config FILE [-o FILE] [--with-labels] [--mask-serials]\n"
@@ -101,7 +102,7 @@ static int usage_error(const char *fmt, ...)
 static bool is_command(const char *s)
 {
     static const char *const commands[] = {"topology", "backup", "restore", "prepare-target",
-                                           "export", "capture"};
+                                           "export", "capture", "migrate"};
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(s, commands[i]) == 0)
             return true;
@@ -211,7 +212,7 @@ static int validate(const struct cli *c)
 {
     const char *cmd = c->command;
     bool flow = cmd && (strcmp(cmd, "backup") == 0 || strcmp(cmd, "restore") == 0 ||
-                        strcmp(cmd, "prepare-target") == 0);
+                        strcmp(cmd, "prepare-target") == 0 || strcmp(cmd, "migrate") == 0);
     if (c->json && c->plain)
         return usage_error("choose one of --json and --plain");
     if ((c->json || c->plain) && (!cmd || strcmp(cmd, "topology") != 0))
@@ -220,7 +221,7 @@ static int validate(const struct cli *c)
         return usage_error("'%s' runs headless and needs --batch (the wizard is plain 'rotwiz')",
                            cmd);
     if (c->batch && !flow)
-        return usage_error("--batch goes with backup, restore or prepare-target");
+        return usage_error("--batch goes with backup, restore, migrate or prepare-target");
     if (flow && !c->config && !c->simulate)
         return usage_error("'%s' needs --config FILE (or --simulate)", cmd);
     if (cmd && strcmp(cmd, "prepare-target") == 0 && !c->confirm_clear)
@@ -440,7 +441,7 @@ static int run_wizard(const struct cli *c, bool topology_only, const char *lab_d
 {
     if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
         fprintf(stderr, "rotwiz: the wizard needs a terminal; for scripts use the batch "
-                        "commands (backup|restore|prepare-target --batch) or topology "
+                        "commands (backup|restore|migrate|prepare-target --batch) or topology "
                         "--json|--plain\n");
         return EXIT_USAGE;
     }
@@ -499,6 +500,8 @@ static int dispatch(struct cli *c, const char *lab_dir)
         return run_batch(c, FLOW_RESTORE);
     if (cmd && strcmp(cmd, "prepare-target") == 0)
         return run_batch(c, FLOW_PREPARE_TARGET);
+    if (cmd && strcmp(cmd, "migrate") == 0)
+        return run_batch(c, FLOW_MIGRATE);
     return run_wizard(c, false, lab_dir);
 }
 

@@ -24,6 +24,9 @@ static const struct start_item start_items[] = {
      "Connect, read and show the devices and links; changes nothing."},
     {KA_TASK_EXPORT, "E", "Export a recorded session",
      "Write a recorded session as text, JSON lines or an asciinema cast."},
+    {KA_TASK_MIGRATE, "M", "Migrate: back up and restore in one run",
+     "Back up the source k570 and restore onto the empty target k570 in one ceremony: the "
+     "workstation set up once, both appliances connected once."},
     {KA_QUIT, "q", "Quit", "Leave rotwiz."},
 };
 #define START_ITEMS ((int)(sizeof(start_items) / sizeof(start_items[0])))

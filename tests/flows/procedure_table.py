@@ -14,7 +14,9 @@ END = "<!-- end of procedure table -->"
 FLOWS = [("Backup, password", "backup-password"), ("Backup, PED", "backup-ped"),
          ("Restore, password", "restore-password"), ("Restore, PED", "restore-ped"),
          ("Prepare a target, password", "prepare-target-password"),
-         ("Prepare a target, PED", "prepare-target-ped")]
+         ("Prepare a target, PED", "prepare-target-ped"),
+         ("Migrate (backup and restore in one run), password", "migrate-password"),
+         ("Migrate (backup and restore in one run), PED", "migrate-ped")]
 
 
 # What the step texts' {placeholders} stand for in a table that covers every run.
@@ -53,13 +55,16 @@ def table(src):
     out = []
     for heading, flow in FLOWS:
         text = open("%s/assets/flows/%s.conf" % (src, flow)).read()
-        ids = re.findall(r'"(\w+)"', re.search(r"steps = \[(.*?)\];", text, re.S)[1])
+        # "target:co_login": a migrate's step names its k570
+        ids = re.findall(r'"(?:(source|target):)?(\w+)"',
+                         re.search(r"steps = \[(.*?)\];", text, re.S)[1])
         out += ["", "**%s** (`assets/flows/%s.conf`)" % (heading, flow), "",
                 "| # | vendor step | rotwiz step | verified by | beyond the vendor |",
                 "|---|---|---|---|---|"]
-        who = "source" if flow.startswith("backup") else "target"
-        for i, sid in enumerate(ids, 1):
+        flow_who = "source" if flow.startswith("backup") else "target"
+        for i, (role, sid) in enumerate(ids, 1):
             s = steps[sid]
+            who = role or flow_who
             vendor = "<br>".join(cell(v) if v.endswith(".") else "`%s`" % cell(v)
                                  for v in s["vendor"]) or "(rotwiz's own check)"
             title = s["title"] + (" (by hand)" if s["hand"] else "")

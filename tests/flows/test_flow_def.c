@@ -12,7 +12,8 @@
 
 static const char *const all_flows[] = {"backup-password", "backup-ped", "restore-password",
                                         "restore-ped", "prepare-target-password",
-                                        "prepare-target-ped", "topology"};
+                                        "prepare-target-ped", "topology", "migrate-password",
+                                        "migrate-ped"};
 
 static long index_of(const struct flow_def *d, const char *id)
 {
@@ -75,6 +76,49 @@ static void restore_checks_empty_target_first(void **state)
         assert_true(index_of(&d, "configure_rot") > verify);
         flow_def_free(&d);
     }
+}
+
+/* The step instance of id ID with role ROLE (-1: the flow's), or -1. */
+static long index_of_role(const struct flow_def *d, const char *id, int role)
+{
+    for (size_t i = 0; i < d->count; i++)
+        if (strcmp(d->steps[i].id, id) == 0 && d->steps[i].role == role)
+            return (long)i;
+    return -1;
+}
+
+/* migrate: every k570 step names its k570; the workstation is set up once, both k570s are
+ * connected before either is typed into; the source is backed up and verified before the
+ * target's interlock, restore and verification; other flows' steps carry no role. */
+static void migrate_names_each_steps_k570(void **state)
+{
+    (void)state;
+    for (int ped = 0; ped < 2; ped++) {
+        struct flow_def d;
+        char err[256];
+        assert_int_equal(flow_def_load(flow_def_id(FLOW_MIGRATE, ped), &d, err, sizeof err), 0);
+        assert_string_equal(d.kind, "migrate");
+        size_t rbs = 0;
+        for (size_t i = 0; i < d.count; i++)
+            rbs += strcmp(d.steps[i].id, "rbs_start") == 0 && d.steps[i].role == -1;
+        assert_int_equal(rbs, 1);
+        long s_conn = index_of_role(&d, "ssh_connect", ROLE_SOURCE);
+        long t_conn = index_of_role(&d, "ssh_connect", ROLE_TARGET);
+        long s_lunacm = index_of_role(&d, "lunacm_start", ROLE_SOURCE);
+        long ver = index_of_role(&d, "verify_backup", ROLE_SOURCE);
+        long empty = index_of_role(&d, "check_target_empty", ROLE_TARGET);
+        long restore = index_of_role(&d, "archive_restore", ROLE_TARGET);
+        long vres = index_of_role(&d, "verify_restore", ROLE_TARGET);
+        assert_true(s_conn >= 0 && t_conn > s_conn && s_lunacm > t_conn);
+        assert_true(ver > s_lunacm && empty > ver && restore > empty && vres > restore);
+        assert_true(index_of_role(&d, "co_login", ROLE_TARGET) < empty);
+        flow_def_free(&d);
+        assert_int_equal(flow_def_load(flow_def_id(FLOW_RESTORE, ped), &d, err, sizeof err), 0);
+        for (size_t i = 0; i < d.count; i++)
+            assert_int_equal(d.steps[i].role, -1);
+        flow_def_free(&d);
+    }
+    assert_string_equal(flow_def_id(FLOW_MIGRATE, false), "migrate-password");
 }
 
 static void backup_records_then_verifies(void **state)
@@ -149,6 +193,7 @@ int main(void)
         cmocka_unit_test(unknown_flow_is_an_error),
         cmocka_unit_test(restore_checks_empty_target_first),
         cmocka_unit_test(backup_records_then_verifies),
+        cmocka_unit_test(migrate_names_each_steps_k570),
         cmocka_unit_test(only_the_clear_is_destructive),
         cmocka_unit_test(placeholders_fill),
     };

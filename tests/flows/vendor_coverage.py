@@ -48,9 +48,11 @@ def main():
     steps = steps_with_vendor(open(src + "/assets/flows/steps.conf").read())
     used = set()
     for flow in ("backup-password", "backup-ped", "restore-password", "restore-ped",
-                 "prepare-target-password", "prepare-target-ped", "topology"):
+                 "prepare-target-password", "prepare-target-ped", "topology", "migrate-password",
+                 "migrate-ped"):
         text = open("%s/assets/flows/%s.conf" % (src, flow)).read()
-        used |= set(re.findall(r'"(\w+)"', re.search(r"steps = \[(.*?)\];", text, re.S)[1]))
+        used |= set(re.findall(r'"(?:source:|target:)?(\w+)"',
+                               re.search(r"steps = \[(.*?)\];", text, re.S)[1]))
     failures = []
     quoted = {}
     for sid, quotes in sorted(steps.items()):

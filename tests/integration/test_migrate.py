@@ -1,0 +1,74 @@
+"""test_migrate.py: `rotwiz migrate --batch` (backup and restore in one run) against the lab,
+proven key by key by the lab's state."""
+import glob
+import json
+import os
+import unittest
+
+from labtest import LabCase, fingerprints
+
+
+def journal_steps(lab):
+    """[(step id, record type)] of the one session's journal."""
+    sessions = glob.glob(os.path.join(lab.state_dir, "sessions", "*"))
+    assert len(sessions) == 1, sessions
+    with open(os.path.join(sessions[0], "journal.jsonl")) as f:
+        return [(r.get("step"), r["type"]) for r in map(json.loads, f)]
+
+
+class MigrateFlows:
+    def test_migrate(self):
+        source = fingerprints(self.lab.objects("source"))
+        self.assertGreater(len(source), 0)
+        self.assertEqual(self.lab.objects("target"), [])
+        self.assertExit(self.lab.batch("migrate"), 0)
+        backup = self.lab.state()["hsms"]["backup"]["partitions"]
+        self.assertEqual(len(backup), 1)
+        self.assertEqual(fingerprints(backup[0]["objects"]), source)
+        self.assertEqual(fingerprints(self.lab.objects("target")), source)
+        self.assertEqual(fingerprints(self.lab.objects("source")), source)
+        done = [s for s, t in journal_steps(self.lab) if t == "step-done"]
+        # one set of workstation checks, each appliance connected once
+        for once in ("client_check", "rbs_config", "rbs_genkey", "rbs_start"):
+            self.assertEqual(done.count(once), 1, once)
+        self.assertEqual(done.count("ssh_connect"), 2)
+        self.assertEqual(done.count("archive_backup"), 1)
+        self.assertEqual(done.count("archive_restore"), 1)
+        self.assertLess(done.index("verify_backup"), done.index("check_target_empty"))
+
+
+class MigratePassword(MigrateFlows, LabCase):
+    auth = "password"
+
+
+class MigratePed(MigrateFlows, LabCase):
+    auth = "ped"
+
+
+class MigrateTargetNotEmpty(LabCase):
+    """A target that is not empty stops the migrate at the restore's interlock (exit 4) AFTER
+    the source's backup was made and verified: that backup stays on the Backup HSM, so
+    prepare-target and restore finish the job without backing up again."""
+    faults = ("target-not-empty",)
+
+    def test_refused_after_the_backup(self):
+        before = fingerprints(self.lab.objects("target"))
+        source = fingerprints(self.lab.objects("source"))
+        self.assertGreater(len(before), 0)
+        proc = self.lab.batch("migrate")
+        self.assertExit(proc, 4)
+        self.assertIn("prepare-target", proc.stdout)
+        self.assertEqual(fingerprints(self.lab.objects("target")), before)
+        backup = self.lab.state()["hsms"]["backup"]["partitions"]
+        self.assertEqual(fingerprints(backup[0]["objects"]), source)
+        steps = journal_steps(self.lab)
+        self.assertIn(("check_target_empty", "step-failed"), steps)
+        self.assertNotIn(("archive_restore", "step-start"), steps)
+        host = self.lab.host("target")
+        self.assertExit(self.lab.batch("prepare-target", "--confirm-clear", host), 0)
+        self.assertExit(self.lab.batch("restore"), 0)
+        self.assertEqual(fingerprints(self.lab.objects("target")), source)
+
+
+if __name__ == "__main__":
+    unittest.main()
