@@ -3,6 +3,7 @@
 #include "flow_act.h"
 #include "flow_login.h"
 #include "flow_resume.h"
+#include "flow_words.h"
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -253,6 +254,7 @@ int act_archive_backup(struct flow_ctx *fx, const struct flow_step_def *step)
     /* it logs in as the Backup HSM SO (-sop, or the blue key) */
     const struct flow_login_target so = {"Backup HSM", fx->topo.backup.serial, LEDGER_SO, false};
     rc = flow_login_command(fx, fx->app[fx->role].conv, cmd, &o, &r, "The archive backup", &so);
+    rc = flow_archive_failed(fx, &r, "backup", rc); /* the domains differ: said in words */
     /* after a failed login nothing logs in again (the listing below would) */
     bool login_failed = r.luna.found && flow_login_failure_code(r.luna.code);
     free(cmd);
@@ -421,6 +423,7 @@ int act_archive_restore(struct flow_ctx *fx, const struct flow_step_def *step)
      * the SO's too: which login failed cannot be told apart (the safe side) */
     const struct flow_login_target so = {"Backup HSM", fx->topo.backup.serial, LEDGER_SO, false};
     rc = flow_login_command(fx, a->conv, cmd, &o, &r, "The archive restore", &so);
+    rc = flow_archive_failed(fx, &r, "restore", rc);
     free(cmd);
     conv_result_free(&r);
     return rc;

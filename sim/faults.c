@@ -8,7 +8,8 @@ const struct sim_fault sim_faults[] = {
     {"backup-hsm-missing", "no Backup HSM is attached to the workstation"},
     {"backup-partition-exists", "the Backup HSM already holds a rot-backup partition (3 objects)"},
     {"backup-hsm-full", "the Backup HSM has no room for another partition"},
-    {"domain-mismatch", "the source partition has another cloning domain (cloning fails)"},
+    {"domain-mismatch", "the target partition has another cloning domain (a restore fails at "
+                        "the first object; the target stays as it was)"},
     {"old-backup-firmware", "the Backup HSM runs firmware 7.3.0, too old for the k570"},
     {"target-not-empty", "the target's root-of-trust partition already holds 2 objects"},
     {"ssh-drop-during-backup", "the SSH connection to the source drops half-way (once)"},
