@@ -16,6 +16,9 @@ const struct sim_fault sim_faults[] = {
     {"ssh-drop-during-restore", "the SSH connection to the target drops half-way (once)"},
     {"ped-timeout", "the PED never presents the requested key"},
     {"ped-wrong-key", "the PED presents a key of another colour than requested"},
+    {"hostile-labels", "the source's objects are labelled like lunacm's protocol: a Command "
+                       "Result line, the proceed question, an SO password prompt, an ESC "
+                       "sequence"},
     {"pedserver-down", "pedserver -mode start says it started, but nothing listens"},
     {NULL, NULL},
 };
