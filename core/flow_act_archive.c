@@ -4,6 +4,7 @@
 #include "flow_login.h"
 #include "flow_resume.h"
 #include "flow_words.h"
+#include "waitset.h"
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -253,7 +254,10 @@ int act_archive_backup(struct flow_ctx *fx, const struct flow_step_def *step)
     struct conv_result r = {0};
     /* it logs in as the Backup HSM SO (-sop, or the blue key) */
     const struct flow_login_target so = {"Backup HSM", fx->topo.backup.serial, LEDGER_SO, false};
+    /* a signal's cancel waits for the command's end: never a backup cut off midway */
+    int cancel_fd = waitset_set_cancel_fd(fx->ws, -1);
     rc = flow_login_command(fx, fx->app[fx->role].conv, cmd, &o, &r, "The archive backup", &so);
+    waitset_set_cancel_fd(fx->ws, cancel_fd);
     rc = flow_archive_failed(fx, &r, "backup", rc); /* the domains differ: said in words */
     /* after a failed login nothing logs in again (the listing below would) */
     bool login_failed = r.luna.found && flow_login_failure_code(r.luna.code);
@@ -422,7 +426,10 @@ int act_archive_restore(struct flow_ctx *fx, const struct flow_step_def *step)
     /* password HSMs log in as the Backup HSM SO (-sop); a failure of the PED form is kept as
      * the SO's too: which login failed cannot be told apart (the safe side) */
     const struct flow_login_target so = {"Backup HSM", fx->topo.backup.serial, LEDGER_SO, false};
+    /* a signal's cancel waits for the command's end: never a restore cut off midway */
+    int cancel_fd = waitset_set_cancel_fd(fx->ws, -1);
     rc = flow_login_command(fx, a->conv, cmd, &o, &r, "The archive restore", &so);
+    waitset_set_cancel_fd(fx->ws, cancel_fd);
     rc = flow_archive_failed(fx, &r, "restore", rc);
     free(cmd);
     conv_result_free(&r);
@@ -483,7 +490,9 @@ static int clear_partition(struct flow_ctx *fx, const struct flow_step_def *step
     bool certain = false;
     struct conv_opts o = {.confirmed = true, .what = "partition clear"};
     struct conv_result r = {0};
+    int cancel_fd = waitset_set_cancel_fd(fx->ws, -1); /* never a clear cut off midway */
     int rc = flow_lunacm_ok(fx, a->conv, "partition clear", &o, &r, "partition clear");
+    waitset_set_cancel_fd(fx->ws, cancel_fd);
     conv_result_free(&r);
     if (rc)
         return rc;
