@@ -4,7 +4,8 @@ boundary (right after the batch output's Nth `[ N/M]` line; N = 0 is right after
 first line), and, with --midstep, in the middle of `partition archive backup|restore` (the lab's
 --latency 200 slows every command and every object cloned); then it is run again. Each cell is proven by the lab's
 state: the source unchanged, the target untouched or equal to the source key by key, no failed
-login counted, nothing zeroised, no wrong secret; the rerun ends 0, or with the one documented
+login counted, nothing zeroised, no wrong secret (prepare-target: the target untouched or
+empty); the rerun ends 0, or with the one documented
 stop the state calls for (after a kill inside `partition archive restore` the target may hold a
 part of the source's keys until the rerun; a partial restore: exit 4 naming --confirm-clear, then a run with
 --confirm-clear ends 0).
@@ -70,14 +71,16 @@ def snapshot(lab):
             "target": fingerprints(lab.objects("target"))}
 
 
-def check(lab, before, label, problems, partial_ok=False):
+def check(lab, before, label, problems, partial_ok=False, cleared_ok=False):
     state = lab.state()
     source = fingerprints(lab.objects("source"))
     if state["hsms"]["source"]["partitions"] != before["source"]:
         problems.append("%s: the source changed" % label)
     target = fingerprints(lab.objects("target"))
     partial = not before["target"] and set(target) <= set(source)
-    if target != before["target"] and target != source and not (partial_ok and partial):
+    cleared = cleared_ok and not target     # prepare-target's effect: the target emptied
+    if target != before["target"] and target != source and not (partial_ok and partial) \
+            and not cleared:
         problems.append("%s: the target is neither untouched nor the source's keys" % label)
     for hsm, counters in state["failed_logins"].items():
         if any(counters.values()):
@@ -136,7 +139,8 @@ def cell(auth, flow, sig, boundary=None, midstep=None):
         # killed inside partition archive restore: a part of the source's keys may be there
         # (SIGTERM cancels at the next safe point: it waits for the command's end)
         check(lab, before, label + " (interrupted)", problems,
-              partial_ok=midstep is not None and sig == signal.SIGKILL)
+              partial_ok=midstep is not None and sig == signal.SIGKILL,
+              cleared_ok=flow == "prepare-target")
         backup = len(lab.objects("backup"))
         whole = len(before["source"][0]["objects"])
         if sig == signal.SIGTERM and flow == "backup" and backup not in (0, whole):
@@ -144,7 +148,10 @@ def cell(auth, flow, sig, boundary=None, midstep=None):
         label += " [target %d/%d, backup %d after it]" % (
             len(lab.objects("target")), len(lab.objects("source")), len(lab.objects("backup")))
         rerun(lab, flow, label, problems)
-        done = check(lab, before, label + " (rerun)", problems)
+        done = check(lab, before, label + " (rerun)", problems,
+                     cleared_ok=flow == "prepare-target")
+        if flow == "prepare-target" and lab.objects("target"):
+            problems.append("%s: the rerun left the target not empty" % label)
         if flow in ("restore",) and not done:
             problems.append("%s: the rerun did not restore the source's keys" % label)
         if flow == "backup":
