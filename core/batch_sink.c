@@ -1,8 +1,10 @@
 /* batch_sink.c: printing sink for `rotwiz backup|restore|prepare-target --batch` and
  * `rotwiz topology --json|--plain`. */
 #include "batch_sink.h"
+#include "transcript.h"
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <termios.h>
 #include <unistd.h>
@@ -47,10 +49,24 @@ static void print_todo(const struct batch_sink *bs)
     }
 }
 
+/* Device text (object labels, rbs output...) reaches the operator's terminal only with its
+ * control characters made visible: an ESC sequence in a label never clears or moves anything. */
+static const char *safe(const char *text, char **buf)
+{
+    free(*buf);
+    size_t len = strlen(text ? text : "") * 4 + 1;
+    *buf = malloc(len);
+    if (!*buf)
+        return "";
+    tx_escape_controls(text ? text : "", *buf, len);
+    return *buf;
+}
+
 static void on_event(void *ud, const struct core_event *ev)
 {
     struct batch_sink *bs = ud;
     FILE *out = bs->out;
+    char *tmp = NULL;
     switch (ev->type) {
     case EV_FLOW_STARTED:
         bs->step_count = ev->u.flow.step_count;
@@ -77,14 +93,24 @@ static void on_event(void *ud, const struct core_event *ev)
         break;
     }
     case EV_NOTICE:
-        fprintf(out, "%s: %s\n", ev->u.notice.warning ? "warning" : "note", ev->u.notice.text);
+        fprintf(out, "%s: %s\n", ev->u.notice.warning ? "warning" : "note",
+                safe(ev->u.notice.text, &tmp));
         break;
     case EV_ERROR:
-        fprintf(out, "error: %s\n", ev->u.error.cause);
+        fprintf(out, "error: %s\n", safe(ev->u.error.cause, &tmp));
         if (ev->u.error.fix)
-            fprintf(out, "  fix: %s\n", ev->u.error.fix);
-        if (ev->u.error.excerpt && *ev->u.error.excerpt)
-            fprintf(out, "  transcript:\n%s\n", ev->u.error.excerpt);
+            fprintf(out, "  fix: %s\n", safe(ev->u.error.fix, &tmp));
+        if (ev->u.error.excerpt && *ev->u.error.excerpt) {
+            /* line by line: the excerpt's own newlines are kept */
+            fprintf(out, "  transcript:\n");
+            for (const char *p = ev->u.error.excerpt; *p;) {
+                size_t n = strcspn(p, "\n");
+                char *line = strndup(p, n);
+                fprintf(out, "%s\n", safe(line, &tmp));
+                free(line);
+                p += n + (p[n] == '\n');
+            }
+        }
         break;
     case EV_FLOW_FINISHED:
         print_todo(bs);
@@ -98,11 +124,12 @@ static void on_event(void *ud, const struct core_event *ev)
         if (bs->verbose)
             fprintf(out, "  %s %s %s\n", ev->u.line.host,
                     ev->u.line.dir == TX_SENT ? ">" : ev->u.line.dir == TX_RECEIVED ? "<" : "-",
-                    ev->u.line.text);
+                    safe(ev->u.line.text, &tmp));
         break;
     default:
         break;
     }
+    free(tmp);
     fflush(out);
 }
 

@@ -2,6 +2,9 @@
  * and restore, their verification by listing, the empty-target interlock and the clear. */
 #include "flow_act.h"
 #include "flow_login.h"
+#include "flow_resume.h"
+#include "flow_words.h"
+#include "waitset.h"
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -278,7 +281,11 @@ int act_archive_backup(struct flow_ctx *fx, const struct flow_step_def *step)
     struct conv_result r = {0};
     /* it logs in as the Backup HSM SO (-sop, or the blue key) */
     const struct flow_login_target so = {"Backup HSM", fx->topo.backup.serial, LEDGER_SO, false};
+    /* a signal's cancel waits for the command's end: never a backup cut off midway */
+    int cancel_fd = waitset_set_cancel_fd(fx->ws, -1);
     rc = flow_login_command(fx, fx->app[fx->role].conv, cmd, &o, &r, "The archive backup", &so);
+    waitset_set_cancel_fd(fx->ws, cancel_fd);
+    rc = flow_archive_failed(fx, &r, "backup", rc); /* the domains differ: said in words */
     /* after a failed login nothing logs in again (the listing below would) */
     bool login_failed = r.luna.found && flow_login_failure_code(r.luna.code);
     free(cmd);
@@ -322,9 +329,71 @@ int act_verify_backup(struct flow_ctx *fx, const struct flow_step_def *step)
     if (!same_objects(&fx->source_objects, &fx->backup_objects, why, sizeof why))
         return flow_fail(fx, EXIT_HSM, step->fix, "%s: %s.", step->failure, why);
     fx->have_backup_objects = true;
+    /* what a restore checks the partition against later (flow_backup_provenance) */
+    flow_journal_decision(fx, FLOW_BACKUP_VERIFIED, fx->cfg.backup.partition);
     flow_notice(fx, false, "Backup verified: %zu objects, the same labels and types as the "
                 "source.", fx->backup_objects.count);
     return 0;
+}
+
+static int clear_partition(struct flow_ctx *fx, const struct flow_step_def *step);
+static int confirm_target(struct flow_ctx *fx, const char *host,
+                          const struct luna_objects *objs);
+
+/* The backup partition as it is now: what a restore must bring (fx->backup_objects). */
+static int list_backup_for_restore(struct flow_ctx *fx)
+{
+    /* a migrate verified the backup against the source in this run: the restore must bring
+     * exactly that (fx->backup_objects); no second listing of the Backup HSM is needed, and
+     * where it came from is this run's own record */
+    if (fx->have_source_objects && fx->have_backup_objects) {
+        flow_journal_objects(fx, "backup", &fx->backup_objects);
+        return 0;
+    }
+    bool exists = false, bcertain = false;
+    int rc = backup_contents(fx, &fx->backup_objects, &exists, &bcertain);
+    if (rc)
+        return rc;
+    if (exists && !bcertain)
+        return flow_fail(fx, EXIT_PRECONDITION, "Check the backup by hand (partition archive "
+                         "contents) and tell us its layout.", "The listing of the backup "
+                         "partition '%s' could not be read completely; rotwiz cannot verify a "
+                         "restore from it.", fx->cfg.backup.partition);
+    if (!exists || fx->backup_objects.count == 0)
+        return flow_fail(fx, EXIT_PRECONDITION, "Check backup.partition in the configuration "
+                         "and that the backup succeeded.", "The Backup HSM holds no backup "
+                         "partition '%s' with objects.", fx->cfg.backup.partition);
+    flow_journal_objects(fx, "backup", &fx->backup_objects);
+    /* only a backup whose objects a recorded backup put there (Object UIDs) */
+    if ((rc = flow_backup_provenance(fx, &fx->backup_objects)) != 0)
+        return rc;
+    fx->have_backup_objects = true;
+    return 0;
+}
+
+/* The target holds OBJS, every one of them an object of the backup (by Object UID) but not
+ * all: a restore cut off midway. Cleared after the typed confirmation (batch: --confirm-clear
+ * HOST), then restored in this run. */
+static int clear_partial_restore(struct flow_ctx *fx, const struct flow_step_def *step,
+                                 const struct luna_objects *objs)
+{
+    const char *host = fx->app[fx->role].cfg->host;
+    size_t count = objs->count;
+    flow_notice(fx, true, "The target holds a PARTIAL restore: %zu of the backup's %zu objects "
+                "(the same Object UIDs), left by an interrupted restore. It must be cleared "
+                "(partition clear) and restored again.", count, fx->backup_objects.count);
+    flow_journal_decision(fx, "partial restore of this backup on the target",
+                          "clear and restore again after the typed confirmation");
+    if (fx->req->batch && !fx->req->confirm_clear_host)
+        return flow_fail(fx, EXIT_PRECONDITION, "Run the restore again with --confirm-clear "
+                         "HOST naming the target: it clears the partial restore and restores "
+                         "again in one run.", "The target partition holds a partial restore "
+                         "(%zu of %zu objects); batch mode clears it only with --confirm-clear.",
+                         count, fx->backup_objects.count);
+    int rc = confirm_target(fx, host, objs);
+    if (rc)
+        return rc;
+    return clear_partition(fx, step);
 }
 
 int act_check_target_empty(struct flow_ctx *fx, const struct flow_step_def *step)
@@ -337,38 +406,39 @@ int act_check_target_empty(struct flow_ctx *fx, const struct flow_step_def *step
     if (!certain)
         return flow_fail(fx, EXIT_PRECONDITION, step->fix, "rotwiz cannot tell whether the "
                          "target partition is empty; it will not restore onto it.");
-    if (objs.count > 0) {
-        flow_journal_objects(fx, "target-before-restore", &objs);
-        return flow_fail(fx, EXIT_PRECONDITION, step->fix, "The target partition holds %zu "
-                         "objects; rotwiz will not restore onto it.", objs.count);
-    }
-    /* a migrate verified the backup against the source in this run: the restore must bring
-     * exactly that (fx->backup_objects); no second listing of the Backup HSM is needed */
-    if (fx->have_source_objects && fx->have_backup_objects) {
-        flow_journal_objects(fx, "backup", &fx->backup_objects);
+    fx->restore_already_done = false;
+    if (objs.count == 0)
+        return list_backup_for_restore(fx);
+    flow_journal_objects(fx, "target-before-restore", &objs);
+    /* what is on the target: this backup's objects (an interrupted restore), or anything else */
+    if ((rc = list_backup_for_restore(fx)) != 0)
+        return rc;
+    const struct luna_object *missing;
+    size_t matched = objects_matched(&fx->backup_objects, &objs, true, &missing);
+    if (matched == objs.count && matched == fx->backup_objects.count) {
+        /* a restore interrupted after partition archive restore finished: verify it */
+        flow_notice(fx, false, "The target already holds the backup's %zu objects (the same "
+                    "Object UIDs): restore already done, verifying.", objs.count);
+        flow_journal_decision(fx, "target holds the backup's objects",
+                              "restore already done, verifying");
+        fx->restore_already_done = true;
         return 0;
     }
-    /* what the restore must bring: the backup as it is now */
-    bool exists = false, bcertain = false;
-    if ((rc = backup_contents(fx, &fx->backup_objects, &exists, &bcertain)) != 0)
-        return rc;
-    if (exists && !bcertain)
-        return flow_fail(fx, EXIT_PRECONDITION, "Check the backup by hand (partition archive "
-                         "contents) and tell us its layout.", "The listing of the backup "
-                         "partition '%s' could not be read completely; rotwiz cannot verify a "
-                         "restore from it.", fx->cfg.backup.partition);
-    if (!exists || fx->backup_objects.count == 0)
-        return flow_fail(fx, EXIT_PRECONDITION, "Check backup.partition in the configuration "
-                         "and that the backup succeeded.", "The Backup HSM holds no backup "
-                         "partition '%s' with objects.", fx->cfg.backup.partition);
-    fx->have_backup_objects = true;
-    flow_journal_objects(fx, "backup", &fx->backup_objects);
-    return 0;
+    if (matched == objs.count)
+        return clear_partial_restore(fx, step, &objs);
+    return flow_fail(fx, EXIT_PRECONDITION, step->fix, "The target partition holds %zu objects "
+                     "that are not all the backup's; rotwiz will not restore onto it.",
+                     objs.count);
 }
 
 int act_archive_restore(struct flow_ctx *fx, const struct flow_step_def *step)
 {
     struct flow_appliance *a = &fx->app[fx->role];
+    if (fx->restore_already_done) {
+        flow_notice(fx, false, "partition archive restore is not sent again: the target holds "
+                    "the backup's objects already.");
+        return 0;
+    }
     /* the interlock, checked again right before the command */
     struct luna_objects objs;
     bool certain = false;
@@ -392,7 +462,11 @@ int act_archive_restore(struct flow_ctx *fx, const struct flow_step_def *step)
     /* password HSMs log in as the Backup HSM SO (-sop); a failure of the PED form is kept as
      * the SO's too: which login failed cannot be told apart (the safe side) */
     const struct flow_login_target so = {"Backup HSM", fx->topo.backup.serial, LEDGER_SO, false};
+    /* a signal's cancel waits for the command's end: never a restore cut off midway */
+    int cancel_fd = waitset_set_cancel_fd(fx->ws, -1);
     rc = flow_login_command(fx, a->conv, cmd, &o, &r, "The archive restore", &so);
+    waitset_set_cancel_fd(fx->ws, cancel_fd);
+    rc = flow_archive_failed(fx, &r, "restore", rc);
     free(cmd);
     conv_result_free(&r);
     return rc;
@@ -454,6 +528,29 @@ static int confirm_target(struct flow_ctx *fx, const char *host,
     return flow_record_ok(fx);
 }
 
+/* partition clear (confirmed already), then the partition listed again: it must be empty. */
+static int clear_partition(struct flow_ctx *fx, const struct flow_step_def *step)
+{
+    struct flow_appliance *a = &fx->app[fx->role];
+    struct luna_objects objs;
+    bool certain = false;
+    struct conv_opts o = {.confirmed = true, .what = "partition clear"};
+    struct conv_result r = {0};
+    int cancel_fd = waitset_set_cancel_fd(fx->ws, -1); /* never a clear cut off midway */
+    int rc = flow_lunacm_ok(fx, a->conv, "partition clear", &o, &r, "partition clear");
+    waitset_set_cancel_fd(fx->ws, cancel_fd);
+    conv_result_free(&r);
+    if (rc)
+        return rc;
+    if ((rc = flow_partition_contents(fx, fx->role, &objs, &certain)) != 0)
+        return rc;
+    if (!certain || objs.count > 0)
+        return flow_fail(fx, EXIT_HSM, step->fix, "The target partition still holds %zu "
+                         "objects after partition clear.", objs.count);
+    flow_notice(fx, false, "The target partition is empty.");
+    return 0;
+}
+
 int act_clear_target(struct flow_ctx *fx, const struct flow_step_def *step)
 {
     struct flow_appliance *a = &fx->app[fx->role];
@@ -469,17 +566,5 @@ int act_clear_target(struct flow_ctx *fx, const struct flow_step_def *step)
     flow_journal_objects(fx, "target-before-clear", &objs);
     if ((rc = confirm_target(fx, a->cfg->host, &objs)) != 0)
         return rc;
-    struct conv_opts o = {.confirmed = true, .what = "partition clear"};
-    struct conv_result r = {0};
-    rc = flow_lunacm_ok(fx, a->conv, "partition clear", &o, &r, "partition clear");
-    conv_result_free(&r);
-    if (rc)
-        return rc;
-    if ((rc = flow_partition_contents(fx, fx->role, &objs, &certain)) != 0)
-        return rc;
-    if (!certain || objs.count > 0)
-        return flow_fail(fx, EXIT_HSM, step->fix, "The target partition still holds %zu "
-                         "objects after partition clear.", objs.count);
-    flow_notice(fx, false, "The target partition is empty.");
-    return 0;
+    return clear_partition(fx, step);
 }

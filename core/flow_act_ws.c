@@ -1,6 +1,7 @@
 /* flow_act_ws.c: the actions done on the workstation: the Luna client and Backup HSM checks,
  * RBS (config, key, server), PEDServer, and the Backup HSM's PED set-up (PED flows). */
 #include "flow_act.h"
+#include "flow_words.h"
 #include "flow_login.h"
 #include "flow_wait.h"
 #include "job.h"
@@ -320,10 +321,14 @@ int act_rbs_start(struct flow_ctx *fx, const struct flow_step_def *step)
     if (waitset_cancelled(fx->ws))
         return flow_fail(fx, EXIT_CANCELLED, NULL, "Cancelled by the operator.");
     int st = 0;
-    if (job_exited(w->rbs, &st))
-        return flow_fail(fx, EXIT_PRECONDITION, step ? step->fix : NULL, "RBS exited (status %d) instead of "
-                         "serving; see the rbs lines in the transcript.",
-                         WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+    if (job_exited(w->rbs, &st)) {
+        char last[400];
+        bool said = flow_last_line(fx, "rbs", last, sizeof last);
+        return flow_fail(fx, EXIT_PRECONDITION, step ? step->fix : NULL, "RBS exited (status %d) "
+                         "instead of serving, so no k570 can reach the Backup HSM; its last "
+                         "line: %s%s%s", WIFEXITED(st) ? WEXITSTATUS(st) : -1, said ? "\"" : "",
+                         said ? last : "(it printed nothing)", said ? "\"" : "");
+    }
     fx->topo.workstation.rbs_listening = flow_port_open(host, port, 500);
     flow_topology_changed(fx, -1);
     if (!fx->topo.workstation.rbs_listening)

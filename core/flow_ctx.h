@@ -23,6 +23,13 @@ struct transcript;
 struct secret_store;
 struct ledger;
 
+/* An appliance record (role, serial) of an interrupted session being continued. */
+#define FLOW_PRIOR_APPS 8
+struct flow_prior_app {
+    char role[32];
+    char serial[64];
+};
+
 /* One k570 as the flow uses it. */
 struct flow_appliance {
     const struct config_appliance *cfg;  /* NULL when the config has none */
@@ -62,6 +69,8 @@ struct flow_ctx {
     struct ledger *ledger;               /* failed logins (ledger.h); NULL for the topology view */
     char session_dir[512];
     char resumed_from[64];               /* last step of the interrupted run continued, or "" */
+    struct flow_prior_app prior_apps[FLOW_PRIOR_APPS]; /* ...and its appliances (flow_resume.h) */
+    size_t prior_app_count;
     struct waitset *ws;
     struct conv_timeouts timeouts;
     struct topology topo;
@@ -84,6 +93,7 @@ struct flow_ctx {
     bool have_backup_objects;
     bool replace_backup;                 /* the next archive backup uses -replace */
     bool backup_already_done;            /* the Backup HSM holds the source's objects already */
+    bool restore_already_done;           /* the target holds the backup's objects (by UID) */
     /* the failure being reported */
     int exit_code;
     char cause[1024];

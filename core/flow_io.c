@@ -1,5 +1,6 @@
 /* flow_io.c: set-up, clean-up, session record and reporting for the flow engine. */
 #include "flow_io.h"
+#include "flow_resume.h"
 #include "journal.h"
 #include "ledger.h"
 #include "mask.h"
@@ -23,13 +24,21 @@
 
 #define EXCERPT_LINES 12
 
+static const char *fill_placeholder(void *ud, const char *name)
+{
+    return flow_placeholder(ud, name);
+}
+
 int flow_fail(struct flow_ctx *fx, int code, const char *fix, const char *cause, ...)
 {
     va_list ap;
     va_start(ap, cause);
     vsnprintf(fx->cause, sizeof fx->cause, cause, ap);
     va_end(ap);
-    snprintf(fx->fix, sizeof fx->fix, "%s", fix ? fix : "");
+    /* a fix names ports and addresses by placeholder ({rbs_port}): filled like instructions */
+    char *filled = fix ? flow_fill(fix, fill_placeholder, fx) : NULL;
+    snprintf(fx->fix, sizeof fx->fix, "%s", filled ? filled : "");
+    free(filled);
     fx->exit_code = code;
     return code;
 }
@@ -528,6 +537,7 @@ void flow_journal_objects(struct flow_ctx *fx, const char *where, const struct l
         objs[i].label = o->objects[i].label;
         objs[i].type = o->objects[i].type;
         objs[i].handle = o->objects[i].handle;
+        objs[i].uid = o->objects[i].uid;
     }
     journal_objects(fx->journal, fx->step ? fx->step->id : NULL, where, objs, o->count);
 }
@@ -538,6 +548,7 @@ void flow_journal_appliance(struct flow_ctx *fx, const char *role, const char *h
 {
     if (!fx->journal)
         return;
+    flow_resume_appliance(fx, role, serial); /* another appliance: a new session */
     struct journal_appliance a = {.role = role, .host = host, .serial = serial, .model = model,
                                   .firmware = firmware, .client_version = client_version};
     journal_appliance(fx->journal, &a);
@@ -607,8 +618,10 @@ static struct session *reopen_interrupted(struct flow_ctx *fx, const char *state
             continue;
         if (!list[i].ended && list[i].chain_ok) {
             s = session_reopen(list[i].path, fx->masker, 0, err, sizeof err);
-            if (s)
+            if (s) {
                 snprintf(fx->resumed_from, sizeof fx->resumed_from, "%s", list[i].last_step);
+                flow_resume_remember(fx, list[i].path); /* continued only with its appliances */
+            }
         }
         break; /* only the newest session of this flow */
     }

@@ -373,6 +373,8 @@ int journal_objects(struct journal *j, const char *step, const char *where,
         put(o, "label", objs[i].label);
         put(o, "type", objs[i].type);
         put(o, "handle", objs[i].handle);
+        if (objs[i].uid && *objs[i].uid)
+            put(o, "uid", objs[i].uid);
         json_array_append_new(list, o);
     }
     json_object_set_new(f, "objects", list);

@@ -79,6 +79,7 @@ struct journal_object {
     const char *label;
     const char *type;
     const char *handle;
+    const char *uid;              /* Object UID; NULL or "" when the listing shows none */
 };
 
 /* Typed records; each returns like journal_append. STEP may be NULL where it says so. */

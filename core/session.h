@@ -83,6 +83,7 @@ struct session_object {
     char label[SESSION_TEXT];
     char type[64];
     char handle[32];
+    char uid[SESSION_TEXT];        /* "" when the record has none */
 };
 
 struct session_object_list {

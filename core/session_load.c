@@ -52,6 +52,7 @@ static void add_objects(struct session_summary *sum, const json_t *rec)
         COPY(l->objects[i].label, o, "label");
         COPY(l->objects[i].type, o, "type");
         COPY(l->objects[i].handle, o, "handle");
+        COPY(l->objects[i].uid, o, "uid");
     }
     l->count = count;
     sum->object_list_count++;

@@ -129,6 +129,13 @@ void waitset_remove(struct waitset *ws, int id)
         ws_compact(ws);
 }
 
+int waitset_set_cancel_fd(struct waitset *ws, int fd)
+{
+    int old = ws->cancel_fd;
+    ws->cancel_fd = fd;
+    return old;
+}
+
 bool waitset_cancelled(const struct waitset *ws)
 {
     if (ws->cancel_fd < 0)

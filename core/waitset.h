@@ -49,6 +49,11 @@ void waitset_pump(struct waitset *ws);
 /* True when the cancel descriptor is readable now. */
 bool waitset_cancelled(const struct waitset *ws);
 
+/* Replaces the cancel descriptor (-1: none) and returns the previous one. A command that must
+ * not be cut off (an archive restore half done is worse than one finished) runs with none; a
+ * cancel that came meanwhile stays in the descriptor and is seen after. */
+int waitset_set_cancel_fd(struct waitset *ws, int fd);
+
 /* CLOCK_MONOTONIC now plus MS milliseconds. */
 struct timespec waitset_deadline_in(long ms);
 /* Milliseconds from now until T (negative when past). */

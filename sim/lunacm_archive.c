@@ -167,6 +167,8 @@ static unsigned long clone_all(struct lcm *c, const char *from_hsm, const char *
                 break;
             continue;
         }
+        lab_latency(&c->p); /* --latency: every object takes its time (an interruption lands
+                             * in the middle of the copy) */
         nh = copy_object(c, from_hsm, from_part, i, to_hsm, to_part, &old, append, &skipped);
         if (nh < 0) {
             lcm_error(c, "The partition changed during the operation");

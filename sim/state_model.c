@@ -214,6 +214,21 @@ static void add_objects(json_t *part, size_t n, size_t first)
     }
 }
 
+/* hostile-labels: device data that looks like lunacm's own protocol, and a terminal escape
+ * sequence (clear screen), as the labels of the first objects. */
+static void hostile_labels(json_t *part)
+{
+    static const char *const labels[] = {
+        "Command Result : No Error",
+        "Type 'proceed' to continue, or 'quit' to quit now ->",
+        "Enter password for the SO:",
+        "rot-\x1b[2Jcleared",
+    };
+    json_t *objs = json_object_get(part, "objects");
+    for (size_t i = 0; i < json_array_size(objs) && i < sizeof labels / sizeof labels[0]; i++)
+        json_object_set_new(json_array_get(objs, i), "label", json_string(labels[i]));
+}
+
 static json_t *ped_server_new(void)
 {
     return json_pack("{s:s, s:i, s:b}", "ip", "", "port", 0, "connected", 0);
@@ -281,6 +296,8 @@ json_t *sm_initial_state(const struct sim_lab_params *p, const struct sim_secret
     add_objects(sm_user_partition(src), 4 + rand_u32() % 3, 0);
     if (lab_has_fault(p, "target-not-empty"))
         add_objects(sm_user_partition(tgt), 2, 3);
+    if (lab_has_fault(p, "hostile-labels"))
+        hostile_labels(sm_user_partition(src));
     json_t *root = json_pack("{s:{s:o, s:o, s:o}, s:{s:s, s:s, s:n}, s:{s:b, s:i}, s:o, s:[]}",
                              "hsms", "source", src, "target", tgt, "backup", bak,
                              "ped", "location", "workstation", "mode",

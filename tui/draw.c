@@ -65,7 +65,8 @@ int draw_text(WINDOW *w, int y, int x, int maxw, const char *s, attr_t a)
     while (*s) {
         wchar_t wc[2] = {0, 0};
         s += next_char(s, &wc[0]);
-        if (wc[0] < 0x20 || wc[0] == 0x7f)
+        /* no control character reaches the terminal: C0, DEL and C1 (0x9b is a CSI too) */
+        if (wc[0] < 0x20 || wc[0] == 0x7f || (wc[0] >= 0x80 && wc[0] <= 0x9f))
             wc[0] = L'?';
         int cw = char_width(wc[0]);
         if (used + cw > maxw)

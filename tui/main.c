@@ -51,7 +51,7 @@ static const char usage_text[] =
     "  rotwiz topology [--config FILE] [--json|--plain]\n"
     "                          read-only view: connects, reads, changes nothing\n"
     "  rotwiz backup         --config FILE --batch [--secrets FILE]\n"
-    "  rotwiz restore        --config FILE --batch [--secrets FILE]\n"
+    "  rotwiz restore        --config FILE --batch [--secrets FILE] [--confirm-clear HOST]\n"
     "  rotwiz migrate        --config FILE --batch [--secrets FILE]\n"
     "  rotwiz prepare-target --config FILE --batch [--secrets FILE] --confirm-clear HOST\n"
     "  rotwiz export SESSION --format text|jsonl|cast [-o FILE]\n"
@@ -227,8 +227,10 @@ static int validate(const struct cli *c)
     if (cmd && strcmp(cmd, "prepare-target") == 0 && !c->confirm_clear)
         return usage_error("prepare-target --batch needs --confirm-clear HOST naming the target "
                            "(it may clear the target's partition)");
-    if (c->confirm_clear && (!cmd || strcmp(cmd, "prepare-target") != 0))
-        return usage_error("--confirm-clear goes with prepare-target");
+    /* restore: clears a partial restore this backup left on the target (then restores) */
+    if (c->confirm_clear && (!cmd || (strcmp(cmd, "prepare-target") != 0 &&
+                                      strcmp(cmd, "restore") != 0)))
+        return usage_error("--confirm-clear goes with prepare-target or restore");
     if (cmd && strcmp(cmd, "export") == 0) {
         if (!c->session)
             return usage_error("export needs the SESSION folder");

@@ -251,7 +251,7 @@ def test_options():
         names = ["rbs-down", "rbs-wrong-cert", "backup-hsm-missing", "backup-partition-exists",
                  "backup-hsm-full", "domain-mismatch", "old-backup-firmware", "target-not-empty",
                  "ssh-drop-during-backup", "ssh-drop-during-restore", "ped-timeout",
-                 "ped-wrong-key", "pedserver-down"]
+                 "ped-wrong-key", "hostile-labels", "pedserver-down"]
         for n in names:
             check(re.search(r"^\s+%s\s+\S.{10,}$" % re.escape(n), h.stdout, re.M),
                   "--help describes fault " + n, h.stdout)

@@ -24,7 +24,7 @@ static void test_faults(void **state)
                            "backup-partition-exists", "backup-hsm-full", "domain-mismatch",
                            "old-backup-firmware", "target-not-empty", "ssh-drop-during-backup",
                            "ssh-drop-during-restore", "ped-timeout", "ped-wrong-key",
-                           "pedserver-down"};
+                           "hostile-labels", "pedserver-down"};
     size_t n = 0;
     for (const struct sim_fault *f = sim_faults; f->name; f++) {
         n++;

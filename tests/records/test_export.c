@@ -51,7 +51,7 @@ static int setup(void **state)
     session_step_start(s, "backup", "Back up the partition");
     tx_append(tx, NULL, "source", TX_SENT, "partition archive backup -slot 5 -sopassword '"
                                            SECRET "' -password=" SECRET);
-    struct journal_object objs[] = {{"rot-" SECRET, "Symmetric Key", "42"}};
+    struct journal_object objs[] = {{"rot-" SECRET, "Symmetric Key", "42", NULL}};
     journal_objects(j, "backup", "backup", objs, 1);
     journal_note(j, "backup", "typed " SECRET);
     session_step_done(s, "backup", NULL);

@@ -46,8 +46,8 @@ static void record_session(const char *state, struct masker *m, char *dir, size_
     assert_int_equal(session_step_failed(s, "login-source", "wrong password", 5), 0);
     assert_int_equal(session_step_start(s, "login-source", "Log in as Crypto Officer"), 0);
     assert_int_equal(session_step_done(s, "login-source", "logged in"), 0);
-    struct journal_object objs[] = {{"rot-key-1", "Symmetric Key", "42"},
-                                    {"rot-key-2", "Private Key", "43"}};
+    struct journal_object objs[] = {{"rot-key-1", "Symmetric Key", "42", NULL},
+                                    {"rot-key-2", "Private Key", "43", "7a2f-0043"}};
     assert_int_equal(journal_objects(j, "login-source", "source", objs, 2), 0);
     assert_int_equal(journal_decision(j, "backup", "Replace the backup?", "append"), 0);
     assert_int_equal(journal_confirmation(j, "backup", "PED keys inserted", NULL), 0);
@@ -238,6 +238,9 @@ static void test_crash_then_load_and_resume(void **state)
     assert_string_equal(sum.object_lists[0].objects[1].label, "rot-key-2");
     assert_string_equal(sum.object_lists[0].objects[1].type, "Private Key");
     assert_string_equal(sum.object_lists[0].objects[1].handle, "43");
+    /* the Object UID is kept (a restore checks a backup's provenance by it) */
+    assert_string_equal(sum.object_lists[0].objects[1].uid, "7a2f-0043");
+    assert_string_equal(sum.object_lists[0].objects[0].uid, "");
     session_summary_free(&sum);
 
     /* Resume: the broken tail goes, the chain continues, the run can end. */

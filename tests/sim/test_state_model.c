@@ -74,6 +74,24 @@ static void test_slots_are_not_in_id_order(void **state)
     testlab_destroy(&t);
 }
 
+/* hostile-labels: the source's labels look like lunacm's protocol and hold an ESC sequence. */
+static void test_hostile_labels(void **state)
+{
+    (void)state;
+    struct testlab t;
+    const char *faults[] = {"hostile-labels", NULL};
+    assert_int_equal(testlab_make(&t, "password", faults), 0);
+    json_t *root = sm_initial_state(&t.p, &t.s);
+    json_t *objs = json_object_get(sm_user_partition(sm_hsm(root, "source")), "objects");
+    assert_true(json_array_size(objs) >= 4);
+    assert_string_equal(sm_str(json_array_get(objs, 0), "label"), "Command Result : No Error");
+    assert_non_null(strstr(sm_str(json_array_get(objs, 1), "label"), "'proceed'"));
+    assert_non_null(strstr(sm_str(json_array_get(objs, 2), "label"), "password for the SO"));
+    assert_non_null(strstr(sm_str(json_array_get(objs, 3), "label"), "\x1b[2J"));
+    json_decref(root);
+    testlab_destroy(&t);
+}
+
 static void test_faults_shape_the_devices(void **state)
 {
     (void)state;
@@ -161,6 +179,7 @@ int main(void)
         cmocka_unit_test(test_source_holds_root_keys),
         cmocka_unit_test(test_slots_are_not_in_id_order),
         cmocka_unit_test(test_faults_shape_the_devices),
+        cmocka_unit_test(test_hostile_labels),
         cmocka_unit_test(test_state_keeps_no_password),
         cmocka_unit_test(test_handles_and_versions),
         cmocka_unit_test(test_state_store_roundtrip),
