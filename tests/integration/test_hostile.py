@@ -10,7 +10,7 @@ import signal
 import subprocess
 import unittest
 
-from labtest import LabCase, ROTWIZ, fingerprints
+from labtest import Lab, LabCase, ROTWIZ, fingerprints
 
 
 def journal_records(state_dir):
@@ -97,3 +97,47 @@ class HostileValues(LabCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class RecordFull(LabCase):
+    """A state folder that fills up mid-run: the confirmation of `partition clear` cannot be
+    written, so the flow stops with exit 8 BEFORE partition clear is sent (it used to clear the
+    target and exit 0 while the journal stopped short). The file size limit (RLIMIT_FSIZE, with
+    SIGXFSZ ignored) makes the journal's write of that record fail, as a full disk would."""
+    faults = ("target-not-empty",)
+
+    def clear(self, limit=None):
+        def limited():
+            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+            if limit is not None:
+                import resource
+                resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+        cmd = [ROTWIZ, "prepare-target", "--config", self.lab.config, "--batch", "--secrets",
+               self.lab.secrets, "--confirm-clear", self.lab.host("target"), "--state-dir",
+               self.lab.state_dir]
+        return subprocess.run(cmd, capture_output=True, text=True, timeout=300,
+                              stdin=subprocess.DEVNULL, preexec_fn=limited)
+
+    def test_a_journal_that_cannot_be_written_stops_before_the_clear(self):
+        # a first run, to learn where in the journal the confirmation record starts
+        before = fingerprints(self.lab.objects("target"))
+        self.assertEqual(len(before), 2)
+        probe = Lab("password", faults=["target-not-empty"])
+        self.addCleanup(probe.stop)
+        saved, self.lab = self.lab, probe
+        self.assertExit(self.clear(), 0)
+        sessions = glob.glob(os.path.join(probe.state_dir, "sessions", "*", "journal.jsonl"))
+        with open(sessions[0], "rb") as f:
+            data = f.read()
+        at = data.index(b'"type":"confirmation"')
+        offset = data.rfind(b"\n", 0, at) + 1
+        self.lab = saved
+        # the same run, on a fresh lab, with the journal unable to grow past that record
+        proc = self.clear(limit=offset + 20)
+        self.assertExit(proc, 8)
+        self.assertIn("session record could not be written", proc.stdout)
+        self.assertEqual(fingerprints(self.lab.objects("target")), before)
+        # it got as far as the clear step: the failure was the confirmation's record
+        types = [r["type"] + ":" + r.get("step", "") for r in journal_records(self.lab.state_dir)]
+        self.assertIn("step-start:clear_target", types)
+        self.assertNotIn("confirmation:clear_target", types)
