@@ -11,6 +11,30 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Calls FN with every record of the journal at PATH, one JSON object per complete line (a
+ * line that is no object, such as a half-written last one, is passed over). False when the
+ * journal cannot be read. */
+static bool each_record(const char *path, void (*fn)(json_t *rec, void *ud), void *ud)
+{
+    size_t len = 0;
+    char *buf = rec_read_file(path, &len);
+    if (!buf)
+        return false;
+    for (size_t pos = 0; pos < len;) {
+        const char *nl = memchr(buf + pos, '\n', len - pos);
+        if (!nl)
+            break;
+        size_t llen = (size_t)(nl - (buf + pos));
+        json_t *rec = json_loadb(buf + pos, llen, 0, NULL);
+        pos += llen + 1;
+        if (json_is_object(rec))
+            fn(rec, ud);
+        json_decref(rec);
+    }
+    free(buf);
+    return true;
+}
+
 /* ---- the backup partition's provenance ----------------------------------------------------- */
 
 /* The state folder of this run. */
@@ -23,46 +47,41 @@ static const char *state_dir(const struct flow_ctx *fx, char *buf, size_t len)
 
 /* Walks one backup session's journal: a verified backup record (decision FLOW_BACKUP_VERIFIED
  * naming PARTITION, after a "backup" object list, on the Backup HSM SERIAL) replaces *UIDS. */
+struct backup_scan {
+    const char *serial, *partition;
+    char bserial[128];           /* the Backup HSM of the session so far */
+    json_t *pending;             /* the last "backup" object list */
+    json_t **uids;
+};
+
+static void scan_record(json_t *rec, void *ud)
+{
+    struct backup_scan *b = ud;
+    const char *type = json_string_value(json_object_get(rec, "type"));
+    const char *role = json_string_value(json_object_get(rec, "role"));
+    const char *where = json_string_value(json_object_get(rec, "where"));
+    const char *q = json_string_value(json_object_get(rec, "question"));
+    const char *ans = json_string_value(json_object_get(rec, "answer"));
+    const char *ser = json_string_value(json_object_get(rec, "serial"));
+    if (type && !strcmp(type, "appliance") && role && !strcmp(role, "backup-hsm") && ser)
+        snprintf(b->bserial, sizeof b->bserial, "%s", ser);
+    else if (type && !strcmp(type, "objects") && where && !strcmp(where, "backup")) {
+        json_decref(b->pending);
+        b->pending = json_incref(json_object_get(rec, "objects"));
+    } else if (type && !strcmp(type, "decision") && q && !strcmp(q, FLOW_BACKUP_VERIFIED) &&
+               ans && !strcmp(ans, b->partition) && !strcmp(b->bserial, b->serial) &&
+               b->pending) {
+        json_decref(*b->uids);
+        *b->uids = json_incref(b->pending);
+    }
+}
+
 static void scan_journal(const char *path, const char *serial, const char *partition,
                          json_t **uids)
 {
-    size_t len = 0;
-    char *buf = rec_read_file(path, &len);
-    if (!buf)
-        return;
-    char bserial[128] = "";
-    json_t *pending = NULL;
-    for (size_t pos = 0; pos < len;) {
-        const char *nl = memchr(buf + pos, '\n', len - pos);
-        if (!nl)
-            break;
-        size_t llen = (size_t)(nl - (buf + pos));
-        json_t *rec = json_loadb(buf + pos, llen, 0, NULL);
-        pos += llen + 1;
-        if (!json_is_object(rec)) {
-            json_decref(rec);
-            continue;
-        }
-        const char *type = json_string_value(json_object_get(rec, "type"));
-        const char *role = json_string_value(json_object_get(rec, "role"));
-        const char *where = json_string_value(json_object_get(rec, "where"));
-        const char *q = json_string_value(json_object_get(rec, "question"));
-        const char *ans = json_string_value(json_object_get(rec, "answer"));
-        const char *ser = json_string_value(json_object_get(rec, "serial"));
-        if (type && !strcmp(type, "appliance") && role && !strcmp(role, "backup-hsm") && ser)
-            snprintf(bserial, sizeof bserial, "%s", ser);
-        else if (type && !strcmp(type, "objects") && where && !strcmp(where, "backup")) {
-            json_decref(pending);
-            pending = json_incref(json_object_get(rec, "objects"));
-        } else if (type && !strcmp(type, "decision") && q && !strcmp(q, FLOW_BACKUP_VERIFIED) &&
-                   ans && !strcmp(ans, partition) && !strcmp(bserial, serial) && pending) {
-            json_decref(*uids);
-            *uids = json_incref(pending);
-        }
-        json_decref(rec);
-    }
-    json_decref(pending);
-    free(buf);
+    struct backup_scan b = {.serial = serial, .partition = partition, .uids = uids};
+    each_record(path, scan_record, &b);
+    json_decref(b.pending);
 }
 
 static int name_cmp(const void *a, const void *b)
@@ -198,31 +217,26 @@ void flow_resume_remember(struct flow_ctx *fx, const char *session_dir)
 }
 
 /* This run's operator, witnesses and appliances: the records after the last session-resume. */
+static void keep_people(json_t *rec, void *ud)
+{
+    json_t *people = ud;
+    const char *type = json_string_value(json_object_get(rec, "type"));
+    if (type && !strcmp(type, "session-resume"))
+        json_array_clear(people);
+    else if (type && (!strcmp(type, "operator") || !strcmp(type, "witness") ||
+                      !strcmp(type, "appliance")))
+        json_array_append(people, rec);
+}
+
 static void copy_people(const char *old_dir, struct journal *to)
 {
     char path[SESSION_PATH_MAX + 32];
-    size_t len = 0;
     snprintf(path, sizeof path, "%s/%s", old_dir, SESSION_JOURNAL);
-    char *buf = rec_read_file(path, &len);
-    if (!buf)
-        return;
     json_t *people = json_array();
-    for (size_t pos = 0; pos < len;) {
-        const char *nl = memchr(buf + pos, '\n', len - pos);
-        if (!nl)
-            break;
-        size_t llen = (size_t)(nl - (buf + pos));
-        json_t *rec = json_loadb(buf + pos, llen, 0, NULL);
-        pos += llen + 1;
-        const char *type = json_string_value(json_object_get(rec, "type"));
-        if (type && !strcmp(type, "session-resume"))
-            json_array_clear(people);
-        else if (type && (!strcmp(type, "operator") || !strcmp(type, "witness") ||
-                          !strcmp(type, "appliance")))
-            json_array_append(people, rec);
-        json_decref(rec);
+    if (!each_record(path, keep_people, people)) {
+        json_decref(people);
+        return;
     }
-    free(buf);
     size_t i;
     json_t *rec;
     json_array_foreach(people, i, rec) {

@@ -15,12 +15,14 @@ from labtest import LabCase, ROTWIZ, fingerprints
 
 
 def sent(state_dir, needle):
+    """How many lines holding NEEDLE were typed (the preflight's read-only `-help` aside)."""
     n = 0
     for path in glob.glob(os.path.join(state_dir, "sessions", "*", "transcript.jsonl")):
         with open(path) as f:
             for line in f:
                 rec = json.loads(line)
-                n += rec["dir"] == "sent" and needle in rec["text"]
+                n += (rec["dir"] == "sent" and needle in rec["text"] and
+                      not rec["text"].endswith(" -help"))
     return n
 
 
