@@ -102,7 +102,9 @@ static json_t *recorded_backup(const char *dir, const char *serial, const char *
     size_t n = 0;
     struct dirent *de;
     while ((de = readdir(d)) != NULL) {
-        if (de->d_name[0] == '.' || !strstr(de->d_name, "-backup-"))
+        /* the sessions that make backups: backup and migrate runs */
+        if (de->d_name[0] == '.' ||
+            (!strstr(de->d_name, "-backup-") && !strstr(de->d_name, "-migrate-")))
             continue;
         char **m = realloc(names, (n + 1) * sizeof *names);
         if (!m)

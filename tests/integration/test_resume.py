@@ -32,13 +32,18 @@ def journal(session):
 
 
 def edit_state(lab, fn):
-    """Changes the lab's devices between runs (DIR/state.json, no run in progress)."""
+    """Changes the lab's devices between runs (DIR/state.json), under the lab's own lock
+    (DIR/state.lock), so a device program of a killed run that still ends cannot write an older
+    state over the change."""
+    import fcntl
     path = os.path.join(lab.dir, "state.json")
-    with open(path) as f:
-        state = json.load(f)
-    fn(state)
-    with open(path, "w") as f:
-        json.dump(state, f)
+    with open(os.path.join(lab.dir, "state.lock"), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        with open(path) as f:
+            state = json.load(f)
+        fn(state)
+        with open(path, "w") as f:
+            json.dump(state, f)
 
 
 def kill_after(lab, command, marker, *extra):
