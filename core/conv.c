@@ -21,6 +21,11 @@
  * prompt before they turn the terminal's echo off, and a password typed in between would be
  * echoed in clear (it would still be masked in the transcript, but better not at all). */
 #define CONV_SECRET_SETTLE_MS 150
+/* A local program's question is checked (stream_waits_for_input) once no byte came for this
+ * long (what it wrote just before may still be in the pty's buffers for a moment), then again
+ * every CONV_INPUT_RECHECK_MS until prompt_settle_ms. */
+#define CONV_INPUT_SETTLE_MS 5
+#define CONV_INPUT_RECHECK_MS 5
 /* A prompt rotwiz cannot match must stay unanswered this long before the command is abandoned:
  * a line that only paused mid-write must not be taken for a question. */
 #define CONV_UNKNOWN_SETTLE_MS 500
@@ -83,7 +88,7 @@ void conv_timeouts_default(struct conv_timeouts *t, double scale)
     t->ped_prompt_ms = (long)(200000 * scale);
     t->ped_op_ms = (long)(920000 * scale);
     t->quiet_ms = (long)(1500 * scale);
-    t->shell_settle_ms = CONV_SECRET_SETTLE_MS;
+    t->prompt_settle_ms = CONV_SECRET_SETTLE_MS;
 }
 
 /* ---- received text ---- */
@@ -639,11 +644,29 @@ static void conv_learn_shell_prompt(struct conv *c)
         snprintf(c->shell_prompt, sizeof c->shell_prompt, "%s", line);
 }
 
+/* A line of a prompt's shape is pending: is the program waiting for the answer? Seen directly
+ * for a local program (blocked reading its terminal, all it wrote read; re-checked every few
+ * ms), else once the line stayed prompt_settle_ms (a menu's completeness has no event). */
+static bool conv_input_asked(struct conv *c)
+{
+    long since = -waitset_ms_until(&c->last_rx);
+    if (since >= c->to.prompt_settle_ms)
+        return true;
+    if (since < CONV_INPUT_SETTLE_MS)
+        return false;       /* woken at that moment by conv_wake_at_settle */
+    if (stream_waits_for_input(c->stream))
+        return true;
+    struct timespec t = waitset_deadline_in(CONV_INPUT_RECHECK_MS);
+    waitset_wake_at(c->ws, &t);
+    return false;
+}
+
 /* An unterminated line is pending: the settles below are decided on the time since the last
  * byte, so the wait wakes exactly when one of them is over (not at the next periodic turn). */
 static void conv_wake_at_settle(struct conv *c)
 {
-    const long settles[] = {CONV_SECRET_SETTLE_MS, c->to.shell_settle_ms, CONV_UNKNOWN_SETTLE_MS};
+    const long settles[] = {CONV_INPUT_SETTLE_MS, CONV_SECRET_SETTLE_MS, c->to.prompt_settle_ms,
+                            CONV_UNKNOWN_SETTLE_MS};
     long since = -waitset_ms_until(&c->last_rx), next = -1;
     for (size_t i = 0; i < sizeof settles / sizeof settles[0]; i++)
         if (since < settles[i] && (next < 0 || settles[i] < next))
@@ -722,7 +745,7 @@ static bool conv_wait_pred(void *ud)
         if (c->closed || (fresh_line && partial && new_text &&
                           !luna_ends_with_prompt(c->cap + c->line_start) &&
                           (conv_is_shell_prompt(c, c->cap + c->line_start) ||
-                           waitset_ms_until(&c->last_rx) <= -c->to.shell_settle_ms))) {
+                           waitset_ms_until(&c->last_rx) <= -c->to.prompt_settle_ms))) {
             w->end_at = c->line_start;
             conv_flush_partial(c);
             return w->done = true;
@@ -730,7 +753,7 @@ static bool conv_wait_pred(void *ud)
         break;
     case CONV_END_INPUT_PROMPT:
         if (fresh_line && partial && new_text && luna_is_input_prompt(c->cap + c->line_start) &&
-            waitset_ms_until(&c->last_rx) <= -CONV_SECRET_SETTLE_MS) {
+            conv_input_asked(c)) {
             w->end_at = c->line_start;
             conv_flush_partial(c);
             return w->done = true;

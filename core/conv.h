@@ -77,11 +77,13 @@ struct conv_timeouts {
     long ped_prompt_ms;   /* a PED key prompt (FORMATS.md 6: 200 s) */
     long ped_op_ms;       /* a whole PED operation (FORMATS.md 6: 920 s) */
     long quiet_ms;        /* CONV_END_QUIET: silence that ends a command (default 1.5 s) */
-    long shell_settle_ms; /* CONV_END_SHELL_PROMPT before the shell's prompt was ever seen: how
-                             long another unterminated line must stay (150 ms, not scaled) */
+    long prompt_settle_ms; /* how long an unterminated line must stay to be taken as a prompt
+                              when no event says so: CONV_END_SHELL_PROMPT before the shell's
+                              prompt was ever seen, CONV_END_INPUT_PROMPT when the program's
+                              wait for input cannot be seen (150 ms, not scaled) */
 };
 
-/* Fills T with the defaults above, every value but shell_settle_ms multiplied by SCALE
+/* Fills T with the defaults above, every value but prompt_settle_ms multiplied by SCALE
  * (1.0 = real). */
 void conv_timeouts_default(struct conv_timeouts *t, double scale);
 
@@ -94,11 +96,15 @@ enum conv_end {
     CONV_END_QUIET,           /* no output for quiet_ms (after at least one byte) */
     CONV_END_CLOSED,          /* the stream closes (the program exited) */
     CONV_END_SECRETS_TYPED,   /* end_after_typed prompts have been answered */
-    CONV_END_INPUT_PROMPT,    /* a prompt waits for input (a menu): the caller answers it */
+    CONV_END_INPUT_PROMPT,    /* a prompt waits for input (a menu): the caller answers it.
+                                 A line of a prompt's shape, and a local program seen blocked
+                                 reading its terminal with all it wrote read
+                                 (stream_waits_for_input); else the line stayed
+                                 prompt_settle_ms */
     CONV_END_SHELL_PROMPT     /* a program exited to its shell: the shell's prompt as this
                                  session showed it when the program was started (or a shell
                                  command typed) is back; before any was seen, an unterminated
-                                 line that is not lunacm's prompt and stayed shell_settle_ms
+                                 line that is not lunacm's prompt and stayed prompt_settle_ms
                                  (or the stream closed) */
 };
 
