@@ -607,6 +607,16 @@ static void test_upload_file(void **state)
     snprintf(remote_dir, sizeof(remote_dir), "%s/missing-dir", lab.dir);
     assert_int_equal(scp_upload(c, local, remote_dir, path, sizeof(path), 0, &err), -1);
     assert_int_equal(err.code, SSHC_E_TRANSFER);
+
+    /* the copy is accepted but no server.pem is there afterwards (the name leads to
+     * /dev/null): the read-back fails, in words that say so (rotwiz checks nothing else) */
+    snprintf(remote_dir, sizeof(remote_dir), "%s/swallowed", lab.dir);
+    mkdir(remote_dir, 0755);
+    snprintf(want, sizeof(want), "%s/server.pem", remote_dir);
+    assert_int_equal(symlink("/dev/null", want), 0);
+    assert_int_equal(scp_upload(c, local, remote_dir, path, sizeof(path), 0, &err), -1);
+    assert_int_equal(err.code, SSHC_E_TRANSFER);
+    assert_non_null(strstr(err.message, "cannot be read back"));
     ssh_conn_close(c);
     waitset_free(ws);
 }
