@@ -125,25 +125,32 @@ static int vtl_cd(struct flow_ctx *fx, enum appliance_role role, const struct fl
     return rc;
 }
 
-/* Types ./vtl with ARGS into the shell (in the vtl folder); *status gets its exit status. */
-static int vtl_run(struct flow_ctx *fx, enum appliance_role role, const char *args, int *status)
+/* Types ./vtl with ARGS into the shell (in the vtl folder); R gets its output and status. */
+static int vtl_run(struct flow_ctx *fx, enum appliance_role role, const char *args,
+                   struct conv_result *r)
 {
     char cmd[500];
     snprintf(cmd, sizeof cmd, "./vtl %s", args);
-    struct conv_result r = {0};
-    int rc = k570_shell(fx, role, cmd, &r);
-    *status = r.shell_status;
-    conv_result_free(&r);
-    return rc;
+    return k570_shell(fx, role, cmd, r);
 }
 
 /* Types `./vtl listservers` and fills the topology. */
 static int vtl_list(struct flow_ctx *fx, enum appliance_role role)
 {
     struct conv_result r = {0};
-    int rc = k570_shell(fx, role, "./vtl listservers", &r);
+    int rc = vtl_run(fx, role, "listservers", &r);
     if (rc == 0)
         luna_parse_vtl_listservers(r.output, &fx->topo.appliances[role].vtl);
+    conv_result_free(&r);
+    return rc;
+}
+
+/* Types `./vtl ARGS` for its effect; *status gets its exit status. */
+static int vtl_do(struct flow_ctx *fx, enum appliance_role role, const char *args, int *status)
+{
+    struct conv_result r = {0};
+    int rc = vtl_run(fx, role, args, &r);
+    *status = r.shell_status;
     conv_result_free(&r);
     return rc;
 }
@@ -171,12 +178,12 @@ int act_vtl_register(struct flow_ctx *fx, const struct flow_step_def *step)
      * (Beyond the vendor procedure, which starts from an appliance that has none.) */
     if (vtl_has(&fx->topo.appliances[fx->role].vtl, ws)) {
         snprintf(args, sizeof args, "deleteServer -n %s", quoted);
-        if ((rc = vtl_run(fx, fx->role, args, &status)) != 0)
+        if ((rc = vtl_do(fx, fx->role, args, &status)) != 0)
             return rc;
     }
     /* ~ unquoted: the shell expands it to ksadmin's home, where the certificate was copied */
     snprintf(args, sizeof args, "addserver -n %s -c ~/server.pem", quoted);
-    if ((rc = vtl_run(fx, fx->role, args, &status)) != 0)
+    if ((rc = vtl_do(fx, fx->role, args, &status)) != 0)
         return rc;
     if ((rc = vtl_list(fx, fx->role)) != 0)
         return rc;
