@@ -21,6 +21,11 @@
  * prompt before they turn the terminal's echo off, and a password typed in between would be
  * echoed in clear (it would still be masked in the transcript, but better not at all). */
 #define CONV_SECRET_SETTLE_MS 150
+/* A local program's question is checked (stream_waits_for_input) once no byte came for this
+ * long (what it wrote just before may still be in the pty's buffers for a moment), then again
+ * every CONV_INPUT_RECHECK_MS until prompt_settle_ms. */
+#define CONV_INPUT_SETTLE_MS 5
+#define CONV_INPUT_RECHECK_MS 5
 /* A prompt rotwiz cannot match must stay unanswered this long before the command is abandoned:
  * a line that only paused mid-write must not be taken for a question. */
 #define CONV_UNKNOWN_SETTLE_MS 500
@@ -47,6 +52,8 @@ struct conv {
     struct timespec last_rx;  /* when the last byte arrived */
     struct timespec partial_since;
     char last_sent[256];      /* last typed line, to recognise its echo */
+    char shell_prompt[256];   /* the shell's prompt as it waited when a program was started
+                                 or a shell command typed ("" until then) */
     bool closed;
     bool broken;              /* abandoned at a prompt that would not go away: never type again */
     size_t consumed;          /* end of what the last command took from cap */
@@ -81,6 +88,7 @@ void conv_timeouts_default(struct conv_timeouts *t, double scale)
     t->ped_prompt_ms = (long)(200000 * scale);
     t->ped_op_ms = (long)(920000 * scale);
     t->quiet_ms = (long)(1500 * scale);
+    t->prompt_settle_ms = CONV_SECRET_SETTLE_MS;
 }
 
 /* ---- received text ---- */
@@ -620,18 +628,53 @@ static bool conv_all_typed(struct conv_wait *w)
     return true;
 }
 
+/* TEXT (the unterminated line) is the shell prompt this session showed before? */
+static bool conv_is_shell_prompt(const struct conv *c, const char *text)
+{
+    return c->shell_prompt[0] && strcmp(text, c->shell_prompt) == 0;
+}
+
+/* About to type into a shell: remembers the prompt it waits at (the unterminated line), so
+ * the end of a program started from it is recognised by that prompt coming back. */
+static void conv_learn_shell_prompt(struct conv *c)
+{
+    const char *line = c->cap + c->line_start;
+    if (c->len > c->line_start && c->len - c->line_start < sizeof c->shell_prompt &&
+        !luna_ends_with_prompt(line))
+        snprintf(c->shell_prompt, sizeof c->shell_prompt, "%s", line);
+}
+
+/* A line of a prompt's shape is pending: is the program waiting for the answer? Seen directly
+ * for a local program (blocked reading its terminal, all it wrote read; re-checked every few
+ * ms), else once the line stayed prompt_settle_ms (a menu's completeness has no event). */
+static bool conv_input_asked(struct conv *c)
+{
+    long since = -waitset_ms_until(&c->last_rx);
+    if (since >= c->to.prompt_settle_ms)
+        return true;
+    if (since < CONV_INPUT_SETTLE_MS)
+        return false;       /* woken at that moment by conv_wake_at_settle */
+    if (stream_waits_for_input(c->stream))
+        return true;
+    struct timespec t = waitset_deadline_in(CONV_INPUT_RECHECK_MS);
+    waitset_wake_at(c->ws, &t);
+    return false;
+}
+
 /* An unterminated line is pending: the settles below are decided on the time since the last
  * byte, so the wait wakes exactly when one of them is over (not at the next periodic turn). */
 static void conv_wake_at_settle(struct conv *c)
 {
-    static const long settles[] = {CONV_SECRET_SETTLE_MS, CONV_UNKNOWN_SETTLE_MS};
-    long since = -waitset_ms_until(&c->last_rx);
+    const long settles[] = {CONV_INPUT_SETTLE_MS, CONV_SECRET_SETTLE_MS, c->to.prompt_settle_ms,
+                            CONV_UNKNOWN_SETTLE_MS};
+    long since = -waitset_ms_until(&c->last_rx), next = -1;
     for (size_t i = 0; i < sizeof settles / sizeof settles[0]; i++)
-        if (since < settles[i]) {
-            struct timespec t = waitset_deadline_in(settles[i] - since);
-            waitset_wake_at(c->ws, &t);
-            return;
-        }
+        if (since < settles[i] && (next < 0 || settles[i] < next))
+            next = settles[i];
+    if (next >= 0) {
+        struct timespec t = waitset_deadline_in(next - since);
+        waitset_wake_at(c->ws, &t);
+    }
 }
 
 static bool conv_wait_pred(void *ud)
@@ -669,11 +712,11 @@ static bool conv_wait_pred(void *ud)
         }
         break;
     case CONV_END_SHELL_MARKER:
-        /* After the marker, wait for the shell's next prompt (an unterminated line) or a
-         * quiet moment, so the next command is not typed ahead of the prompt. */
+        /* After the marker, wait for the shell's next prompt (an unterminated line: its
+         * arrival is the event) so the next command is not typed ahead of the prompt. */
         if (w->marker_seen || conv_find_marker(w)) {
             w->marker_seen = true;
-            if (partial || waitset_ms_until(&c->last_rx) <= -c->to.quiet_ms) {
+            if (partial || c->closed) {
                 conv_flush_partial(c);
                 return w->done = true;
             }
@@ -697,9 +740,12 @@ static bool conv_wait_pred(void *ud)
             return w->done = true;
         break;
     case CONV_END_SHELL_PROMPT:
+        /* the shell's own prompt as this session showed it before is back: that is the
+         * event; any other unterminated line only once it settled (it may be mid-write) */
         if (c->closed || (fresh_line && partial && new_text &&
                           !luna_ends_with_prompt(c->cap + c->line_start) &&
-                          waitset_ms_until(&c->last_rx) <= -CONV_SECRET_SETTLE_MS)) {
+                          (conv_is_shell_prompt(c, c->cap + c->line_start) ||
+                           waitset_ms_until(&c->last_rx) <= -c->to.prompt_settle_ms))) {
             w->end_at = c->line_start;
             conv_flush_partial(c);
             return w->done = true;
@@ -707,7 +753,7 @@ static bool conv_wait_pred(void *ud)
         break;
     case CONV_END_INPUT_PROMPT:
         if (fresh_line && partial && new_text && luna_is_input_prompt(c->cap + c->line_start) &&
-            waitset_ms_until(&c->last_rx) <= -CONV_SECRET_SETTLE_MS) {
+            conv_input_asked(c)) {
             w->end_at = c->line_start;
             conv_flush_partial(c);
             return w->done = true;
@@ -900,6 +946,9 @@ enum conv_error conv_command(struct conv *c, const char *cmd, const struct conv_
 
     if (cmd) {
         char *line = NULL, *shown = NULL;
+        if (w.o->end == CONV_END_SHELL_MARKER ||
+            (w.o->end == CONV_END_LUNA_PROMPT && !conv_at_luna_prompt(c)))
+            conv_learn_shell_prompt(c);   /* a shell command, or lunacm started from it */
         if (w.o->end == CONV_END_SHELL_MARKER) {
             size_t n = strlen(cmd) + sizeof("; echo " CONV_MARKER "$?__");
             line = malloc(n);

@@ -5,7 +5,8 @@
  *
  * Each conversation registers its stream in the flow's waitset, so its lines reach the
  * transcript during every wait of the flow, not only during its own commands. Waits end on a
- * structure (the lunacm prompt, our own shell marker, a quiet period, the stream closing),
+ * structure (the lunacm prompt, our own shell marker followed by the shell's prompt, the
+ * shell's prompt coming back, a quiet period (tests only), the stream closing),
  * never on Luna wording beyond what luna_parse.h recognises.
  *
  * Secrets go where the vendor puts them: as options of the command typed into the
@@ -76,22 +77,35 @@ struct conv_timeouts {
     long ped_prompt_ms;   /* a PED key prompt (FORMATS.md 6: 200 s) */
     long ped_op_ms;       /* a whole PED operation (FORMATS.md 6: 920 s) */
     long quiet_ms;        /* CONV_END_QUIET: silence that ends a command (default 1.5 s) */
+    long prompt_settle_ms; /* how long an unterminated line must stay to be taken as a prompt
+                              when no event says so: CONV_END_SHELL_PROMPT before the shell's
+                              prompt was ever seen, CONV_END_INPUT_PROMPT when the program's
+                              wait for input cannot be seen (150 ms, not scaled) */
 };
 
-/* Fills T with the defaults above, every value multiplied by SCALE (1.0 = real). */
+/* Fills T with the defaults above, every value but prompt_settle_ms multiplied by SCALE
+ * (1.0 = real). */
 void conv_timeouts_default(struct conv_timeouts *t, double scale);
 
 /* What ends a command. */
 enum conv_end {
     CONV_END_LUNA_PROMPT = 0, /* the lunacm prompt after the output (lunacm commands) */
     CONV_END_SHELL_MARKER,    /* shell command: the engine appends `; echo __RW_DONE_$?__`
-                                 and waits for that marker with the exit status */
+                                 and waits for that marker with the exit status, then for the
+                                 shell's next prompt (an unterminated line) or the close */
     CONV_END_QUIET,           /* no output for quiet_ms (after at least one byte) */
     CONV_END_CLOSED,          /* the stream closes (the program exited) */
     CONV_END_SECRETS_TYPED,   /* end_after_typed prompts have been answered */
-    CONV_END_INPUT_PROMPT,    /* a prompt waits for input (a menu): the caller answers it */
-    CONV_END_SHELL_PROMPT     /* a program exited to its shell: an unterminated line that is
-                                 not lunacm's prompt waits (or the stream closed) */
+    CONV_END_INPUT_PROMPT,    /* a prompt waits for input (a menu): the caller answers it.
+                                 A line of a prompt's shape, and a local program seen blocked
+                                 reading its terminal with all it wrote read
+                                 (stream_waits_for_input); else the line stayed
+                                 prompt_settle_ms */
+    CONV_END_SHELL_PROMPT     /* a program exited to its shell: the shell's prompt as this
+                                 session showed it when the program was started (or a shell
+                                 command typed) is back; before any was seen, an unterminated
+                                 line that is not lunacm's prompt and stayed prompt_settle_ms
+                                 (or the stream closed) */
 };
 
 /* In a command's text, the secret of secrets-file key KEY typed as an option value: expanded

@@ -13,7 +13,6 @@
 
 #define SHELL_ROWS 50
 #define SHELL_COLS 200
-#define VTL_OUT_MAX 8192
 
 static const char *role_tag(enum appliance_role role)
 {
@@ -71,24 +70,6 @@ int act_ssh_connect(struct flow_ctx *fx, const struct flow_step_def *step)
     return flow_ssh_open(fx, fx->role);
 }
 
-/* Runs a command over an exec channel on the k570 (vtl and checks), with the command and its
- * output in the transcript. Returns 0 and the exit status in *status, or a failure. */
-static int k570_exec(struct flow_ctx *fx, enum appliance_role role, const char *cmd, char *out,
-                     size_t outlen, int *status)
-{
-    struct flow_appliance *a = &fx->app[role];
-    struct ssh_conn_error err = {0};
-    flow_line(fx, role_tag(role), TX_SENT, cmd);
-    if (ssh_conn_exec(a->ssh, cmd, out, outlen, status, 0, &err) != 0)
-        return flow_fail(fx, err.code == SSHC_E_CANCELLED ? EXIT_CANCELLED
-                             : err.code == SSHC_E_TIMEOUT ? EXIT_TIMEOUT : EXIT_CONNECT,
-                         "Check the connection to the k570 and run again.",
-                         "Running '%s' on the %s k570 failed: %s", cmd, role_tag(role),
-                         err.message);
-    flow_line(fx, role_tag(role), TX_RECEIVED, out);
-    return 0;
-}
-
 int act_upload_cert(struct flow_ctx *fx, const struct flow_step_def *step)
 {
     struct flow_appliance *a = &fx->app[fx->role];
@@ -96,17 +77,13 @@ int act_upload_cert(struct flow_ctx *fx, const struct flow_step_def *step)
     char used[512], local[512];
     snprintf(local, sizeof local, "%s", flow_placeholder(fx, "rbs_pem"));
     flow_line(fx, role_tag(fx->role), TX_SENT, "scp server.pem (to the ksadmin home)");
+    /* scp_upload reads the copy back and compares it byte for byte: a file that is not in the
+     * ksadmin home afterwards fails here, with scp's own words */
     if (scp_upload(a->ssh, local, NULL, used, sizeof used, 0, &err) != 0)
         return flow_fail(fx, EXIT_CONNECT, step->fix, "Copying %s to the %s k570 failed: %s",
                          local, role_tag(fx->role), err.message);
-    flow_notice(fx, false, "server.pem copied to %s on the %s k570.", used, role_tag(fx->role));
-    char out[512];
-    int status = -1, rc = k570_exec(fx, fx->role, "ls server.pem", out, sizeof out, &status);
-    if (rc)
-        return rc;
-    if (status != 0)
-        return flow_fail(fx, EXIT_PRECONDITION, step->fix, "server.pem is not in the ksadmin "
-                         "home of the %s k570 after the copy.", role_tag(fx->role));
+    flow_notice(fx, false, "server.pem copied to %s on the %s k570 and read back identical.",
+                used, role_tag(fx->role));
     return 0;
 }
 
@@ -117,29 +94,65 @@ char *flow_vtl_command(const char *luna_bin, const char *args)
     return asprintf(&cmd, "cd %s && ./vtl %s", bin, args) < 0 ? NULL : cmd;
 }
 
-/* Runs ./vtl with ARGS in the vtl folder, as the vendor does ("Change into the directory
- * containing the vtl utility", then ./vtl ...). */
-static int vtl_run(struct flow_ctx *fx, enum appliance_role role, const char *args, char *out,
-                   size_t outlen, int *status)
+/* Types CMD into the k570's interactive shell (lunacm is not running in it) and waits for its
+ * end: the marker conv appends, with the exit status, then the shell's prompt. R gets the
+ * output and the status. */
+static int k570_shell(struct flow_ctx *fx, enum appliance_role role, const char *cmd,
+                      struct conv_result *r)
 {
-    char *cmd = flow_vtl_command(fx->app[role].cfg->luna_bin, args);
-    if (!cmd)
-        return flow_fail(fx, EXIT_CONNECT, NULL, "Out of memory.");
-    int rc = k570_exec(fx, role, cmd, out, outlen, status);
-    free(cmd);
+    struct flow_appliance *a = &fx->app[role];
+    if (a->lunacm_running && !conv_closed(a->conv))
+        return flow_fail(fx, EXIT_HSM, NULL, "lunacm runs in the %s k570's shell; `%s` is not "
+                         "typed into it.", role_tag(role), cmd);
+    struct conv_opts o = {.end = CONV_END_SHELL_MARKER};
+    enum conv_error e = conv_command(a->conv, cmd, &o, r);
+    return e == CONV_OK ? 0 : flow_fail_conv(fx, a->conv, e);
+}
+
+/* "Change into the directory containing the vtl utility", as the vendor does, in the shell. */
+static int vtl_cd(struct flow_ctx *fx, enum appliance_role role, const struct flow_step_def *step)
+{
+    char bin[600], cmd[sizeof bin + 4];
+    sh_word(fx->app[role].cfg->luna_bin, bin, sizeof bin);   /* one word for the shell */
+    snprintf(cmd, sizeof cmd, "cd %s", bin);
+    struct conv_result r = {0};
+    int rc = k570_shell(fx, role, cmd, &r);
+    if (rc == 0 && r.shell_status != 0)
+        rc = flow_fail(fx, EXIT_PRECONDITION, step->fix, "`%s` failed on the %s k570 (exit "
+                       "status %d): the vtl folder is not there.", cmd, role_tag(role),
+                       r.shell_status);
+    conv_result_free(&r);
     return rc;
 }
 
-/* Runs `./vtl listservers` and fills the topology. */
+/* Types ./vtl with ARGS into the shell (in the vtl folder); R gets its output and status. */
+static int vtl_run(struct flow_ctx *fx, enum appliance_role role, const char *args,
+                   struct conv_result *r)
+{
+    char cmd[500];
+    snprintf(cmd, sizeof cmd, "./vtl %s", args);
+    return k570_shell(fx, role, cmd, r);
+}
+
+/* Types `./vtl listservers` and fills the topology. */
 static int vtl_list(struct flow_ctx *fx, enum appliance_role role)
 {
-    char out[VTL_OUT_MAX];
-    int status = -1;
-    int rc = vtl_run(fx, role, "listservers", out, sizeof out, &status);
-    if (rc)
-        return rc;
-    luna_parse_vtl_listservers(out, &fx->topo.appliances[role].vtl);
-    return 0;
+    struct conv_result r = {0};
+    int rc = vtl_run(fx, role, "listservers", &r);
+    if (rc == 0)
+        luna_parse_vtl_listservers(r.output, &fx->topo.appliances[role].vtl);
+    conv_result_free(&r);
+    return rc;
+}
+
+/* Types `./vtl ARGS` for its effect; *status gets its exit status. */
+static int vtl_do(struct flow_ctx *fx, enum appliance_role role, const char *args, int *status)
+{
+    struct conv_result r = {0};
+    int rc = vtl_run(fx, role, args, &r);
+    *status = r.shell_status;
+    conv_result_free(&r);
+    return rc;
 }
 
 static bool vtl_has(const struct vtl_server_list *l, const char *address)
@@ -153,22 +166,24 @@ static bool vtl_has(const struct vtl_server_list *l, const char *address)
 int act_vtl_register(struct flow_ctx *fx, const struct flow_step_def *step)
 {
     const char *ws = fx->cfg.workstation.address;
-    char args[400], out[VTL_OUT_MAX], quoted[300];
+    char args[400], quoted[300];
     sh_word(ws, quoted, sizeof quoted);
     int status = -1;
-    int rc = vtl_list(fx, fx->role);
+    int rc = vtl_cd(fx, fx->role, step);
+    if (rc == 0)
+        rc = vtl_list(fx, fx->role);
     if (rc)
         return rc;
     /* A server registered earlier may hold an older certificate: register the current one.
      * (Beyond the vendor procedure, which starts from an appliance that has none.) */
     if (vtl_has(&fx->topo.appliances[fx->role].vtl, ws)) {
         snprintf(args, sizeof args, "deleteServer -n %s", quoted);
-        if ((rc = vtl_run(fx, fx->role, args, out, sizeof out, &status)) != 0)
+        if ((rc = vtl_do(fx, fx->role, args, &status)) != 0)
             return rc;
     }
     /* ~ unquoted: the shell expands it to ksadmin's home, where the certificate was copied */
     snprintf(args, sizeof args, "addserver -n %s -c ~/server.pem", quoted);
-    if ((rc = vtl_run(fx, fx->role, args, out, sizeof out, &status)) != 0)
+    if ((rc = vtl_do(fx, fx->role, args, &status)) != 0)
         return rc;
     if ((rc = vtl_list(fx, fx->role)) != 0)
         return rc;

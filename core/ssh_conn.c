@@ -194,6 +194,10 @@ static bool sc_set_options(struct ssh_conn *c, const struct ssh_conn_params *p,
     ssh_options_set(c->s, SSH_OPTIONS_KNOWNHOSTS, *known_hosts);
     long timeout = p->connect_timeout_s > 0 ? p->connect_timeout_s : 15;
     ssh_options_set(c->s, SSH_OPTIONS_TIMEOUT, &timeout);
+    /* Every exchange here is small request/answer (typed lines, scp acks): without TCP_NODELAY
+     * a small write waits for the ACK of the previous one, which the peer delays ~40 ms. */
+    int nodelay = 1;
+    ssh_options_set(c->s, SSH_OPTIONS_NODELAY, &nodelay);
 
     char *h = NULL;
     unsigned int port = 22;

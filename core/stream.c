@@ -4,7 +4,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -68,6 +71,31 @@ bool stream_echo_off(const struct stream *s)
     struct termios t;
     return s->ops == &fd_ops && s->fd >= 0 && tcgetattr(s->fd, &t) == 0 &&
            !(t.c_lflag & ECHO);
+}
+
+bool stream_waits_for_input(const struct stream *s)
+{
+    if (s->ops != &fd_ops || s->fd < 0)
+        return false;
+    /* the terminal's foreground program is blocked reading its standard input (Linux:
+     * /proc/PID/syscall starts with the read syscall's number and fd 0)... */
+    pid_t pg = tcgetpgrp(s->fd);
+    char path[64], buf[160];
+    snprintf(path, sizeof path, "/proc/%d/syscall", (int)pg);
+    int fd = pg > 0 ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+    ssize_t n = fd >= 0 ? read(fd, buf, sizeof buf - 1) : -1;
+    if (fd >= 0)
+        close(fd);
+    if (n <= 0)
+        return false;
+    buf[n] = '\0';
+    long nr = -1;
+    unsigned long arg0 = 1;
+    if (sscanf(buf, "%ld 0x%lx", &nr, &arg0) != 2 || nr != SYS_read || arg0 != 0)
+        return false;
+    /* ...and, checked after that, everything it wrote before has been read on our side */
+    int unread = 1;
+    return ioctl(s->fd, FIONREAD, &unread) == 0 && unread == 0;
 }
 
 struct stream *stream_new_fd(int fd, bool owned)

@@ -25,6 +25,11 @@ bool stream_closed(const struct stream *s);
 /* True when the stream is a local pty whose program has turned its echo off (a password
  * typed now is not shown); false when it is on or cannot be known (SSH channels). */
 bool stream_echo_off(const struct stream *s);
+/* True when the stream is a local pty whose foreground program is blocked reading its
+ * standard input and every byte it wrote has been read from the stream: whatever it printed
+ * before asking is complete. False when not, or when it cannot be known (SSH channels, a
+ * program reading elsewhere, kernels without /proc/PID/syscall). */
+bool stream_waits_for_input(const struct stream *s);
 /* Closes and frees the stream (a channel is closed, a pty fd closed only when owned). */
 void stream_free(struct stream *s);
 

@@ -228,10 +228,32 @@ static const char *program_for(struct shell *sh, const char *word, bool *missing
     return NULL;
 }
 
-/* Runs one simple command; sets *quit for exit/logout. Returns its status. */
-static int run_simple(struct shell *sh, char *cmd, bool *quit)
+/* Copies CMD to OUT (LEN bytes) with `$?` outside single quotes replaced by the last status,
+ * as bash does (`cmd; echo done-$?`). */
+static void expand_status(const struct shell *sh, const char *cmd, char *out, size_t len)
 {
-    char *w[SH_MAX_WORDS];
+    size_t n = 0;
+    char quote = 0;
+    for (const char *p = cmd; *p && n + 12 < len; p++) {
+        if (quote != '\'' && p[0] == '$' && p[1] == '?') {
+            n += (size_t)snprintf(out + n, len - n, "%d", sh->status);
+            p++;
+            continue;
+        }
+        if (!quote && (*p == '"' || *p == '\''))
+            quote = *p;
+        else if (quote && *p == quote)
+            quote = 0;
+        out[n++] = *p;
+    }
+    out[n] = '\0';
+}
+
+/* Runs one simple command; sets *quit for exit/logout. Returns its status. */
+static int run_simple(struct shell *sh, char *typed, bool *quit)
+{
+    char *w[SH_MAX_WORDS], cmd[4096];
+    expand_status(sh, typed, cmd, sizeof cmd);
     int n = split_words(cmd, w, SH_MAX_WORDS);
     if (n == 0)
         return sh->status;

@@ -4,12 +4,15 @@
 #include "ssh_conn.h"
 #include "ssh_serve.h"
 #include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -56,6 +59,7 @@ static ssh_channel on_channel_open(ssh_session s, void *ud)
             continue;
         memset(ch, 0, sizeof *ch);
         ch->conn = c;
+        ch->exit_fd = -1;
         bridge_init(&ch->br);
         chan_callbacks_init(ch);
         ch->channel = ssh_channel_new(s);
@@ -95,6 +99,35 @@ static int on_child_output(socket_t fd, int revents, void *ud)
     return 0;
 }
 
+/* The child ended: the loop turn that follows reaps it (chan_step). Without this descriptor the
+ * exit was noticed only at the poll's next timeout (up to 200 ms after an exec's child ended,
+ * for every exec and scp channel). */
+static int on_child_exit(socket_t fd, int revents, void *ud)
+{
+    (void)fd;
+    (void)revents;
+    (void)ud;
+    return 0;
+}
+
+/* Watches the child's end through a pidfd (kernels without pidfd_open: the poll timeout). */
+static void watch_exit(struct chan *ch)
+{
+#ifdef SYS_pidfd_open
+    int fd = (int)syscall(SYS_pidfd_open, ch->br.pid, 0);
+    if (fd < 0)
+        return;
+    if (ssh_event_add_fd(ch->conn->event, fd, POLLIN, on_child_exit, ch) != SSH_OK) {
+        close(fd);
+        return;
+    }
+    ch->exit_fd = fd;
+    ch->exit_watched = true;
+#else
+    (void)ch;
+#endif
+}
+
 int chan_watch_child(struct chan *ch)
 {
     ssh_event ev = ch->conn->event;
@@ -107,6 +140,7 @@ int chan_watch_child(struct chan *ch)
     }
     ch->out_watched = true;
     ch->err_watched = ch->br.err_fd >= 0;
+    watch_exit(ch);
     return 0;
 }
 
@@ -128,6 +162,13 @@ static void unwatch(struct chan *ch, bool all)
         ch->err_watched = false;
         close(ch->br.err_fd);
         ch->br.err_fd = -1;
+    }
+    /* a pidfd stays readable after the exit: out of the event once the child is reaped */
+    if ((ch->br.exited || all) && ch->exit_watched) {
+        ssh_event_remove_fd(ev, ch->exit_fd);
+        close(ch->exit_fd);
+        ch->exit_fd = -1;
+        ch->exit_watched = false;
     }
 }
 
@@ -211,8 +252,10 @@ static void chan_step(struct chan *ch)
     if (!ch->started)
         return;
     pump_stdin(ch);
-    if (!ch->exited_at && bridge_reap(&ch->br))
+    if (!ch->exited_at && bridge_reap(&ch->br)) {
         ch->exited_at = now;
+        unwatch(ch, false);
+    }
     if (ch->exited_at && ((!ch->out_watched && !ch->err_watched) ||
                           now - ch->exited_at > CONN_LINGER_SECONDS)) {
         /* One last non-blocking drain of whatever a grandchild left behind. */
@@ -315,6 +358,10 @@ int ssh_conn_handle(const struct sim_lab_params *p, const char *name, int fd)
         close(fd);
         return 1;
     }
+    /* as sshd does for interactive sessions: a small answer (a prompt, an scp ack) leaves at
+     * once instead of waiting for the ACK of the previous segment, which the client delays */
+    int one = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     if (conn_setup(&c, fd, &bind, &cb) != 0) {
         if (!c.session)
             close(fd);

@@ -32,6 +32,8 @@ struct chan {
     bool started;                       /* a shell, command or subsystem is running */
     bool out_watched, err_watched;      /* the child's stdout/stderr are in the event */
     bool out_eof, err_eof;              /* the child's stdout/stderr reached EOF */
+    int exit_fd;                        /* pidfd of the child, readable once it ended; -1 */
+    bool exit_watched;                  /* exit_fd is in the event */
     bool peer_closed;                   /* the client closed the channel */
     time_t exited_at;                   /* when the child was reaped (0: running) */
     time_t closed_at;                   /* when we sent exit status and close (0: not yet) */

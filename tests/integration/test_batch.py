@@ -56,6 +56,27 @@ class PasswordFlows(LabCase):
         from labtest import ROTWIZ
         return ROTWIZ
 
+    def test_a_wrong_vtl_folder_stops_before_vtl(self):
+        # `cd <luna_bin>` is typed into the k570's shell; its exit status is read (our marker),
+        # so a folder that is not there stops the step before any ./vtl is typed
+        with open(self.lab.config) as f:
+            conf = f.read()
+        conf = conf.replace('luna_bin = "/usr/safenet/lunaclient/bin";',
+                            'luna_bin = "/usr/safenet/nowhere/bin";', 1)
+        with open(self.lab.config, "w") as f:
+            f.write(conf)
+        proc = self.lab.batch("backup")
+        self.assertExit(proc, 4)
+        self.assertIn("cd /usr/safenet/nowhere/bin` failed on the source k570", proc.stdout)
+        sent = []
+        for path in glob.glob(os.path.join(self.lab.state_dir, "sessions", "*",
+                                           "transcript.jsonl")):
+            with open(path) as f:
+                sent += [json.loads(line)["text"] for line in f
+                         if json.loads(line)["dir"] == "sent"]
+        self.assertTrue(any(t.startswith("cd /usr/safenet/nowhere/bin") for t in sent), sent)
+        self.assertFalse(any("vtl" in t for t in sent), sent)
+
     def test_restore_refused_without_a_backup(self):
         proc = self.lab.batch("restore")
         self.assertExit(proc, 4)

@@ -29,8 +29,12 @@ EXTRA = [r"partition archive contents -s \d+ -partition \S+( -password \*{8})?",
          # the syntax preflight (read-only): `help`, and `-help` of the commands with options
          r"help", r"(slot set|role login|ped set|ped vector|"
          r"partition archive (backup|restore|contents)) -help"]
-SHELL = [r"cd \S+ && \./vtl (addserver -n \S+ -c ~/server\.pem|listservers|deleteServer -n \S+)",
-         r"/\S+/lunacm", r"ssh .*", r"scp server\.pem .*", r"ls server\.pem"]
+# typed into the k570's shell as the vendor does (`cd` to the vtl folder, then ./vtl), each with
+# the marker that reports its exit status; lunacm's start; the transcript's notes of ssh/scp
+MARK = r"; echo __RW_DONE_\$\?__"
+SHELL = [r"cd \S+" + MARK,
+         r"\./vtl (addserver -n \S+ -c ~/server\.pem|listservers|deleteServer -n \S+)" + MARK,
+         r"/\S+/lunacm", r"ssh .*", r"scp server\.pem .*"]
 
 
 def sent_lines(state_dir):
@@ -62,6 +66,10 @@ class VendorSpelling(unittest.TestCase):
         typed = " ".join(t for _, t in lines)
         # the vendor's own spellings, not ours
         self.assertIn("slot set -s ", typed)
+        # vtl typed into the k570's shell after `cd` to its folder, as the vendor does
+        shell = [t for h, t in lines if h in ("source", "target") and "vtl" in t]
+        self.assertIn("./vtl addserver -n ", typed)
+        self.assertTrue(shell and all(t.startswith(("cd ", "./vtl ")) for t in shell), shell)
         if auth == "password":
             self.assertIn(" -do ", typed)
             self.assertIn("role login -n co -p ********", typed)

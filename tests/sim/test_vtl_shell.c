@@ -161,6 +161,10 @@ static void test_shell_commands(void **state)
     out = shell_c(&t, "cd /nowhere", &st);
     assert_int_equal(st, 1);
     free(out);
+    /* $? is the last status, as in bash (rotwiz's shell marker reads it); not in '...' */
+    out = shell_c(&t, "frob; echo st-$?-; true; echo \"st-$?\" 'st-$?'", &st);
+    assert_string_equal(out, "bash: frob: command not found\nst-127-\nst-0 st-$?\n");
+    free(out);
     out = shell_c(&t, "cd /usr/safenet/lunaclient/bin; ./vtl addServer -n 127.0.0.1 -c "
                       "~/server.pem; ./vtl listservers", &st);
     assert_int_equal(st, 0);

@@ -493,6 +493,12 @@ static void test_shell_marker_and_exit(void **state)
     struct job *j = job_start(&spec, err, sizeof(err));
     assert_non_null(j);
     struct conv *c = start_conv(f, j, "workstation");
+    /* the marker, then the shell's prompt end a command: never a quiet period (here longer
+     * than any command may take) */
+    struct conv_timeouts t;
+    conv_timeouts_default(&t, 1.0 / 20);
+    t.quiet_ms = 600000;
+    conv_set_timeouts(c, &t);
     struct conv_result r;
     assert_int_equal(conv_shell_sync(c, 0), CONV_OK);
     struct conv_opts o = {.end = CONV_END_SHELL_MARKER};
@@ -520,6 +526,78 @@ static void test_shell_marker_and_exit(void **state)
 }
 
 /* The rbs pattern: a helper asks for a password, gets it, then serves in the background. */
+/* A program started from a shell and left with `exit`: the shell's own prompt, as the session
+ * showed it when the program was started, ends the wait (no settle: here longer than any
+ * command may take). */
+static void test_exit_ends_on_the_shell_prompt_seen_before(void **state)
+{
+    struct fixture *f = *state;
+    const char *argv[] = {"/bin/sh", NULL};
+    const char *env[] = {"PS1=[me@box ~]$ ", NULL};
+    struct job_spec spec = {.argv = argv, .env = env};
+    char err[256];
+    struct job *j = job_start(&spec, err, sizeof(err));
+    assert_non_null(j);
+    struct conv *c = start_conv(f, j, "source");
+    struct conv_timeouts t;
+    conv_timeouts_default(&t, 1.0 / 20);
+    t.prompt_settle_ms = 600000;
+    conv_set_timeouts(c, &t);
+    struct conv_result r;
+    assert_int_equal(conv_shell_sync(c, 0), CONV_OK);
+    assert_int_equal(conv_start_program(c, "printf 'banner\\nlunacm:>'; read x", 0, &r),
+                     CONV_OK);
+    conv_result_free(&r);
+    assert_true(conv_at_luna_prompt(c));
+    struct conv_opts sh = {.end = CONV_END_SHELL_PROMPT};
+    assert_int_equal(conv_command(c, "exit", &sh, &r), CONV_OK);
+    assert_false(conv_at_luna_prompt(c));
+    conv_result_free(&r);
+    /* the same shell, another prompt never seen before: only the settle would end it */
+    t.prompt_settle_ms = 300;
+    conv_set_timeouts(c, &t);
+    assert_int_equal(conv_start_program(c, "printf 'lunacm:>'; read x; PS1='other> '", 0, &r),
+                     CONV_OK);
+    conv_result_free(&r);
+    assert_int_equal(conv_command(c, "exit", &sh, &r), CONV_OK);
+    conv_result_free(&r);
+    conv_free(c);
+    job_free(j);
+}
+
+/* A local menu: its end is the program blocked reading its terminal with everything it wrote
+ * read (no settle: here longer than any command may take); a prompt-shaped line while the
+ * program is still busy is not taken for the question. */
+static void test_menu_ends_when_the_program_reads(void **state)
+{
+    struct fixture *f = *state;
+    const char *argv[] = {"/bin/sh", "-c", "printf 'Menu:'; sleep 1; printf '\\n 1 device\\n"
+                          "Enter a number:'; read x; printf 'got %s\\nAgain or X:' \"$x\"; "
+                          "read y", NULL};
+    struct job_spec spec = {.argv = argv};
+    char err[256];
+    struct job *j = job_start(&spec, err, sizeof(err));
+    assert_non_null(j);
+    struct conv *c = start_conv(f, j, "rbs");
+    struct conv_timeouts t;
+    conv_timeouts_default(&t, 1.0 / 20);
+    t.prompt_settle_ms = 600000;
+    conv_set_timeouts(c, &t);
+    struct conv_opts menu = {.end = CONV_END_INPUT_PROMPT};
+    struct conv_result r;
+    assert_int_equal(conv_command(c, NULL, &menu, &r), CONV_OK);
+    assert_non_null(strstr(r.output, "Menu:\n 1 device\n"));  /* not ended at "Menu:" */
+    conv_result_free(&r);
+    assert_int_equal(conv_command(c, "1", &menu, &r), CONV_OK);
+    assert_string_equal(r.output, "got 1\n");
+    conv_result_free(&r);
+    struct conv_opts x = {.end = CONV_END_CLOSED};
+    assert_int_equal(conv_command(c, "X", &x, &r), CONV_OK);
+    conv_result_free(&r);
+    conv_free(c);
+    job_free(j);
+}
+
 static void test_helper_password_then_quiet(void **state)
 {
     struct fixture *f = *state;
@@ -589,6 +667,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_timeout_names_wait_and_host, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cancel_fd_aborts_wait, setup, teardown),
         cmocka_unit_test_setup_teardown(test_shell_marker_and_exit, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_exit_ends_on_the_shell_prompt_seen_before, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_menu_ends_when_the_program_reads, setup, teardown),
         cmocka_unit_test_setup_teardown(test_helper_password_then_quiet, setup, teardown),
         cmocka_unit_test(test_missing_program_exits_127),
     };

@@ -7,6 +7,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -227,6 +228,12 @@ static void test_known_host_connects_and_exec(void **state)
     struct ask_sink as = {.policy = -1};
     struct ssh_conn *c = open_ok(ws, &as);
     assert_int_equal(as.asks, 0);
+    /* small request/answer exchanges: no Nagle wait for the peer's delayed ACK (~40 ms each) */
+    int nodelay = 0;
+    socklen_t nl = sizeof nodelay;
+    assert_int_equal(getsockopt(ssh_get_fd(ssh_conn_session(c)), IPPROTO_TCP, TCP_NODELAY,
+                                &nodelay, &nl), 0);
+    assert_int_not_equal(nodelay, 0);
     char out[256];
     int status = 0;
     struct ssh_conn_error err;
@@ -600,6 +607,16 @@ static void test_upload_file(void **state)
     snprintf(remote_dir, sizeof(remote_dir), "%s/missing-dir", lab.dir);
     assert_int_equal(scp_upload(c, local, remote_dir, path, sizeof(path), 0, &err), -1);
     assert_int_equal(err.code, SSHC_E_TRANSFER);
+
+    /* the copy is accepted but no server.pem is there afterwards (the name leads to
+     * /dev/null): the read-back fails, in words that say so (rotwiz checks nothing else) */
+    snprintf(remote_dir, sizeof(remote_dir), "%s/swallowed", lab.dir);
+    mkdir(remote_dir, 0755);
+    snprintf(want, sizeof(want), "%s/server.pem", remote_dir);
+    assert_int_equal(symlink("/dev/null", want), 0);
+    assert_int_equal(scp_upload(c, local, remote_dir, path, sizeof(path), 0, &err), -1);
+    assert_int_equal(err.code, SSHC_E_TRANSFER);
+    assert_non_null(strstr(err.message, "cannot be read back"));
     ssh_conn_close(c);
     waitset_free(ws);
 }
