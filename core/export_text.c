@@ -161,6 +161,13 @@ static void journal_item(FILE *f, const json_t *rec)
         put_safe(f, export_str(rec, "title"));
         fputs(" (hand step rotwiz cannot check: left for the operator to do, not done)", f);
         extra_members(f, rec, envelope);
+    } else if (!strcmp(type, "satisfied-earlier")) {
+        fputs("=== NOT ASKED AGAIN ", f);
+        put_safe(f, step);
+        fputs(": satisfied by the earlier session ", f);
+        put_safe(f, export_str(rec, "session"));
+        fputs(", still in place: ", f);
+        put_safe(f, export_str(rec, "verified"));
     } else if (!strcmp(type, "step-skipped")) {
         fputs("=== SKIPPED ", f);
         put_safe(f, step);

@@ -165,7 +165,10 @@ class WizardE2E(unittest.TestCase):
                         break
                     time.sleep(0.05)
                 continue
-            if title == "Operator":
+            if title == "Operator and witnesses":
+                self.assertIn("Keep them", screen)    # those of the backup just done
+                self.s.keys("Enter")
+            elif title == "Operator":
                 self.s.type("Alice Operator")
                 self.s.keys("Enter")
             elif title == "Witness":
@@ -258,6 +261,90 @@ class PasswordWizard(WizardE2E):
         with open(journals[0]) as f:
             records = [json.loads(line) for line in f]
         self.assertIn("skipped by the operator", [r.get("answer") for r in records])
+        self.back_to_start()
+        self.quit()
+
+
+class SameSessionWizard(WizardE2E):
+    """Backup then restore in one wizard session: the restore asks nothing again that the
+    backup verified and that is still in place (operator and witnesses kept with one Enter,
+    the cabling and the RBS menu, key and start checked by effect and journaled as satisfied
+    by the backup's session); the target side is unchanged. If RBS died in between, it is
+    configured and started again, and the menu's already-selected Backup HSM is kept."""
+
+    def journal(self, flow):
+        journals = glob.glob(os.path.join(self.state_dir, "sessions", "*" + flow + "*",
+                                          "journal.jsonl"))
+        self.assertEqual(len(journals), 1)
+        with open(journals[0]) as f:
+            return os.path.dirname(journals[0]), [json.loads(line) for line in f]
+
+    def assert_restored_key_by_key(self):
+        state = self.state()
+        src = state["hsms"]["source"]["partitions"][0]["objects"]
+        tgt = state["hsms"]["target"]["partitions"][0]["objects"]
+        self.assertGreater(len(src), 0)
+        self.assertEqual({o["label"]: o["fingerprint"] for o in tgt},
+                         {o["label"]: o["fingerprint"] for o in src})
+        self.assertEqual(state["wrong_secret_events"], [])
+
+    def backup_then_restore(self, between=None):
+        first = self.run_flow("B")
+        for asked in ("Operator", "Witness", "Cable the Backup HSM to the workstation",
+                      "rbs --config"):
+            self.assertIn(asked, first)
+        self.back_to_start()
+        if between:
+            between()
+        dialogs = self.run_flow("R", skip_at="Optionally check and rotate the active "
+                                             "root-of-trust key")
+        self.assertIn("Operator and witnesses", dialogs)
+        shown = self.screens["Operator and witnesses"]
+        self.assertIn("Operator Alice Operator, witness Bob Witness, from the backup just",
+                      shown)
+        for asked in ("Operator", "Witness", "Cable the Backup HSM to the workstation",
+                      "rbs --config"):
+            self.assertNotIn(asked, dialogs)
+        self.assert_restored_key_by_key()
+        backup_dir, backup = self.journal("backup")
+        backup_id = [r for r in backup if r["type"] == "session-start"][0]["session"]
+        restore_dir, records = self.journal("restore")
+        people = [(r["type"], r["name"]) for r in records if r["type"] in ("operator", "witness")]
+        self.assertEqual(people, [("operator", "Alice Operator"), ("witness", "Bob Witness")])
+        self.assertEqual(records[-1]["exit_code"], 0)
+        return backup_id, restore_dir, records
+
+    def test_restore_after_backup_asks_nothing_again(self):
+        backup_id, restore_dir, records = self.backup_then_restore()
+        satisfied = {r["step"]: r["session"] for r in records
+                     if r["type"] == "satisfied-earlier"}
+        self.assertEqual(satisfied, {s: backup_id for s in (
+            "operator-and-witnesses", "cable_devices", "rbs_config", "rbs_genkey", "rbs_start")})
+        # the target side ran in full: the empty-target check and the restore were not carried
+        done = [r["step"] for r in records if r["type"] == "step-done"]
+        for step in ("check_target_empty", "archive_restore", "verify_restore"):
+            self.assertIn(step, done)
+        # no rbs tool ran in the restore: the backup's RBS served it
+        with open(os.path.join(restore_dir, "transcript.jsonl")) as f:
+            sent = [json.loads(line) for line in f]
+        self.assertEqual([t for t in sent if t["host"] == "rbs" and t["dir"] == "sent"], [])
+        out = subprocess.run([ROTWIZ, "export", restore_dir, "--format", "text"],
+                             capture_output=True, text=True, check=True).stdout
+        self.assertIn("=== NOT ASKED AGAIN rbs_config: satisfied by the earlier session %s"
+                      % backup_id, out)
+        self.back_to_start()
+        self.quit()
+
+    def test_rbs_that_died_is_configured_and_started_again(self):
+        def kill_rbs():
+            os.kill(self.state()["rbs"]["serving_pid"], 9)
+            time.sleep(0.5)
+        backup_id, restore_dir, records = self.backup_then_restore(kill_rbs)
+        satisfied = {r["step"] for r in records if r["type"] == "satisfied-earlier"}
+        self.assertEqual(satisfied, {"operator-and-witnesses", "cable_devices"})
+        # rbs --config ran again and found the Backup HSM already selected: kept, not asked
+        answers = [r.get("answer") for r in records if r.get("question") == "rbs --config device"]
+        self.assertEqual(answers, ["(the one Backup HSM, already selected: kept)"])
         self.back_to_start()
         self.quit()
 
