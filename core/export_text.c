@@ -110,6 +110,11 @@ static void header(FILE *f, const struct export_data *d)
             fputs(": ", f);
             put_safe(f, s->steps[i].title);
         }
+        if (s->steps[i].satisfied_by[0]) {
+            fputs(" (not asked again: satisfied by session ", f);
+            put_safe(f, s->steps[i].satisfied_by);
+            fputc(')', f);
+        }
         if (s->steps[i].state == STEP_UNVERIFIED)
             fputs(" (unverified hand step: rotwiz could not check it; left for the operator)",
                   f);

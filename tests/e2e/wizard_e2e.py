@@ -353,7 +353,7 @@ class PedWizard(WizardE2E):
     auth = "ped"
 
     def test_backup_with_the_automatic_ped(self):
-        dialogs = self.run_flow("B")
+        dialogs = first = self.run_flow("B")
         # the Backup HSM had no Remote PED Vector: made only after the typed confirmation;
         # the k570's link worked at once, so no PED move and no new orange key for it
         self.assertEqual(dialogs.count("Create a new Remote PED Vector?"), 1)
@@ -368,6 +368,11 @@ class PedWizard(WizardE2E):
         dialogs = self.run_flow("R", skip_at="Optionally check and rotate the active "
                                              "root-of-trust key")
         self.assertNotIn("Create a new Remote PED Vector?", dialogs)
+        # in the same session: the cabling and the RBS menu are checked by effect, not asked
+        self.assertIn("Cable the Backup HSM and the PED to the workstation", first)
+        self.assertNotIn("Cable the Backup HSM and the PED to the workstation", dialogs)
+        self.assertNotIn("rbs --config", dialogs)
+        self.assertNotIn("Operator", dialogs)
         tgt = self.state()["hsms"]["target"]["partitions"][0]["objects"]
         self.assertEqual(sorted(o["fingerprint"] for o in tgt),
                          sorted(o["fingerprint"] for o in src))
