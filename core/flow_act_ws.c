@@ -298,12 +298,24 @@ static bool file_exists(const char *path)
     return stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0;
 }
 
+bool flow_ws_rbs_key_present(struct flow_ctx *fx)
+{
+    return file_exists(flow_placeholder(fx, "rbs_pem"));
+}
+
+bool flow_ws_rbs_serving(struct flow_ctx *fx)
+{
+    struct flow_workstation *w = &fx->wsn;
+    return w->rbs && !job_exited(w->rbs, NULL) &&
+           flow_port_open(fx->cfg.workstation.address, fx->cfg.workstation.rbs_port, 500);
+}
+
 int act_rbs_genkey(struct flow_ctx *fx, const struct flow_step_def *step)
 {
     const char *pem = flow_placeholder(fx, "rbs_pem");
     char path[512];
     snprintf(path, sizeof path, "%s", pem);
-    if (file_exists(path)) {
+    if (flow_ws_rbs_key_present(fx)) {
         flow_notice(fx, false, "RBS already has a server key (%s); it is kept.", path);
         return 0;
     }
@@ -328,7 +340,7 @@ int act_rbs_start(struct flow_ctx *fx, const struct flow_step_def *step)
     struct flow_workstation *w = &fx->wsn;
     const char *host = fx->cfg.workstation.address;
     int port = fx->cfg.workstation.rbs_port;
-    if (w->rbs && !job_exited(w->rbs, NULL) && flow_port_open(host, port, 500))
+    if (flow_ws_rbs_serving(fx)) /* the RBS this run (or migrate's backup half) started */
         return 0;
     if (flow_port_open(host, port, 500))
         flow_notice(fx, true, "Something already listens on %s:%d; rotwiz starts its own RBS "

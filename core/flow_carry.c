@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 /* The process's carry: written at the end of one flow's thread, read at the start of the
  * next (flows run one after another, each in its own thread). */
@@ -189,12 +188,10 @@ int flow_carry_people(struct flow_ctx *fx)
     return 1;
 }
 
-/* True when the RBS this run took is still alive and accepts connections. */
+/* True when the RBS this run took (not one it started) is still alive and answering. */
 static bool rbs_alive(struct flow_ctx *fx)
 {
-    struct job *j = fx->wsn.rbs;
-    return j && j == fx->carry.rbs && !job_exited(j, NULL) &&
-           flow_port_open(fx->cfg.workstation.address, fx->cfg.workstation.rbs_port, 500);
+    return fx->wsn.rbs && fx->wsn.rbs == fx->carry.rbs && flow_ws_rbs_serving(fx);
 }
 
 /* The carried RBS stops counting: stopped, so this run configures and starts its own. */
@@ -220,16 +217,15 @@ bool flow_carry_satisfied(struct flow_ctx *fx, const struct flow_step_def *s)
     const char *serial = fx->topo.backup.serial;
     bool ok;
     if (cable) {
-        /* by effect: the workstation's lunacm lists the one Backup HSM, the same serial */
-        ok = flow_ws_read_backup_hsm(fx) == 0 && fx->wsn.backup_hsms == 1 &&
-             fx->topo.backup.visible && strcmp(serial, c->serial) == 0;
-        fx->exit_code = EXIT_DONE; /* a failed read is the hand step's to report */
+        /* the step's own check by effect (the workstation's lunacm lists exactly one Backup
+         * HSM), and the serial the backup used */
+        ok = act_check_backup_hsm(fx, s) == 0 && strcmp(serial, c->serial) == 0;
+        fx->exit_code = EXIT_DONE; /* a failed check is the hand step's to report */
         snprintf(verified, sizeof verified, "the workstation's lunacm lists the one Backup HSM, "
                  "serial %s, as when session %s verified the cabling", c->serial, c->session);
     } else {
-        struct stat st;
         ok = rbs_alive(fx) && strcmp(serial, c->serial) == 0 &&
-             (!genkey || (stat(flow_placeholder(fx, "rbs_pem"), &st) == 0 && st.st_size > 0));
+             (!genkey || flow_ws_rbs_key_present(fx));
         snprintf(verified, sizeof verified, "RBS started by session %s still runs (pid %d) and "
                  "accepts connections on %s:%d, serving the Backup HSM serial %s%s",
                  c->rbs_session, fx->wsn.rbs ? (int)job_pid(fx->wsn.rbs) : 0,
