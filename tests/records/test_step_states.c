@@ -41,6 +41,10 @@ static int setup(void **state)
     put(j, "hand-step-verified-by-effect", "cable_devices", "Cable the Backup HSM");
     assert_int_equal(session_step_done(s, "cable_devices", NULL), 0);
     /* satisfied by the backup just done in the same wizard (core/flow_carry.c) */
+    json_t *people = json_pack("{s:s, s:s, s:s}", "step", "operator-and-witnesses", "session",
+                               "S-backup-1", "verified", "Operator Ana Lima, no witness");
+    assert_int_equal(journal_append(j, "satisfied-earlier", people), 0); /* no step */
+    json_decref(people);
     assert_int_equal(session_step_start(s, "rbs_start", "Start the Remote Backup Server"), 0);
     json_t *se = json_pack("{s:s, s:s, s:s}", "step", "rbs_start", "session", "S-backup-1",
                            "verified", "RBS started by session S-backup-1 still runs");
@@ -100,6 +104,7 @@ static void test_read_back_states(void **state)
     assert_int_equal(session_step_state(&sum, "rbs_start"), STEP_DONE);
     assert_string_equal(sum.steps[1].id, "rbs_start");
     assert_string_equal(sum.steps[1].satisfied_by, "S-backup-1");
+    assert_int_equal(sum.step_count, 5); /* the people kept are no step */
     assert_int_equal(session_step_state(&sum, "configure_rot"), STEP_UNVERIFIED);
     assert_int_equal(session_step_state(&sum, "rotate_rot"), STEP_UNVERIFIED);
     assert_true(sum.chain_ok);
