@@ -5,6 +5,7 @@
 #include "flow_act.h"
 #include "job.h"
 #include "journal.h"
+#include "secret_store.h"
 #include "session.h"
 #include <jansson.h>
 #include <pthread.h>
@@ -22,7 +23,15 @@ static struct {
     char witnesses[FLOW_MAX_WITNESSES][FLOW_CARRY_NAME];
     size_t witness_count;
     struct job *rbs;                  /* NULL while a run holds it */
+    struct secret_store *secrets;     /* the Backup HSM's and RBS's, accepted by the backup */
 } kept;
+
+/* The secrets a restore needs again that the backup's success proved: the Backup HSM's SO and
+ * partition passwords (the archive backup took them) and the RBS password (RBS started). Never
+ * an appliance's Crypto Officer password: the target has its own. In memory only. */
+static const char *const carried_keys[] = {"backup_so_password", "backup_partition_password",
+                                           "rbs_password"};
+#define CARRIED_KEYS (sizeof carried_keys / sizeof carried_keys[0])
 
 static void end_at_exit(void)
 {
@@ -33,8 +42,10 @@ void flow_carry_end(void)
 {
     pthread_mutex_lock(&lock);
     struct job *j = kept.rbs;
+    struct secret_store *sec = kept.secrets;
     memset(&kept, 0, sizeof kept);
     pthread_mutex_unlock(&lock);
+    secret_store_free(sec); /* wiped */
     job_free(j);
 }
 
@@ -59,6 +70,10 @@ void flow_carry_take(struct flow_ctx *fx)
     snprintf(c->serial, sizeof c->serial, "%s", kept.serial);
     struct job *j = kept.rbs;
     kept.rbs = NULL;
+    size_t adopted = 0;
+    for (size_t k = 0; kept.secrets && fx->secrets && k < CARRIED_KEYS; k++)
+        adopted += secret_store_adopt(fx->secrets, kept.secrets, carried_keys[k],
+                                      SECRET_NO_ROLE);
     pthread_mutex_unlock(&lock);
     if (j && job_exited(j, NULL)) {
         job_free(j);
@@ -71,8 +86,9 @@ void flow_carry_take(struct flow_ctx *fx)
         conv_set_timeouts(fx->wsn.rbs_conv, &fx->timeouts);
     }
     flow_notice(fx, false, "This run follows the backup of session %s in this wizard: what that "
-                "session verified and is still in place is checked again, not asked again.",
-                c->session);
+                "session verified and is still in place is checked again, not asked again%s.",
+                c->session, adopted ? "; the Backup HSM and RBS secrets it was given are kept "
+                "in memory (never written), not asked again" : "");
 }
 
 void flow_carry_keep(struct flow_ctx *fx, int rc)
@@ -86,20 +102,34 @@ void flow_carry_keep(struct flow_ctx *fx, int rc)
     if (j && job_exited(j, NULL))
         j = NULL; /* the run's teardown frees it */
     static bool registered;
+    struct secret_store *drop = NULL;
+    struct job *stale = NULL; /* none: a backup's start ended any earlier carry */
     pthread_mutex_lock(&lock);
     if (fresh) {
         const struct flow_carry_facts *c = &fx->carry;
+        drop = kept.secrets;
+        stale = kept.rbs;
         memset(&kept, 0, sizeof kept);
         kept.valid = true;
         snprintf(kept.session, sizeof kept.session, "%s", session_id(fx->session));
         snprintf(kept.serial, sizeof kept.serial, "%s", fx->topo.backup.serial);
         snprintf(kept.operator_name, sizeof kept.operator_name, "%s", c->operator_name);
+        kept.secrets = fx->secrets ? secret_store_new(NULL) : NULL;
+        for (size_t k = 0; kept.secrets && k < CARRIED_KEYS; k++)
+            secret_store_adopt(kept.secrets, fx->secrets, carried_keys[k], SECRET_NO_ROLE);
         for (size_t i = 0; i < c->witness_count; i++)
             snprintf(kept.witnesses[i], sizeof kept.witnesses[i], "%s", c->witnesses[i]);
         kept.witness_count = c->witness_count;
     }
+    if (kept.valid && !fresh && rc != EXIT_DONE) {
+        /* a run that did not end 0 may have met a rejected secret: the next one asks */
+        drop = kept.secrets;
+        kept.secrets = NULL;
+    }
     if (!kept.valid || kept.rbs) {
         pthread_mutex_unlock(&lock);
+        secret_store_free(drop);
+        job_free(stale);
         return;
     }
     if (j && (fresh || j != fx->carry.rbs)) /* started by this run */
@@ -110,6 +140,8 @@ void flow_carry_keep(struct flow_ctx *fx, int rc)
         atexit(end_at_exit);
     registered = true;
     pthread_mutex_unlock(&lock);
+    secret_store_free(drop);
+    job_free(stale);
     if (j) { /* RBS outlives this run: only its conversation (tied to this run) ends */
         conv_free(fx->wsn.rbs_conv);
         fx->wsn.rbs_conv = NULL;

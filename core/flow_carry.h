@@ -2,7 +2,9 @@
  * prepare-target started after it in the same process: the backup's session id, operator and
  * witnesses, the Backup HSM's serial, and the RBS it left running (the same RBS a migrate run
  * shares between its backup and restore: fx->wsn.rbs, which act_rbs_start keeps while it
- * answers). Never a secret. Nothing carried counts before its effect is checked again, cheaply,
+ * answers), and, in locked memory only (never written), the Backup HSM's and RBS's secrets the
+ * backup's success proved (never a k570's Crypto Officer password; a run that did not end 0
+ * drops them, so the next one asks; a secrets file's own values win). Nothing carried counts before its effect is checked again, cheaply,
  * in the new run: the Backup HSM still listed with the same serial, RBS still alive and
  * answering on its port; else the step is done again as always. A step satisfied this way is
  * journaled as `satisfied-earlier`, naming the earlier session. Batch runs carry nothing. */

@@ -1,7 +1,9 @@
 /* test_flow_carry.c: core/flow_carry.c with a recording sink: a wizard backup that ended 0
  * leaves its operator and witnesses (and session id) to the restore after it, offered to keep
  * (kept: journaled with a satisfied-earlier record naming the backup's session; changed: asked
- * as usual); batch runs, a backup that did not end 0 and a backup started in between leave
+ * as usual); the Backup HSM and RBS secrets the backup used kept in memory for it (never a
+ * k570's Crypto Officer password, a secrets file's own value wins, dropped after a run that did
+ * not end 0); batch runs, a backup that did not end 0 and a backup started in between leave
  * nothing; an RBS that is not running never satisfies a step. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -16,6 +18,7 @@
 #include "flow_carry.h"
 #include "flow_ctx.h"
 #include "journal.h"
+#include "secret_store.h"
 #include "session.h"
 
 struct rec {
@@ -23,6 +26,7 @@ struct rec {
     char title[64];
     char prompt[1400];
     int choice;
+    size_t secret_asks;
 };
 
 static void rec_event(void *ud, const struct core_event *ev)
@@ -34,6 +38,10 @@ static void rec_event(void *ud, const struct core_event *ev)
 static int rec_ask(void *ud, const struct core_ask *q, struct core_answer *a)
 {
     struct rec *r = ud;
+    if (q->type == ASK_SECRET) { /* the store asks: nobody answers in this test */
+        r->secret_asks++;
+        return ASK_UNAVAILABLE;
+    }
     r->asks++;
     snprintf(r->title, sizeof r->title, "%s", q->title ? q->title : "");
     snprintf(r->prompt, sizeof r->prompt, "%s", q->prompt ? q->prompt : "");
@@ -82,7 +90,8 @@ static int teardown(void **state)
     return 0;
 }
 
-/* A wizard backup run that ends with RC, by Ana Lima witnessed by Ben Ode. */
+/* A wizard backup run that ends with RC, by Ana Lima witnessed by Ben Ode, given the Backup
+ * HSM's SO password and the source's Crypto Officer password. */
 static void end_backup(struct fix *f, struct flow_request *req, int rc)
 {
     static struct flow_ctx fx;
@@ -91,10 +100,14 @@ static void end_backup(struct fix *f, struct flow_request *req, int rc)
     fx.req = req;
     fx.sink = &f->sink;
     fx.session = f->backup;
+    fx.secrets = secret_store_new(&f->sink);
+    assert_true(secret_store_set(fx.secrets, "backup_so_password", SECRET_NO_ROLE, "SoPass-1"));
+    assert_true(secret_store_set(fx.secrets, "co_password", ROLE_SOURCE, "SourceCo-1"));
     snprintf(fx.topo.backup.serial, sizeof fx.topo.backup.serial, "527134");
     flow_carry_note_person(&fx, true, "Ana Lima");
     flow_carry_note_person(&fx, false, "Ben Ode");
     flow_carry_keep(&fx, rc);
+    secret_store_free(fx.secrets);
 }
 
 /* A run of KIND starting: its journal in the fixture's folder, the carry taken. */
@@ -110,6 +123,9 @@ static void start_run(struct fix *f, struct flow_ctx *fx, struct flow_request *r
     snprintf(path, sizeof path, "%s/%s.jsonl", f->dir, name);
     fx->journal = journal_open(path, NULL, err, sizeof err);
     assert_non_null(fx->journal);
+    static struct secret_store *store;
+    secret_store_free(store); /* the previous run's */
+    store = fx->secrets = secret_store_new(&f->sink);
     flow_carry_take(fx);
 }
 
@@ -176,6 +192,49 @@ static void test_people_kept_with_the_backup_session(void **state)
     journal_close(fx.journal);
 }
 
+static void test_secrets_in_memory(void **state)
+{
+    struct fix *f = *state;
+    struct flow_request breq = {0}, rreq = {0};
+    struct flow_ctx fx;
+    end_backup(f, &breq, EXIT_DONE);
+    start_run(f, &fx, &rreq, FLOW_RESTORE, "s1");
+    /* the Backup HSM's SO password the backup used: not asked again */
+    const char *v = secret_get(fx.secrets, "backup_so_password", SECRET_NO_ROLE);
+    assert_non_null(v);
+    assert_string_equal(v, "SoPass-1");
+    assert_int_equal(f->rec.secret_asks, 0);
+    /* never the source's Crypto Officer password, for the target or anyone */
+    assert_null(secret_get(fx.secrets, "co_password", ROLE_TARGET));
+    assert_null(secret_get(fx.secrets, "co_password", ROLE_SOURCE));
+    assert_int_equal(f->rec.secret_asks, 2);
+    /* none of it is written to the run's journal */
+    flow_carry_keep(&fx, EXIT_DONE);
+    journal_close(fx.journal);
+    assert_null(strstr(slurp(f, "s1"), "SoPass-1"));
+    /* a value the run has already (its secrets file) wins */
+    start_run(f, &fx, &rreq, FLOW_RESTORE, "s2");
+    journal_close(fx.journal);
+    start_run(f, &fx, &rreq, FLOW_RESTORE, "s3");
+    fx.secrets = secret_store_new(&f->sink);
+    assert_true(secret_store_set(fx.secrets, "backup_so_password", SECRET_NO_ROLE, "FromFile"));
+    flow_carry_take(&fx);
+    assert_string_equal(secret_get(fx.secrets, "backup_so_password", SECRET_NO_ROLE),
+                        "FromFile");
+    secret_store_free(fx.secrets);
+    journal_close(fx.journal);
+    /* a run that took them and did not end 0 drops them: the next one asks */
+    start_run(f, &fx, &rreq, FLOW_RESTORE, "s4");
+    flow_carry_keep(&fx, EXIT_HSM);
+    journal_close(fx.journal);
+    start_run(f, &fx, &rreq, FLOW_RESTORE, "s5");
+    assert_true(fx.carry.taken); /* the people and the RBS still count */
+    f->rec.secret_asks = 0;
+    assert_null(secret_get(fx.secrets, "backup_so_password", SECRET_NO_ROLE));
+    assert_int_equal(f->rec.secret_asks, 1);
+    journal_close(fx.journal);
+}
+
 static void test_nothing_carried(void **state)
 {
     struct fix *f = *state;
@@ -216,6 +275,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_people_kept_with_the_backup_session, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_secrets_in_memory, setup, teardown),
         cmocka_unit_test_setup_teardown(test_nothing_carried, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
