@@ -54,6 +54,13 @@ class Screen:
             os.unlink(self.sock)
 
 
+# the wizard's secret dialogs (core/secret_store.c) and the secrets-file keys they ask for
+SECRET_KEYS = {"Crypto Officer password": "co_password",
+               "Backup HSM SO password": "backup_so_password",
+               "Backup partition password": "backup_partition_password",
+               "RBS password": "rbs_password"}
+
+
 def dialog_title(screen):
     m = re.search(r"[╔+]═+ (.+?) ═", screen)
     return m.group(1).strip() if m else None
@@ -64,6 +71,7 @@ class WizardE2E(unittest.TestCase):
     lab_args = ""          # more rotwiz-sim lab options through --simulate (--fault, --vary)
     ack_serial = None      # typed at "Acknowledge a failed SO login"
     hand_secret = None     # the lab secret the operator types at an unmatched prompt
+    typed_secrets = False  # no secrets file: every secret is typed when the wizard asks
 
     def setUp(self):
         self.tmp = tempfile.mkdtemp(prefix="rotwiz-e2e-")
@@ -179,6 +187,13 @@ class WizardE2E(unittest.TestCase):
             elif title == "rbs --config":
                 self.s.type("1")
                 self.s.keys("Enter")
+            elif title in SECRET_KEYS and self.typed_secrets:
+                # no secrets file: the operator types each secret when it is asked for
+                key = SECRET_KEYS[title]
+                if key == "co_password" and "target k570" in screen:
+                    key = "target"
+                self.s.type(self.lab_secret(key))
+                self.s.keys("Enter")
             elif title == "Error" and stop is not None:
                 self.s.keys("Enter")            # the expected stop's error: close it
             elif title == "Acknowledge a failed SO login" and self.ack_serial:
@@ -222,11 +237,31 @@ class WizardE2E(unittest.TestCase):
         return re.search(key + r'\s*=\s*"([^"]*)"', block).group(1)
 
     def lab_secret(self, key):
+        """A top-level secret of the lab's secrets.conf, or "target": the target's CO password."""
         with open(os.path.join(self.lab, "secrets.conf")) as f:
-            return re.search(r'(?m)^%s\s*=\s*"([^"]*)"' % key, f.read()).group(1)
+            text = f.read()
+        if key == "target":
+            return re.search(r'target\s*=\s*\{\s*co_password\s*=\s*"([^"]*)"', text).group(1)
+        return re.search(r'(?m)^%s\s*=\s*"([^"]*)"' % key, text).group(1)
 
     def lab_host(self, role):
         return self.lab_value(role, "host")
+
+    def journal(self, flow):
+        journals = glob.glob(os.path.join(self.state_dir, "sessions", "*" + flow + "*",
+                                          "journal.jsonl"))
+        self.assertEqual(len(journals), 1)
+        with open(journals[0]) as f:
+            return os.path.dirname(journals[0]), [json.loads(line) for line in f]
+
+    def assert_restored_key_by_key(self):
+        state = self.state()
+        src = state["hsms"]["source"]["partitions"][0]["objects"]
+        tgt = state["hsms"]["target"]["partitions"][0]["objects"]
+        self.assertGreater(len(src), 0)
+        self.assertEqual({o["label"]: o["fingerprint"] for o in tgt},
+                         {o["label"]: o["fingerprint"] for o in src})
+        self.assertEqual(state["wrong_secret_events"], [])
 
     def back_to_start(self):
         self.s.keys("Enter")
@@ -271,22 +306,6 @@ class SameSessionWizard(WizardE2E):
     the cabling and the RBS menu, key and start checked by effect and journaled as satisfied
     by the backup's session); the target side is unchanged. If RBS died in between, it is
     configured and started again, and the menu's already-selected Backup HSM is kept."""
-
-    def journal(self, flow):
-        journals = glob.glob(os.path.join(self.state_dir, "sessions", "*" + flow + "*",
-                                          "journal.jsonl"))
-        self.assertEqual(len(journals), 1)
-        with open(journals[0]) as f:
-            return os.path.dirname(journals[0]), [json.loads(line) for line in f]
-
-    def assert_restored_key_by_key(self):
-        state = self.state()
-        src = state["hsms"]["source"]["partitions"][0]["objects"]
-        tgt = state["hsms"]["target"]["partitions"][0]["objects"]
-        self.assertGreater(len(src), 0)
-        self.assertEqual({o["label"]: o["fingerprint"] for o in tgt},
-                         {o["label"]: o["fingerprint"] for o in src})
-        self.assertEqual(state["wrong_secret_events"], [])
 
     def backup_then_restore(self, between=None):
         first = self.run_flow("B")
@@ -345,6 +364,54 @@ class SameSessionWizard(WizardE2E):
         # rbs --config ran again and found the Backup HSM already selected: kept, not asked
         answers = [r.get("answer") for r in records if r.get("question") == "rbs --config device"]
         self.assertEqual(answers, ["(the one Backup HSM, already selected: kept)"])
+        self.back_to_start()
+        self.quit()
+
+
+class TypedSecretsWizard(WizardE2E):
+    """No secrets file: the operator types every secret during the backup; the restore after
+    it in the same session asks only the target's Crypto Officer password (the Backup HSM's
+    and RBS's stay in memory), and no secret is written anywhere."""
+    typed_secrets = True
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="rotwiz-e2e-")
+        self.addCleanup(shutil.rmtree, self.tmp, True)
+        self.state_dir = os.path.join(self.tmp, "state")
+        self.lab = os.path.join(self.tmp, "rotwiz-lab-own")
+        subprocess.run([SIM, "lab", "--dir", self.lab, "--auth", self.auth], check=True,
+                       capture_output=True, timeout=60)
+        self.addCleanup(subprocess.run, [SIM, "stop", "--dir", self.lab], capture_output=True)
+        env = {"TMPDIR": self.tmp, "TERM": "xterm-256color", "LANG": "C.UTF-8"}
+        cmd = "%s --config %s/rotwiz.conf --state-dir %s; echo rotwiz-exit-$?; sleep 30" % (
+            ROTWIZ, self.lab, self.state_dir)
+        self.s = Screen(cmd, 120, 40, env)
+        self.addCleanup(self.s.close)
+        self.wait_for("Choose the task")
+        self.screens = {}
+
+    def test_restore_asks_only_the_targets_secret(self):
+        first = self.run_flow("B")
+        for title in SECRET_KEYS:
+            self.assertIn(title, first)
+        self.back_to_start()
+        dialogs = self.run_flow("R", skip_at="Optionally check and rotate the active "
+                                             "root-of-trust key")
+        self.assertEqual([d for d in dialogs if d in SECRET_KEYS], ["Crypto Officer password"])
+        self.assertIn("target k570", self.screens["Crypto Officer password"])
+        for asked in ("Operator", "Witness", "rbs --config",
+                      "Cable the Backup HSM to the workstation"):
+            self.assertNotIn(asked, dialogs)
+        self.assert_restored_key_by_key()
+        with open(os.path.join(self.lab, "secrets.conf")) as f:
+            secrets = re.findall(r'"([^"]{6,})"', f.read())
+        self.assertGreater(len(secrets), 3)
+        for root, _, files in os.walk(self.state_dir):
+            for name in files:
+                with open(os.path.join(root, name), "rb") as f:
+                    data = f.read()
+                for value in secrets:
+                    self.assertNotIn(value.encode(), data, os.path.join(root, name))
         self.back_to_start()
         self.quit()
 
