@@ -100,6 +100,9 @@ int export_write_cast(FILE *f, const struct export_data *d)
             } else if (!strcmp(type, "hand-step-unverified")) {
                 rc = out_line(f, t, "\x1b[1;33m=== NOT VERIFIED, left for you to do: ",
                               title[0] ? title : export_str(it->rec, "step"), "\x1b[0m");
+            } else if (!strcmp(type, "satisfied-earlier")) {
+                rc = out_line(f, t, "\x1b[2m=== not asked again, satisfied by session ",
+                              export_str(it->rec, "session"), "\x1b[0m");
             } else if (!strcmp(type, "step-skipped")) {
                 rc = out_line(f, t, "\x1b[2m=== skipped: ", export_str(it->rec, "step"),
                               "\x1b[0m");

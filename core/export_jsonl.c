@@ -45,6 +45,8 @@ int export_write_jsonl(FILE *f, const struct export_data *d)
         json_object_set_new(st, "id", rec_json_string(s->steps[i].id));
         json_object_set_new(st, "title", rec_json_string(s->steps[i].title));
         json_object_set_new(st, "state", json_string(k < 6 ? states[k] : "?"));
+        if (s->steps[i].satisfied_by[0]) /* not asked again: an earlier session's effect */
+            json_object_set_new(st, "satisfied_by", rec_json_string(s->steps[i].satisfied_by));
         json_array_append_new(steps, st);
     }
     json_object_set_new(h, "steps", steps);

@@ -110,6 +110,11 @@ static void header(FILE *f, const struct export_data *d)
             fputs(": ", f);
             put_safe(f, s->steps[i].title);
         }
+        if (s->steps[i].satisfied_by[0]) {
+            fputs(" (not asked again: satisfied by session ", f);
+            put_safe(f, s->steps[i].satisfied_by);
+            fputc(')', f);
+        }
         if (s->steps[i].state == STEP_UNVERIFIED)
             fputs(" (unverified hand step: rotwiz could not check it; left for the operator)",
                   f);
@@ -161,6 +166,13 @@ static void journal_item(FILE *f, const json_t *rec)
         put_safe(f, export_str(rec, "title"));
         fputs(" (hand step rotwiz cannot check: left for the operator to do, not done)", f);
         extra_members(f, rec, envelope);
+    } else if (!strcmp(type, "satisfied-earlier")) {
+        fputs("=== NOT ASKED AGAIN ", f);
+        put_safe(f, step);
+        fputs(": satisfied by the earlier session ", f);
+        put_safe(f, export_str(rec, "session"));
+        fputs(", still in place: ", f);
+        put_safe(f, export_str(rec, "verified"));
     } else if (!strcmp(type, "step-skipped")) {
         fputs("=== SKIPPED ", f);
         put_safe(f, step);

@@ -27,4 +27,8 @@ int flow_run(const struct flow_request *req, const struct core_sink *sink, int c
  * the export dialog proposes it. */
 const char *flow_last_session(void);
 
+/* Stops what the wizard process kept running between flows (the RBS a backup leaves for the
+ * restore after it, core/flow_carry.h); the wizard calls it before the process exits. */
+void flow_carry_end(void);
+
 #endif

@@ -49,4 +49,10 @@ int flow_partition_contents(struct flow_ctx *fx, enum appliance_role role,
  * lunacm's banner and slot list; no login): fills fx->topo. 0 or an exit code. */
 int flow_ws_read_backup_hsm(struct flow_ctx *fx);
 
+/* True when this run's RBS (fx->wsn.rbs) is alive and accepts connections on its port. */
+bool flow_ws_rbs_serving(struct flow_ctx *fx);
+
+/* True when RBS's server key (its certificate, {rbs_pem}) is in place. */
+bool flow_ws_rbs_key_present(struct flow_ctx *fx);
+
 #endif

@@ -177,11 +177,58 @@ int act_client_check(struct flow_ctx *fx, const struct flow_step_def *step)
     return 0;
 }
 
-/* `rbs --config`: the menu's wording is UNKNOWN (FORMATS.md §5), so rotwiz never reads it: the
- * operator reads it and answers (wizard); batch mode answers the Backup HSM's menu number, 1,
- * when the workstation sees exactly one. Whether a number selects or toggles is unknown too:
- * the effect is what counts (the k570 sees the Backup HSM through RBS, act_net_admin_slot),
- * and rotwiz answers once more when it does not. Each wait ends on a prompt's shape. */
+/* `rbs --config`: the menu's wording is UNKNOWN (FORMATS.md §5), so rotwiz judges it by its
+ * shape only (luna_parse_rbs_menu: one numbered device row, its selection mark, the serial).
+ * Exactly one device, the Backup HSM's, already marked selected: said so, and only the save
+ * answer (X) is typed, never the number (which may deselect it). One device not selected:
+ * batch types its number; the wizard asks the operator, saying what the menu shows. Anything
+ * else: the operator reads the menu and answers (wizard); batch mode stops. Whether a number
+ * selects or toggles is unknown too: the effect is what counts (the k570 sees the Backup HSM
+ * through RBS, act_net_admin_slot), and rotwiz answers once more when it does not. Each wait
+ * ends on a prompt's shape. */
+static int rbs_menu_choice(struct flow_ctx *fx, const char *menu_text, char *choice, size_t len,
+                           bool *already)
+{
+    const char *serial = fx->topo.backup.serial;
+    long number = -1;
+    enum luna_rbs_menu m = fx->wsn.backup_hsms == 1
+                           ? luna_parse_rbs_menu(menu_text, serial, &number)
+                           : LUNA_RBS_MENU_UNSURE;
+    if (m == LUNA_RBS_MENU_SELECTED) {
+        flow_notice(fx, false, "rbs --config lists one Backup HSM, serial %s, already selected: "
+                    "rotwiz keeps it and saves with X (typing its number could deselect it).",
+                    serial);
+        *choice = '\0';
+        *already = true;
+        return 0;
+    }
+    if (fx->req->batch) {
+        if (m == LUNA_RBS_MENU_UNSELECTED) {
+            snprintf(choice, len, "%ld", number);
+            return 0;
+        }
+        return flow_fail(fx, EXIT_PRECONDITION, "Attach exactly one Backup HSM, or run the "
+                         "wizard to read the menu and choose.", "The workstation sees %zu "
+                         "Backup HSMs, or the rbs --config menu does not show exactly one "
+                         "device (serial %s) with a selection mark rotwiz can read; batch mode "
+                         "does not guess.", fx->wsn.backup_hsms, serial);
+    }
+    char shown[320] = "";
+    if (m == LUNA_RBS_MENU_UNSELECTED)
+        snprintf(shown, sizeof shown, "The menu lists the Backup HSM (serial %s) as device %ld, "
+                 "not selected: type %ld to select it.\n", serial, number, number);
+    char prompt[2400];
+    snprintf(prompt, sizeof prompt, "%s\n\n%sType what selects the Backup HSM (serial %s) in "
+             "this menu, or nothing to keep what is selected (rotwiz then saves with X):",
+             menu_text, shown, serial);
+    struct core_ask q = {.type = ASK_TEXT, .title = "rbs --config", .prompt = prompt};
+    struct core_answer a = {0};
+    if (core_ask(fx->sink, &q, &a) != ASK_ANSWERED)
+        return flow_fail(fx, EXIT_CANCELLED, NULL, "Cancelled by the operator.");
+    snprintf(choice, len, "%s", a.text);
+    return 0;
+}
+
 static int rbs_configure(struct flow_ctx *fx, const struct flow_step_def *step)
 {
     struct job *job = NULL;
@@ -193,33 +240,16 @@ static int rbs_configure(struct flow_ctx *fx, const struct flow_step_def *step)
     struct conv_opts menu = {.end = CONV_END_INPUT_PROMPT, .what = "the rbs --config menu"};
     struct conv_result r = {0};
     enum conv_error e = conv_command(conv, NULL, &menu, &r);
-    char choice[CORE_ANSWER_MAX] = "1";
+    char choice[CORE_ANSWER_MAX] = "";
     if (e != CONV_OK) {
         rc = flow_fail_conv(fx, conv, e);
         goto out;
     }
-    if (fx->req->batch) {
-        if (fx->wsn.backup_hsms != 1) {
-            rc = flow_fail(fx, EXIT_PRECONDITION, "Attach exactly one Backup HSM, or run the "
-                           "wizard to choose.", "The workstation sees %zu Backup HSMs; batch "
-                           "mode only answers rbs --config when there is exactly one.",
-                           fx->wsn.backup_hsms);
-            goto out;
-        }
-    } else {
-        char prompt[2048];
-        snprintf(prompt, sizeof prompt, "%s\n\nType what selects the Backup HSM (serial %s) in "
-                 "this menu, or nothing to keep what is selected (rotwiz then saves with X):",
-                 r.output, fx->topo.backup.serial);
-        struct core_ask q = {.type = ASK_TEXT, .title = "rbs --config", .prompt = prompt};
-        struct core_answer a = {0};
-        if (core_ask(fx->sink, &q, &a) != ASK_ANSWERED) {
-            rc = flow_fail(fx, EXIT_CANCELLED, NULL, "Cancelled by the operator.");
-            goto out;
-        }
-        snprintf(choice, sizeof choice, "%s", a.text);
-    }
-    flow_journal_decision(fx, "rbs --config device", *choice ? choice : "(kept as saved)");
+    bool already = false;
+    if ((rc = rbs_menu_choice(fx, r.output, choice, sizeof choice, &already)) != 0)
+        goto out;
+    flow_journal_decision(fx, "rbs --config device", *choice ? choice : already
+                          ? "(the one Backup HSM, already selected: kept)" : "(kept as saved)");
     conv_result_free(&r);
     if (*choice && (e = conv_command(conv, choice, &menu, &r)) != CONV_OK) {
         rc = flow_fail_conv(fx, conv, e);
@@ -268,12 +298,24 @@ static bool file_exists(const char *path)
     return stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0;
 }
 
+bool flow_ws_rbs_key_present(struct flow_ctx *fx)
+{
+    return file_exists(flow_placeholder(fx, "rbs_pem"));
+}
+
+bool flow_ws_rbs_serving(struct flow_ctx *fx)
+{
+    struct flow_workstation *w = &fx->wsn;
+    return w->rbs && !job_exited(w->rbs, NULL) &&
+           flow_port_open(fx->cfg.workstation.address, fx->cfg.workstation.rbs_port, 500);
+}
+
 int act_rbs_genkey(struct flow_ctx *fx, const struct flow_step_def *step)
 {
     const char *pem = flow_placeholder(fx, "rbs_pem");
     char path[512];
     snprintf(path, sizeof path, "%s", pem);
-    if (file_exists(path)) {
+    if (flow_ws_rbs_key_present(fx)) {
         flow_notice(fx, false, "RBS already has a server key (%s); it is kept.", path);
         return 0;
     }
@@ -298,7 +340,7 @@ int act_rbs_start(struct flow_ctx *fx, const struct flow_step_def *step)
     struct flow_workstation *w = &fx->wsn;
     const char *host = fx->cfg.workstation.address;
     int port = fx->cfg.workstation.rbs_port;
-    if (w->rbs && !job_exited(w->rbs, NULL) && flow_port_open(host, port, 500))
+    if (flow_ws_rbs_serving(fx)) /* the RBS this run (or migrate's backup half) started */
         return 0;
     if (flow_port_open(host, port, 500))
         flow_notice(fx, true, "Something already listens on %s:%d; rotwiz starts its own RBS "

@@ -8,6 +8,7 @@
 #include "conv.h"
 #include "core_event.h"
 #include "flow.h"
+#include "flow_carry.h"
 #include "flow_def.h"
 #include "luna_parse.h"
 #include "model.h"
@@ -94,6 +95,7 @@ struct flow_ctx {
     bool replace_backup;                 /* the next archive backup uses -replace */
     bool backup_already_done;            /* the Backup HSM holds the source's objects already */
     bool restore_already_done;           /* the target holds the backup's objects (by UID) */
+    struct flow_carry_facts carry;       /* people, and what an earlier backup left (wizard) */
     /* the failure being reported */
     int exit_code;
     char cause[1024];

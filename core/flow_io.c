@@ -677,8 +677,12 @@ static int record_people(struct flow_ctx *fx)
     bool ceremony = req->kind != FLOW_TOPOLOGY; /* the read-only view asks nobody's name */
     if (!ceremony)
         return 0; /* and records nothing */
+    int kept = flow_carry_people(fx); /* those of the backup just done, kept (wizard) */
+    if (kept != 0)
+        return kept == 1 ? 0 : kept;
     if (req->operator_name) {
         journal_operator(fx->journal, req->operator_name);
+        flow_carry_note_person(fx, true, req->operator_name);
     } else {
         struct core_ask q = {.type = ASK_TEXT, .title = "Operator",
                              .prompt = "Name of the operator running this ceremony"};
@@ -688,9 +692,12 @@ static int record_people(struct flow_ctx *fx)
             return flow_fail(fx, EXIT_CANCELLED, NULL, "Cancelled by the operator.");
         const char *name = st == ASK_ANSWERED && *a.text ? a.text : getenv("USER");
         journal_operator(fx->journal, name ? name : "unknown");
+        flow_carry_note_person(fx, true, name ? name : "unknown");
     }
-    for (size_t i = 0; i < req->witness_count; i++)
+    for (size_t i = 0; i < req->witness_count; i++) {
         journal_witness(fx->journal, req->witnesses[i]);
+        flow_carry_note_person(fx, false, req->witnesses[i]);
+    }
     /* witnesses one after another, until an empty answer */
     for (size_t n = 0; !req->batch && ceremony && req->witness_count == 0 &&
                        n < FLOW_MAX_WITNESSES; n++) {
@@ -705,6 +712,7 @@ static int record_people(struct flow_ctx *fx)
         if (st != ASK_ANSWERED || !*a.text)
             break;
         journal_witness(fx->journal, a.text);
+        flow_carry_note_person(fx, false, a.text);
     }
     return 0;
 }
@@ -738,6 +746,7 @@ int flow_setup(struct flow_ctx *fx, int cancel_fd)
     secret_store_values(fx->secrets, mask_value, fx->masker);
     if ((rc = open_record(fx)) != 0)
         return rc;
+    flow_carry_take(fx); /* what a backup just done in this wizard left */
     return record_people(fx);
 }
 

@@ -141,4 +141,17 @@ bool luna_parse_ped_info(const char *text, struct luna_ped_info *out);
  * e.g. "Ped2 Connection Status") into buf. */
 bool luna_parse_named_value(const char *text, const char *name, char *buf, size_t len);
 
+/* The `rbs --config` menu (FORMATS.md §5: its wording is UNKNOWN), judged by its shape only:
+ * a device row is a line whose first word is a number, followed by a selection mark, either a
+ * bracket (`[x]`, `[*]`, `[ ]`) or a table cell between bars (`| * |`, `|   |`). */
+enum luna_rbs_menu {
+    LUNA_RBS_MENU_UNSURE = 0,     /* not exactly one device row with a readable mark naming the
+                                     serial: the operator reads the menu (batch stops) */
+    LUNA_RBS_MENU_SELECTED,       /* exactly one device, the serial's, marked selected */
+    LUNA_RBS_MENU_UNSELECTED      /* exactly one device, the serial's, marked not selected */
+};
+/* Judges TEXT (the menu as printed, up to its prompt) for the Backup HSM SERIAL ("" or NULL:
+ * any). *NUMBER (may be NULL) gets the device row's number when one was read. */
+enum luna_rbs_menu luna_parse_rbs_menu(const char *text, const char *serial, long *number);
+
 #endif

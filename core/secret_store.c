@@ -226,6 +226,26 @@ out:
     return value;
 }
 
+bool secret_store_adopt(struct secret_store *dst, struct secret_store *src, const char *key,
+                        int role)
+{
+    char value[CORE_ANSWER_MAX];
+    pthread_mutex_lock(&src->lock);
+    const struct secret_entry *e = find(src, key, role);
+    bool have = e != NULL && !e->forgotten;
+    if (have)
+        memcpy(value, e->value, sizeof value);
+    pthread_mutex_unlock(&src->lock);
+    bool copied = false;
+    if (have) { /* one lock at a time: no order between two stores' locks */
+        pthread_mutex_lock(&dst->lock);
+        copied = find(dst, key, role) == NULL && set_locked(dst, key, role, value);
+        pthread_mutex_unlock(&dst->lock);
+    }
+    OPENSSL_cleanse(value, sizeof value);
+    return copied;
+}
+
 enum secret_status secret_store_status(const struct secret_store *s)
 {
     return s->status;

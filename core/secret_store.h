@@ -53,6 +53,11 @@ const char *secret_store_error(const struct secret_store *store);
  * SECRET_NO_ROLE the shared value itself is wiped. */
 void secret_forget(struct secret_store *store, const char *key, int role);
 
+/* Copies KEY for ROLE from SRC into DST when SRC holds a value for exactly that key and role
+ * (not forgotten) and DST holds none for it (what DST has, e.g. from its secrets file, wins).
+ * Never asks; the value only moves between stores in memory. True when copied. */
+bool secret_store_adopt(struct secret_store *dst, struct secret_store *src, const char *key,
+                        int role);
 /* Calls CB with every value held (for the transcript masker). Never log what CB receives. */
 void secret_store_values(struct secret_store *store, void (*cb)(void *ud, const char *value),
                          void *ud);

@@ -77,6 +77,8 @@ struct session_step_info {
                                     * STEP_SKIPPED: step-skipped; STEP_UNVERIFIED:
                                     * hand-step-unverified (batch: left for the operator) */
     char cause[256];               /* of the last failure */
+    char satisfied_by[64];         /* satisfied-earlier: the earlier session whose verified
+                                    * effect was still in place ("" otherwise) */
 };
 
 struct session_object {

@@ -117,6 +117,12 @@ static void apply_record(struct session_summary *sum, const json_t *rec)
         struct session_step_info *st = find_step(sum, step);
         if (st)
             st->state = !strcmp(type, "step-skipped") ? STEP_SKIPPED : STEP_UNVERIFIED;
+    } else if (step && !strcmp(type, "satisfied-earlier")) {
+        /* done by the effect an earlier session verified, checked again (flow_carry.h); the
+         * operator and witnesses kept are no step of the flow */
+        for (size_t i = 0; i < sum->step_count; i++)
+            if (!strcmp(sum->steps[i].id, step))
+                COPY(sum->steps[i].satisfied_by, rec, "session");
     } else if (step && (!strcmp(type, "step-start") || !strcmp(type, "step-done") ||
                         !strcmp(type, "step-failed"))) {
         struct session_step_info *st = find_step(sum, step);

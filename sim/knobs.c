@@ -21,6 +21,8 @@ const struct sim_knob sim_knobs[] = {
     {"rbs-menu", {"select", "toggle"},
      "the rbs configuration menu: a number selects (idempotent), or toggles the device"},
     {"rbs-layout", {"rows", "table"}, "the rbs configuration menu's layout and final prompt wording"},
+    {"rbs-saved", {"none", "selected"},
+     "the RBS configuration at the lab's start: none saved, or the Backup HSM already selected"},
     {"relogin", {"already", "again"},
      "role login while logged in: 0x100 (already logged in), or a new login"},
     {"help-layout", {"table", "usage", "none"},

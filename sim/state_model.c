@@ -298,11 +298,15 @@ json_t *sm_initial_state(const struct sim_lab_params *p, const struct sim_secret
         add_objects(sm_user_partition(tgt), 2, 3);
     if (lab_has_fault(p, "hostile-labels"))
         hostile_labels(sm_user_partition(src));
-    json_t *root = json_pack("{s:{s:o, s:o, s:o}, s:{s:s, s:s, s:n}, s:{s:b, s:i}, s:o, s:[]}",
+    /* knob rbs-saved: an earlier rbs --config left the Backup HSM selected */
+    json_t *saved = lab_knob_is(p, "rbs-saved", "selected")
+                    ? json_string(json_string_value(json_object_get(bak, "serial"))) : json_null();
+    json_t *root = json_pack("{s:{s:o, s:o, s:o}, s:{s:s, s:s, s:n}, s:{s:b, s:i, s:o}, s:o, s:[]}",
                              "hsms", "source", src, "target", tgt, "backup", bak,
                              "ped", "location", "workstation", "mode",
                              p->ped_mode[0] ? p->ped_mode : "auto", "pending",
-                             "rbs", "configured", 0, "serving_pid", 0,
+                             "rbs", "configured", json_is_string(saved), "serving_pid", 0,
+                             "device_serial", saved,
                              "known_secrets", se_known_new(p, s), "wrong_secret_events");
     return root;
 fail:

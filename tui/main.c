@@ -465,6 +465,7 @@ static int run_wizard(const struct cli *c, bool topology_only, const char *lab_d
     for (size_t i = 0; i < c->witness_count; i++)
         o.witnesses[i] = c->witnesses[i];
     int rc = topology_only ? tui_topology(&o) : tui_wizard(&o);
+    flow_carry_end(); /* an RBS a backup left running for a restore that did not come */
     if (have_cfg)
         config_free(&cfg);
     return rc;

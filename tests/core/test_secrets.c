@@ -326,6 +326,33 @@ static void test_forget(void **state)
     secret_store_free(s);
 }
 
+/* secret_store_adopt: only the exact key and role, never a forgotten value, never over a value
+ * the destination holds, never by asking. */
+static void test_adopt(void **state)
+{
+    (void)state;
+    struct fake_ui ui = {.rc = ASK_UNAVAILABLE};
+    struct core_sink sink = {.ask = fake_ask, .ud = &ui};
+    struct secret_store *src = secret_store_new(NULL), *dst = secret_store_new(&sink);
+    secret_store_set(src, "backup_so_password", SECRET_NO_ROLE, "so-pass-1");
+    secret_store_set(src, "co_password", ROLE_SOURCE, "source-co-1");
+    secret_store_set(src, "rbs_password", SECRET_NO_ROLE, "rbs-1");
+    secret_store_set(dst, "rbs_password", SECRET_NO_ROLE, "rbs-from-file");
+    assert_true(secret_store_adopt(dst, src, "backup_so_password", SECRET_NO_ROLE));
+    assert_string_equal(secret_get(dst, "backup_so_password", SECRET_NO_ROLE), "so-pass-1");
+    assert_false(secret_store_adopt(dst, src, "rbs_password", SECRET_NO_ROLE));
+    assert_string_equal(secret_get(dst, "rbs_password", SECRET_NO_ROLE), "rbs-from-file");
+    assert_false(secret_store_adopt(dst, src, "co_password", SECRET_NO_ROLE));
+    assert_false(secret_store_adopt(dst, src, "backup_partition_password", SECRET_NO_ROLE));
+    secret_forget(src, "backup_so_password", SECRET_NO_ROLE);
+    struct secret_store *dst2 = secret_store_new(&sink);
+    assert_false(secret_store_adopt(dst2, src, "backup_so_password", SECRET_NO_ROLE));
+    assert_int_equal(ui.asked, 0);
+    secret_store_free(dst2);
+    secret_store_free(dst);
+    secret_store_free(src);
+}
+
 struct collected {
     char all[512];
     int n;
@@ -367,6 +394,7 @@ int main(void)
         cmocka_unit_test(test_unavailable),   cmocka_unit_test(test_ask_and_keep_per_role),
         cmocka_unit_test(test_cancel),        cmocka_unit_test(test_forget),
         cmocka_unit_test(test_values),        cmocka_unit_test(test_asked_again_when_refused),
+        cmocka_unit_test(test_adopt),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

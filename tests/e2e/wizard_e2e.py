@@ -54,6 +54,13 @@ class Screen:
             os.unlink(self.sock)
 
 
+# the wizard's secret dialogs (core/secret_store.c) and the secrets-file keys they ask for
+SECRET_KEYS = {"Crypto Officer password": "co_password",
+               "Backup HSM SO password": "backup_so_password",
+               "Backup partition password": "backup_partition_password",
+               "RBS password": "rbs_password"}
+
+
 def dialog_title(screen):
     m = re.search(r"[╔+]═+ (.+?) ═", screen)
     return m.group(1).strip() if m else None
@@ -64,6 +71,7 @@ class WizardE2E(unittest.TestCase):
     lab_args = ""          # more rotwiz-sim lab options through --simulate (--fault, --vary)
     ack_serial = None      # typed at "Acknowledge a failed SO login"
     hand_secret = None     # the lab secret the operator types at an unmatched prompt
+    typed_secrets = False  # no secrets file: every secret is typed when the wizard asks
 
     def setUp(self):
         self.tmp = tempfile.mkdtemp(prefix="rotwiz-e2e-")
@@ -165,7 +173,10 @@ class WizardE2E(unittest.TestCase):
                         break
                     time.sleep(0.05)
                 continue
-            if title == "Operator":
+            if title == "Operator and witnesses":
+                self.assertIn("Keep them", screen)    # those of the backup just done
+                self.s.keys("Enter")
+            elif title == "Operator":
                 self.s.type("Alice Operator")
                 self.s.keys("Enter")
             elif title == "Witness":
@@ -175,6 +186,13 @@ class WizardE2E(unittest.TestCase):
                 self.s.keys("Enter")
             elif title == "rbs --config":
                 self.s.type("1")
+                self.s.keys("Enter")
+            elif title in SECRET_KEYS and self.typed_secrets:
+                # no secrets file: the operator types each secret when it is asked for
+                key = SECRET_KEYS[title]
+                if key == "co_password" and "target k570" in screen:
+                    key = "target"
+                self.s.type(self.lab_secret(key))
                 self.s.keys("Enter")
             elif title == "Error" and stop is not None:
                 self.s.keys("Enter")            # the expected stop's error: close it
@@ -219,11 +237,31 @@ class WizardE2E(unittest.TestCase):
         return re.search(key + r'\s*=\s*"([^"]*)"', block).group(1)
 
     def lab_secret(self, key):
+        """A top-level secret of the lab's secrets.conf, or "target": the target's CO password."""
         with open(os.path.join(self.lab, "secrets.conf")) as f:
-            return re.search(r'(?m)^%s\s*=\s*"([^"]*)"' % key, f.read()).group(1)
+            text = f.read()
+        if key == "target":
+            return re.search(r'target\s*=\s*\{\s*co_password\s*=\s*"([^"]*)"', text).group(1)
+        return re.search(r'(?m)^%s\s*=\s*"([^"]*)"' % key, text).group(1)
 
     def lab_host(self, role):
         return self.lab_value(role, "host")
+
+    def journal(self, flow):
+        journals = glob.glob(os.path.join(self.state_dir, "sessions", "*" + flow + "*",
+                                          "journal.jsonl"))
+        self.assertEqual(len(journals), 1)
+        with open(journals[0]) as f:
+            return os.path.dirname(journals[0]), [json.loads(line) for line in f]
+
+    def assert_restored_key_by_key(self):
+        state = self.state()
+        src = state["hsms"]["source"]["partitions"][0]["objects"]
+        tgt = state["hsms"]["target"]["partitions"][0]["objects"]
+        self.assertGreater(len(src), 0)
+        self.assertEqual({o["label"]: o["fingerprint"] for o in tgt},
+                         {o["label"]: o["fingerprint"] for o in src})
+        self.assertEqual(state["wrong_secret_events"], [])
 
     def back_to_start(self):
         self.s.keys("Enter")
@@ -262,11 +300,127 @@ class PasswordWizard(WizardE2E):
         self.quit()
 
 
+class SameSessionWizard(WizardE2E):
+    """Backup then restore in one wizard session: the restore asks nothing again that the
+    backup verified and that is still in place (operator and witnesses kept with one Enter,
+    the cabling and the RBS menu, key and start checked by effect and journaled as satisfied
+    by the backup's session); the target side is unchanged. If RBS died in between, it is
+    configured and started again, and the menu's already-selected Backup HSM is kept."""
+
+    def backup_then_restore(self, between=None):
+        first = self.run_flow("B")
+        for asked in ("Operator", "Witness", "Cable the Backup HSM to the workstation",
+                      "rbs --config"):
+            self.assertIn(asked, first)
+        self.back_to_start()
+        if between:
+            between()
+        dialogs = self.run_flow("R", skip_at="Optionally check and rotate the active "
+                                             "root-of-trust key")
+        self.assertIn("Operator and witnesses", dialogs)
+        shown = self.screens["Operator and witnesses"]
+        self.assertIn("Operator Alice Operator, witness Bob Witness, from the backup just",
+                      shown)
+        for asked in ("Operator", "Witness", "Cable the Backup HSM to the workstation",
+                      "rbs --config"):
+            self.assertNotIn(asked, dialogs)
+        self.assert_restored_key_by_key()
+        backup_dir, backup = self.journal("backup")
+        backup_id = [r for r in backup if r["type"] == "session-start"][0]["session"]
+        restore_dir, records = self.journal("restore")
+        people = [(r["type"], r["name"]) for r in records if r["type"] in ("operator", "witness")]
+        self.assertEqual(people, [("operator", "Alice Operator"), ("witness", "Bob Witness")])
+        self.assertEqual(records[-1]["exit_code"], 0)
+        return backup_id, restore_dir, records
+
+    def test_restore_after_backup_asks_nothing_again(self):
+        backup_id, restore_dir, records = self.backup_then_restore()
+        satisfied = {r["step"]: r["session"] for r in records
+                     if r["type"] == "satisfied-earlier"}
+        self.assertEqual(satisfied, {s: backup_id for s in (
+            "operator-and-witnesses", "cable_devices", "rbs_config", "rbs_genkey", "rbs_start")})
+        # the target side ran in full: the empty-target check and the restore were not carried
+        done = [r["step"] for r in records if r["type"] == "step-done"]
+        for step in ("check_target_empty", "archive_restore", "verify_restore"):
+            self.assertIn(step, done)
+        # no rbs tool ran in the restore: the backup's RBS served it
+        with open(os.path.join(restore_dir, "transcript.jsonl")) as f:
+            sent = [json.loads(line) for line in f]
+        self.assertEqual([t for t in sent if t["host"] == "rbs" and t["dir"] == "sent"], [])
+        out = subprocess.run([ROTWIZ, "export", restore_dir, "--format", "text"],
+                             capture_output=True, text=True, check=True).stdout
+        self.assertIn("=== NOT ASKED AGAIN rbs_config: satisfied by the earlier session %s"
+                      % backup_id, out)
+        self.back_to_start()
+        self.quit()
+
+    def test_rbs_that_died_is_configured_and_started_again(self):
+        def kill_rbs():
+            os.kill(self.state()["rbs"]["serving_pid"], 9)
+            time.sleep(0.5)
+        backup_id, restore_dir, records = self.backup_then_restore(kill_rbs)
+        satisfied = {r["step"] for r in records if r["type"] == "satisfied-earlier"}
+        self.assertEqual(satisfied, {"operator-and-witnesses", "cable_devices"})
+        # rbs --config ran again and found the Backup HSM already selected: kept, not asked
+        answers = [r.get("answer") for r in records if r.get("question") == "rbs --config device"]
+        self.assertEqual(answers, ["(the one Backup HSM, already selected: kept)"])
+        self.back_to_start()
+        self.quit()
+
+
+class TypedSecretsWizard(WizardE2E):
+    """No secrets file: the operator types every secret during the backup; the restore after
+    it in the same session asks only the target's Crypto Officer password (the Backup HSM's
+    and RBS's stay in memory), and no secret is written anywhere."""
+    typed_secrets = True
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="rotwiz-e2e-")
+        self.addCleanup(shutil.rmtree, self.tmp, True)
+        self.state_dir = os.path.join(self.tmp, "state")
+        self.lab = os.path.join(self.tmp, "rotwiz-lab-own")
+        subprocess.run([SIM, "lab", "--dir", self.lab, "--auth", self.auth], check=True,
+                       capture_output=True, timeout=60)
+        self.addCleanup(subprocess.run, [SIM, "stop", "--dir", self.lab], capture_output=True)
+        env = {"TMPDIR": self.tmp, "TERM": "xterm-256color", "LANG": "C.UTF-8"}
+        cmd = "%s --config %s/rotwiz.conf --state-dir %s; echo rotwiz-exit-$?; sleep 30" % (
+            ROTWIZ, self.lab, self.state_dir)
+        self.s = Screen(cmd, 120, 40, env)
+        self.addCleanup(self.s.close)
+        self.wait_for("Choose the task")
+        self.screens = {}
+
+    def test_restore_asks_only_the_targets_secret(self):
+        first = self.run_flow("B")
+        for title in SECRET_KEYS:
+            self.assertIn(title, first)
+        self.back_to_start()
+        dialogs = self.run_flow("R", skip_at="Optionally check and rotate the active "
+                                             "root-of-trust key")
+        self.assertEqual([d for d in dialogs if d in SECRET_KEYS], ["Crypto Officer password"])
+        self.assertIn("target k570", self.screens["Crypto Officer password"])
+        for asked in ("Operator", "Witness", "rbs --config",
+                      "Cable the Backup HSM to the workstation"):
+            self.assertNotIn(asked, dialogs)
+        self.assert_restored_key_by_key()
+        with open(os.path.join(self.lab, "secrets.conf")) as f:
+            secrets = re.findall(r'"([^"]{6,})"', f.read())
+        self.assertGreater(len(secrets), 3)
+        for root, _, files in os.walk(self.state_dir):
+            for name in files:
+                with open(os.path.join(root, name), "rb") as f:
+                    data = f.read()
+                for value in secrets:
+                    self.assertNotIn(value.encode(), data, os.path.join(root, name))
+        self.back_to_start()
+        self.quit()
+
+
 class PedWizard(WizardE2E):
     auth = "ped"
 
     def test_backup_with_the_automatic_ped(self):
-        dialogs = self.run_flow("B")
+        dialogs = first = self.run_flow("B")
         # the Backup HSM had no Remote PED Vector: made only after the typed confirmation;
         # the k570's link worked at once, so no PED move and no new orange key for it
         self.assertEqual(dialogs.count("Create a new Remote PED Vector?"), 1)
@@ -281,6 +435,11 @@ class PedWizard(WizardE2E):
         dialogs = self.run_flow("R", skip_at="Optionally check and rotate the active "
                                              "root-of-trust key")
         self.assertNotIn("Create a new Remote PED Vector?", dialogs)
+        # in the same session: the cabling and the RBS menu are checked by effect, not asked
+        self.assertIn("Cable the Backup HSM and the PED to the workstation", first)
+        self.assertNotIn("Cable the Backup HSM and the PED to the workstation", dialogs)
+        self.assertNotIn("rbs --config", dialogs)
+        self.assertNotIn("Operator", dialogs)
         tgt = self.state()["hsms"]["target"]["partitions"][0]["objects"]
         self.assertEqual(sorted(o["fingerprint"] for o in tgt),
                          sorted(o["fingerprint"] for o in src))

@@ -670,6 +670,7 @@ KNOBS = {
     "empty-wording": ["none-found", "count-zero", "silent"],
     "rbs-menu": ["select", "toggle"],
     "rbs-layout": ["rows", "table"],
+    "rbs-saved": ["none", "selected"],
     "relogin": ["already", "again"],
     "help-layout": ["table", "usage", "none"],
     "drop-option": ["none", "sop"],

@@ -1,4 +1,4 @@
-/* skipped and unverified steps (and the failed-login records) in the record: session
+/* skipped, unverified and satisfied-earlier steps (and the failed-login records) in the record: session
  * read-back, the text, JSON Lines and asciicast exports, and the batch sink's closing "Left for
  * you to do" (issues 7 and 10). */
 #include <setjmp.h>
@@ -40,6 +40,17 @@ static int setup(void **state)
     assert_int_equal(session_step_start(s, "cable_devices", "Cable the Backup HSM"), 0);
     put(j, "hand-step-verified-by-effect", "cable_devices", "Cable the Backup HSM");
     assert_int_equal(session_step_done(s, "cable_devices", NULL), 0);
+    /* satisfied by the backup just done in the same wizard (core/flow_carry.c) */
+    json_t *people = json_pack("{s:s, s:s, s:s}", "step", "operator-and-witnesses", "session",
+                               "S-backup-1", "verified", "Operator Ana Lima, no witness");
+    assert_int_equal(journal_append(j, "satisfied-earlier", people), 0); /* no step */
+    json_decref(people);
+    assert_int_equal(session_step_start(s, "rbs_start", "Start the Remote Backup Server"), 0);
+    json_t *se = json_pack("{s:s, s:s, s:s}", "step", "rbs_start", "session", "S-backup-1",
+                           "verified", "RBS started by session S-backup-1 still runs");
+    assert_int_equal(journal_append(j, "satisfied-earlier", se), 0);
+    json_decref(se);
+    assert_int_equal(session_step_done(s, "rbs_start", NULL), 0);
     assert_int_equal(session_step_start(s, "cm_backup", "Take a CipherTrust Manager backup"), 0);
     assert_int_equal(journal_decision(j, "cm_backup", "optional hand step",
                                       "skipped by the operator"), 0);
@@ -90,6 +101,10 @@ static void test_read_back_states(void **state)
     assert_int_equal(session_load(f->dir, &sum, err, sizeof err), 0);
     assert_int_equal(session_step_state(&sum, "cable_devices"), STEP_DONE);
     assert_int_equal(session_step_state(&sum, "cm_backup"), STEP_SKIPPED);
+    assert_int_equal(session_step_state(&sum, "rbs_start"), STEP_DONE);
+    assert_string_equal(sum.steps[1].id, "rbs_start");
+    assert_string_equal(sum.steps[1].satisfied_by, "S-backup-1");
+    assert_int_equal(sum.step_count, 5); /* the people kept are no step */
     assert_int_equal(session_step_state(&sum, "configure_rot"), STEP_UNVERIFIED);
     assert_int_equal(session_step_state(&sum, "rotate_rot"), STEP_UNVERIFIED);
     assert_true(sum.chain_ok);
@@ -122,6 +137,13 @@ static void test_text_export(void **state)
     assert_non_null(strstr(line, "unverified"));
     step_line(text, "cable_devices", line, sizeof line);
     assert_non_null(strstr(line, "[done]"));
+    assert_null(strstr(line, "not asked again"));
+    step_line(text, "rbs_start", line, sizeof line);
+    assert_non_null(strstr(line, "[done]"));
+    assert_non_null(strstr(line, "(not asked again: satisfied by session S-backup-1)"));
+    assert_non_null(strstr(text, "=== NOT ASKED AGAIN rbs_start: satisfied by the earlier "
+                                 "session S-backup-1, still in place: RBS started by session "
+                                 "S-backup-1 still runs"));
     assert_null(strstr(text, "[started]"));
     assert_non_null(strstr(text, "=== UNVERIFIED configure_rot: Configure the root of trust"));
     assert_non_null(strstr(text, "=== UNVERIFIED rotate_rot"));
@@ -141,11 +163,15 @@ static void test_jsonl_export(void **state)
     json_t *head = json_loadb(text, strcspn(text, "\n"), 0, NULL);
     assert_non_null(head);
     json_t *steps = json_object_get(head, "steps");
-    assert_int_equal(json_array_size(steps), 4);
-    static const char *const want[][2] = {{"cable_devices", "done"}, {"cm_backup", "skipped"},
+    assert_int_equal(json_array_size(steps), 5);
+    static const char *const want[][2] = {{"cable_devices", "done"}, {"rbs_start", "done"},
+                                          {"cm_backup", "skipped"},
                                           {"configure_rot", "unverified"},
                                           {"rotate_rot", "unverified"}};
-    for (size_t i = 0; i < 4; i++) {
+    assert_null(json_object_get(json_array_get(steps, 0), "satisfied_by"));
+    assert_string_equal(json_string_value(json_object_get(json_array_get(steps, 1),
+                                                          "satisfied_by")), "S-backup-1");
+    for (size_t i = 0; i < 5; i++) {
         json_t *s = json_array_get(steps, i);
         assert_string_equal(json_string_value(json_object_get(s, "id")), want[i][0]);
         assert_string_equal(json_string_value(json_object_get(s, "state")), want[i][1]);
@@ -154,6 +180,7 @@ static void test_jsonl_export(void **state)
     assert_non_null(strstr(text, "\"type\":\"hand-step-unverified\""));
     assert_non_null(strstr(text, "\"type\":\"login-failed\""));
     assert_non_null(strstr(text, "\"type\":\"login-acknowledged\""));
+    assert_non_null(strstr(text, "\"type\":\"satisfied-earlier\""));
     free(text);
 }
 
@@ -163,6 +190,7 @@ static void test_cast_export(void **state)
     char *text = export_to(f, EXPORT_CAST);
     assert_non_null(strstr(text, "NOT VERIFIED, left for you to do: Configure the root of trust"));
     assert_non_null(strstr(text, "LOGIN FAILED: archive_restore: 0xa0 CKR_PIN_INCORRECT"));
+    assert_non_null(strstr(text, "not asked again, satisfied by session S-backup-1"));
     free(text);
 }
 

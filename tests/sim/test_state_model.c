@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lab_params.h"
 #include "state_model.h"
 #include "state_store.h"
 #include "testlab.h"
@@ -173,6 +174,27 @@ static void test_state_store_roundtrip(void **state)
     testlab_destroy(&t);
 }
 
+/* Knob rbs-saved: the lab starts with no RBS configuration, or with the Backup HSM already
+ * selected by an earlier rbs --config (what rotwiz must keep without typing its number). */
+static void test_rbs_saved_knob(void **state)
+{
+    (void)state;
+    struct testlab t;
+    assert_int_equal(testlab_make(&t, "password", NULL), 0);
+    json_t *root = sm_initial_state(&t.p, &t.s);
+    json_t *rbs = json_object_get(root, "rbs");
+    assert_false(json_is_true(json_object_get(rbs, "configured")));
+    assert_true(json_is_null(json_object_get(rbs, "device_serial")));
+    json_decref(root);
+    assert_int_equal(lab_set_knob(&t.p, "rbs-saved", "selected"), 0);
+    root = sm_initial_state(&t.p, &t.s);
+    rbs = json_object_get(root, "rbs");
+    assert_true(json_is_true(json_object_get(rbs, "configured")));
+    assert_string_equal(sm_str(rbs, "device_serial"), sm_str(sm_hsm(root, "backup"), "serial"));
+    json_decref(root);
+    testlab_destroy(&t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -183,6 +205,7 @@ int main(void)
         cmocka_unit_test(test_state_keeps_no_password),
         cmocka_unit_test(test_handles_and_versions),
         cmocka_unit_test(test_state_store_roundtrip),
+        cmocka_unit_test(test_rbs_saved_knob),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -458,6 +458,38 @@ static void sc_check_again(struct app *app, struct fake_backend *fb)
     ask(app, fb, &q);
 }
 
+/* A restore after a backup in the same wizard session: the backup's operator and witnesses
+ * offered to keep (core/flow_carry.c). */
+static void sc_people_kept(struct app *app, struct fake_backend *fb)
+{
+    sc_wizard_password(app, fb);
+    static const char *const ch[] = {"Keep them", "Change them"};
+    struct core_ask q = {.type = ASK_CHOICE, .title = "Operator and witnesses",
+                         .prompt = "Operator Ana Lima, witness Ben Ode, from the backup just "
+                                   "done (session 20261130-094012Z-backup-password-1a2b3c).\n\n"
+                                   "Keep them for this run, or type other names?",
+                         .choices = ch, .choice_count = 2};
+    ask(app, fb, &q);
+}
+
+/* The rbs --config menu with its one Backup HSM not selected: the operator is told which
+ * number selects it (core/flow_act_ws.c). */
+static void sc_rbs_menu(struct app *app, struct fake_backend *fb)
+{
+    sc_wizard_password(app, fb);
+    struct core_ask q = {.type = ASK_TEXT, .title = "rbs --config",
+                         .prompt = "Backup HSMs attached to this workstation:\n\n"
+                                   "  1  [ ]  Luna Backup HSM 7    serial 527134       firmware "
+                                   "7.7.1\n\nEnter a device number to select it (-number to "
+                                   "deselect), or X to save and exit: \n\n"
+                                   "The menu lists the Backup HSM (serial 527134) as device 1, "
+                                   "not selected: type 1 to select it.\n"
+                                   "Type what selects the Backup HSM (serial 527134) in this "
+                                   "menu, or nothing to keep what is selected (rotwiz then "
+                                   "saves with X):"};
+    ask(app, fb, &q);
+}
+
 static size_t fake_sessions(void *ud, struct tui_session *out, size_t max)
 {
     (void)ud;
@@ -576,5 +608,7 @@ const struct scene scenes[] = {
     {"dialog-check-again", sc_check_again},
     {"start-resumable", sc_start_resumable},
     {"dialog-export-sessions", sc_export_sessions},
+    {"dialog-people-kept", sc_people_kept},
+    {"dialog-rbs-menu", sc_rbs_menu},
 };
 const size_t scene_count = sizeof(scenes) / sizeof(scenes[0]);
