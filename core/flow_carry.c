@@ -152,10 +152,14 @@ void flow_carry_keep(struct flow_ctx *fx, int rc)
 void flow_carry_note_person(struct flow_ctx *fx, bool is_operator, const char *name)
 {
     struct flow_carry_facts *c = &fx->carry;
-    if (is_operator)
-        snprintf(c->operator_name, sizeof c->operator_name, "%s", name);
-    else if (c->witness_count < FLOW_MAX_WITNESSES)
-        snprintf(c->witnesses[c->witness_count++], sizeof c->witnesses[0], "%s", name);
+    char *to = is_operator ? c->operator_name
+             : c->witness_count < FLOW_MAX_WITNESSES ? c->witnesses[c->witness_count++] : NULL;
+    if (!to)
+        return;
+    /* validated names fit; a longer one is cut, never written past the buffer */
+    size_t n = strnlen(name, FLOW_CARRY_NAME - 1);
+    memcpy(to, name, n);
+    to[n] = '\0';
 }
 
 /* The satisfied-earlier record: STEP's effect, verified in session FROM, holds (VERIFIED). */
@@ -174,6 +178,9 @@ static void record_satisfied(struct flow_ctx *fx, const char *step, const char *
     snprintf(line, sizeof line, "Not asked again, satisfied by session %s: %s", from, verified);
     flow_line(fx, "rotwiz", TX_INFO, line);
 }
+
+static int carry_people_ask(struct flow_ctx *fx, const char *said, const char *prompt,
+                            const char *op, char wit[][FLOW_CARRY_NAME], size_t n);
 
 int flow_carry_people(struct flow_ctx *fx)
 {
@@ -194,11 +201,24 @@ int flow_carry_people(struct flow_ctx *fx)
         strcat(names, i ? ", " : "");
         strcat(names, wit[i]);
     }
-    char said[1024], prompt[1400];
-    snprintf(said, sizeof said, "Operator %s, %s%s, from the backup just done (session %s)", op,
-             n == 0 ? "no witness" : n == 1 ? "witness " : "witnesses ", names,
-             fx->carry.session);
-    snprintf(prompt, sizeof prompt, "%s.\n\nKeep them for this run, or type other names?", said);
+    char *said = NULL, *prompt = NULL;
+    if (asprintf(&said, "Operator %s, %s%s, from the backup just done (session %s)", op,
+                 n == 0 ? "no witness" : n == 1 ? "witness " : "witnesses ", names,
+                 fx->carry.session) < 0 ||
+        asprintf(&prompt, "%s.\n\nKeep them for this run, or type other names?", said) < 0) {
+        free(said); /* out of memory: ask for the names as a fresh run does */
+        return 0;
+    }
+    int rc = carry_people_ask(fx, said, prompt, op, wit, n);
+    free(prompt);
+    free(said);
+    return rc;
+}
+
+/* Asks whether to keep the backup's people (SAID, PROMPT) and records the answer. */
+static int carry_people_ask(struct flow_ctx *fx, const char *said, const char *prompt,
+                            const char *op, char wit[][FLOW_CARRY_NAME], size_t n)
+{
     static const char *const choices[] = {"Keep them", "Change them"};
     struct core_ask q = {.type = ASK_CHOICE, .title = "Operator and witnesses", .prompt = prompt,
                          .choices = choices, .choice_count = 2};

@@ -19,7 +19,8 @@ struct flow_ctx;
 struct flow_step_def;
 struct job;
 
-#define FLOW_CARRY_NAME 72
+/* a name is at most 64 characters (validate.c, VK_PERSON): 4 bytes each in UTF-8, and NUL */
+#define FLOW_CARRY_NAME (4 * 64 + 1)
 /* What a run carries (and what it was given), kept in its flow_ctx. */
 struct flow_carry_facts {
     char operator_name[FLOW_CARRY_NAME];                  /* recorded in this run */
