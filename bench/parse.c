@@ -1,4 +1,4 @@
-/* bench/parse.c: cost of the Luna output parsers (core/luna_parse.h) on realistic captures built
+/* bench/parse.c: cost of the Luna output parsers (core/luna/luna_parse.h) on realistic captures built
  * here: a lunacm start-up listing with 16 slots (banner + slot list) and a `partition contents`
  * with 64 objects (contents + Command Result). The baseline, in the same process, walks the same
  * bytes line by line (memchr for '\n', counting lines and bytes): the least any parser must do.

@@ -1,4 +1,4 @@
-/* test_luna_prompt.c: what a prompt asks for, judged by its words (core/luna_parse_prompt.c),
+/* test_luna_prompt.c: what a prompt asks for, judged by its words (core/luna/luna_parse_prompt.c),
  * across the wordings the lab's knob prompt-words varies and other plausible ones; and the
  * shape of a prompt that waits for input. */
 #include <setjmp.h>
