@@ -97,6 +97,18 @@ class WizardE2E(unittest.TestCase):
             time.sleep(0.1)
         self.fail("timed out waiting for %r; screen:\n%s" % (text, self.s.text()))
 
+    def settled_text(self, tries=40):
+        """The screen once two captures 50 ms apart agree: tmux may capture a dialog half
+        drawn (its title before its buttons)."""
+        prev = self.s.text()
+        for _ in range(tries):
+            time.sleep(0.05)
+            cur = self.s.text()
+            if cur == prev:
+                return cur
+            prev = cur
+        return prev
+
     def state(self):
         out = subprocess.run([SIM, "state", "--dir", self.lab, "--json"], capture_output=True,
                              text=True, check=True)
@@ -135,6 +147,10 @@ class WizardE2E(unittest.TestCase):
                 continue
             if not title:
                 time.sleep(0.1)
+                continue
+            screen = self.settled_text()          # the whole dialog, not half of it
+            title = dialog_title(screen)
+            if not title:
                 continue
             if title == "Error" and stop is not None:
                 time.sleep(0.1)   # the error is shown as the flow stops; its status follows
