@@ -41,6 +41,9 @@ struct flow_appliance {
     long user_slot, admin_slot, net_slot;  /* ids as listed; -1 when not found */
     char user_label[MODEL_TEXT];
     char user_firmware[MODEL_TEXT];
+    bool slots_fresh;                    /* a `slot list` was read at fx->changes == slots_at
+                                            and not reused yet (flow_act_k570.c) */
+    unsigned long slots_at;
 };
 
 /* The workstation's local helpers. */
@@ -96,6 +99,10 @@ struct flow_ctx {
     bool backup_already_done;            /* the Backup HSM holds the source's objects already */
     bool restore_already_done;           /* the target holds the backup's objects (by UID) */
     struct flow_carry_facts carry;       /* people, and what an earlier backup left (wizard) */
+    unsigned long changes;               /* lines typed anywhere that may change a device (all
+                                            but help, -help and slot list) and operator pauses:
+                                            a listing read while this had one value still holds
+                                            while it has it (flow_may_change) */
     /* the failure being reported */
     int exit_code;
     char cause[1024];
@@ -137,7 +144,13 @@ int flow_fail_conv(struct flow_ctx *fx, struct conv *c, enum conv_error e);
 void flow_notice(struct flow_ctx *fx, bool warning, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* Records and shows a line that is not from a device (TX_INFO) or a sent line. */
+/* Something may have changed the devices since what was read last: a line typed that is not
+ * read-only (flow_line counts those), or the operator had the hand (a hand step, "check
+ * again"). */
+void flow_may_change(struct flow_ctx *fx);
+
+/* Records and shows a line that is not from a device (TX_INFO) or a sent line. A sent line
+ * other than `help`, `<command> -help` and `slot list` counts as flow_may_change. */
 void flow_line(struct flow_ctx *fx, const char *host, enum tx_direction dir, const char *text);
 
 /* The conversation callbacks of this flow (transcript, secrets, PED). */
