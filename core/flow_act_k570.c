@@ -258,8 +258,7 @@ static int slot_list(struct flow_ctx *fx, enum appliance_role role)
     int rc = flow_lunacm_ok(fx, fx->app[role].conv, "slot list", NULL, &r, "slot list");
     if (rc == 0) {
         take_slots(fx, role, r.output);
-        fx->app[role].slots_fresh = true;
-        fx->app[role].slots_at = fx->changes;
+        flow_fresh_mark(fx, &fx->app[role].slots);
     }
     conv_result_free(&r);
     return rc;
@@ -271,9 +270,7 @@ static int slot_list(struct flow_ctx *fx, enum appliance_role role)
 static int slot_list_now(struct flow_ctx *fx, enum appliance_role role)
 {
     struct flow_appliance *a = &fx->app[role];
-    bool fresh = a->slots_fresh && a->slots_at == fx->changes && a->lunacm_running &&
-                 !conv_closed(a->conv);
-    a->slots_fresh = false; /* reused once: a step run again lists again */
+    bool fresh = flow_fresh_take(fx, &a->slots) && a->lunacm_running && !conv_closed(a->conv);
     if (!fresh)
         return slot_list(fx, role);
     flow_journal_decision(fx, "slot list", "the listing just read is reused (only read-only "

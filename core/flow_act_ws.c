@@ -91,6 +91,15 @@ static int ws_lunacm(struct flow_ctx *fx, bool list, struct conv_result *startup
 /* Reads the Backup HSM(s) the workstation sees; fills fx->topo.backup. */
 static int read_backup_hsm(struct flow_ctx *fx, struct luna_version *client)
 {
+    struct flow_workstation *w = &fx->wsn;
+    /* what its lunacm listed last (at its start, or slot list), read into fx->wsn and the
+     * topology, when nothing was typed since that could change it: not listed again */
+    if (flow_fresh_take(fx, &w->slots) && w->lunacm_conv && !conv_closed(w->lunacm_conv)) {
+        *client = w->client;
+        flow_journal_decision(fx, "slot list on the workstation", "the listing just read is "
+                              "reused (only read-only commands typed since)");
+        return 0;
+    }
     struct conv_result r = {0};
     int rc = ws_lunacm(fx, true, &r);
     if (rc) {
@@ -126,6 +135,7 @@ static int read_backup_hsm(struct flow_ctx *fx, struct luna_version *client)
                  found->firmware);
         snprintf(fx->topo.backup.serial, sizeof fx->topo.backup.serial, "%s", found->serial);
     }
+    flow_fresh_mark(fx, &w->slots);
     flow_topology_changed(fx, -1);
     return 0;
 }

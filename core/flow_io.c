@@ -113,6 +113,19 @@ void flow_may_change(struct flow_ctx *fx)
     fx->changes++;
 }
 
+void flow_fresh_mark(struct flow_ctx *fx, struct flow_fresh *f)
+{
+    f->set = true;
+    f->at = fx->changes;
+}
+
+bool flow_fresh_take(struct flow_ctx *fx, struct flow_fresh *f)
+{
+    bool fresh = f->set && f->at == fx->changes;
+    f->set = false;
+    return fresh;
+}
+
 bool flow_cancelled(const struct flow_ctx *fx)
 {
     return fx->ws && waitset_cancelled(fx->ws);

@@ -119,10 +119,12 @@ def sessions_sent(state_dir):
 
 def slot_lists_again(state_dir):
     """[(session, host, index)] of every `slot list` typed on a host with nothing but read-only
-    lines typed anywhere since its previous `slot list` there (it could have been reused)."""
+    lines typed anywhere since its previous listing there (it could have been reused): a `slot
+    list`, or the workstation's lunacm start (it lists the slots; on a k570 the vendor's `slot
+    list` follows the start)."""
     bad = []
     for session, lines in sessions_sent(state_dir).items():
-        listed = set()   # hosts whose last slot list only read-only lines followed
+        listed = set()   # hosts whose last listing only read-only lines followed
         for i, (host, text) in enumerate(lines):
             if text == "slot list":
                 if host in listed:
@@ -130,6 +132,8 @@ def slot_lists_again(state_dir):
                 listed.add(host)
             elif not reads_only(text):
                 listed = set()
+                if host == "workstation" and text.endswith("/lunacm"):
+                    listed.add(host)
     return bad
 
 
