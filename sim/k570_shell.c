@@ -325,7 +325,7 @@ static char *next_separator(char *s, size_t *len)
     return NULL;
 }
 
-/* True for the builtin `echo`: a real shell runs it in its own process, with no round trip to
+/* True for the builtin `echo`: a real shell runs it itself, in its own process, with no trip to
  * anything, so the lab's --latency (one delayed device reply per simple command) does not
  * charge it. Every other command is charged, `cd` included. */
 static bool free_builtin(const char *s)
