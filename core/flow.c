@@ -122,6 +122,7 @@ static int hand_step(struct flow_ctx *fx, size_t i)
     struct core_ask q = {.type = ASK_HAND_STEP, .title = fx->views[i].title,
                          .prompt = fx->views[i].instructions};
     struct core_answer a = {0};
+    flow_may_change(fx); /* the operator has the hand */
     int st = core_ask(fx->sink, &q, &a);
     bool back = !a.yes && a.choice == HAND_BACK && fx->views[i].can_go_back;
     bool skip = !a.yes && a.choice == HAND_SKIP && fx->def.steps[i].optional;
@@ -188,6 +189,7 @@ static bool ask_check_again(struct flow_ctx *fx, size_t i)
                          .choices = choices, .choice_count = 2};
     struct core_answer a = {0};
     bool again = core_ask(fx->sink, &q, &a) == ASK_ANSWERED && a.choice == 0;
+    flow_may_change(fx); /* what the operator fixed is read again */
     flow_journal_decision(fx, fx->cause, again ? "fixed by the operator, check again"
                                                : "stop the flow");
     return again;

@@ -256,10 +256,26 @@ static int slot_list(struct flow_ctx *fx, enum appliance_role role)
 {
     struct conv_result r = {0};
     int rc = flow_lunacm_ok(fx, fx->app[role].conv, "slot list", NULL, &r, "slot list");
-    if (rc == 0)
+    if (rc == 0) {
         take_slots(fx, role, r.output);
+        flow_fresh_mark(fx, &fx->app[role].slots);
+    }
     conv_result_free(&r);
     return rc;
+}
+
+/* The slot list of the k570 of ROLE as it is now: the last `slot list` when nothing but
+ * read-only lines was typed since (flow_may_change) and it was not reused yet, so one lunacm
+ * start types it once; else `slot list` again. */
+static int slot_list_now(struct flow_ctx *fx, enum appliance_role role)
+{
+    struct flow_appliance *a = &fx->app[role];
+    bool fresh = flow_fresh_take(fx, &a->slots) && a->lunacm_running && !conv_closed(a->conv);
+    if (!fresh)
+        return slot_list(fx, role);
+    flow_journal_decision(fx, "slot list", "the listing just read is reused (only read-only "
+                          "commands typed since)");
+    return 0;
 }
 
 int act_lunacm_slots(struct flow_ctx *fx, const struct flow_step_def *step)
@@ -312,7 +328,7 @@ static int check_firmware(struct flow_ctx *fx, const char *k570_fw, const char *
 
 int act_net_admin_slot(struct flow_ctx *fx, const struct flow_step_def *step)
 {
-    int rc = slot_list(fx, fx->role);
+    int rc = slot_list_now(fx, fx->role);
     if (rc)
         return rc;
     struct flow_appliance *a = &fx->app[fx->role];

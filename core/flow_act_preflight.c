@@ -18,11 +18,17 @@ struct pf_item {
     char options[160];
 };
 
-static bool flow_has_step(const struct flow_ctx *fx, const char *id)
+/* True when the flow runs step ID where WHERE is: on the workstation, anywhere in the flow; on
+ * a k570, as a step of the k570 being checked (fx->role): "source:archive_backup" is not the
+ * target's; a step without a role is the flow's one k570 (a flow on both names every k570's). */
+static bool flow_has_step(const struct flow_ctx *fx, const char *id, enum pf_where where)
 {
-    for (size_t i = 0; i < fx->def.count; i++)
-        if (strcmp(fx->def.steps[i].id, id) == 0)
+    for (size_t i = 0; i < fx->def.count; i++) {
+        const struct flow_step_def *s = &fx->def.steps[i];
+        if (strcmp(s->id, id) == 0 &&
+            (where == PF_WORKSTATION || s->role < 0 || s->role == (int)fx->role))
             return true;
+    }
     return false;
 }
 
@@ -46,7 +52,7 @@ static size_t collect(const struct flow_ctx *fx, enum pf_where where, bool all,
     for (size_t i = 0; i < PREFLIGHT_CMD_COUNT; i++) {
         const struct preflight_cmd *e = &preflight_cmds[i];
         if (e->where != where || (e->auth == PF_PASSWORD && fx->ped) ||
-            (e->auth == PF_PED && !fx->ped) || (!all && !flow_has_step(fx, e->step)))
+            (e->auth == PF_PED && !fx->ped) || (!all && !flow_has_step(fx, e->step, where)))
             continue;
         size_t k = 0;
         while (k < n && strcmp(items[k].command, e->command) != 0)

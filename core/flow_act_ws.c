@@ -66,18 +66,21 @@ static int run_tool(struct flow_ctx *fx, const char *tool, const char *const *ar
     return rc;
 }
 
-/* The workstation's lunacm (sees the Backup HSM over USB), started once per run. */
-static int ws_lunacm(struct flow_ctx *fx, struct conv_result *startup)
+/* The workstation's lunacm (sees the Backup HSM over USB), started once per run. STARTUP
+ * gets its start-up text (which lists the slots), or when it runs already and LIST, `slot
+ * list`'s (else nothing is typed). */
+static int ws_lunacm(struct flow_ctx *fx, bool list, struct conv_result *startup)
 {
     struct flow_workstation *w = &fx->wsn;
     if (w->lunacm_conv && !conv_closed(w->lunacm_conv)) {
-        return flow_lunacm_ok(fx, w->lunacm_conv, "slot list", NULL, startup,
-                              "slot list on the workstation");
+        return !list ? 0 : flow_lunacm_ok(fx, w->lunacm_conv, "slot list", NULL, startup,
+                                          "slot list on the workstation");
     }
     conv_free(w->lunacm_conv);
     job_free(w->lunacm);
     w->lunacm_conv = NULL;
     w->lunacm = NULL;
+    w->backup_slot_set = false; /* a new lunacm has its own current slot */
     int rc = start_tool(fx, "lunacm", NULL, "workstation", &w->lunacm, &w->lunacm_conv);
     if (rc)
         return rc;
@@ -88,8 +91,17 @@ static int ws_lunacm(struct flow_ctx *fx, struct conv_result *startup)
 /* Reads the Backup HSM(s) the workstation sees; fills fx->topo.backup. */
 static int read_backup_hsm(struct flow_ctx *fx, struct luna_version *client)
 {
+    struct flow_workstation *w = &fx->wsn;
+    /* what its lunacm listed last (at its start, or slot list), read into fx->wsn and the
+     * topology, when nothing was typed since that could change it: not listed again */
+    if (flow_fresh_take(fx, &w->slots) && w->lunacm_conv && !conv_closed(w->lunacm_conv)) {
+        *client = w->client;
+        flow_journal_decision(fx, "slot list on the workstation", "the listing just read is "
+                              "reused (only read-only commands typed since)");
+        return 0;
+    }
     struct conv_result r = {0};
-    int rc = ws_lunacm(fx, &r);
+    int rc = ws_lunacm(fx, true, &r);
     if (rc) {
         conv_result_free(&r);
         return rc;
@@ -123,6 +135,7 @@ static int read_backup_hsm(struct flow_ctx *fx, struct luna_version *client)
                  found->firmware);
         snprintf(fx->topo.backup.serial, sizeof fx->topo.backup.serial, "%s", found->serial);
     }
+    flow_fresh_mark(fx, &w->slots);
     flow_topology_changed(fx, -1);
     return 0;
 }
@@ -420,7 +433,7 @@ int act_check_pedserver(struct flow_ctx *fx, const struct flow_step_def *step)
 static int ws_backup_slot(struct flow_ctx *fx, struct conv **c)
 {
     struct conv_result r = {0};
-    int rc = ws_lunacm(fx, &r);
+    int rc = ws_lunacm(fx, false, &r); /* the Backup HSM's slot is known: nothing listed */
     conv_result_free(&r);
     if (rc)
         return rc;

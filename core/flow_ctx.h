@@ -31,6 +31,13 @@ struct flow_prior_app {
     char serial[64];
 };
 
+/* A listing read while flow_ctx.changes had the value AT: still what the device holds while
+ * changes keeps that value (flow_fresh_mark, flow_fresh_take). */
+struct flow_fresh {
+    bool set;
+    unsigned long at;
+};
+
 /* One k570 as the flow uses it. */
 struct flow_appliance {
     const struct config_appliance *cfg;  /* NULL when the config has none */
@@ -41,6 +48,7 @@ struct flow_appliance {
     long user_slot, admin_slot, net_slot;  /* ids as listed; -1 when not found */
     char user_label[MODEL_TEXT];
     char user_firmware[MODEL_TEXT];
+    struct flow_fresh slots;             /* the last `slot list` (flow_act_k570.c) */
 };
 
 /* The workstation's local helpers. */
@@ -54,6 +62,7 @@ struct flow_workstation {
     bool backup_slot_set;                /* ...made the current slot of its lunacm */
     size_t backup_hsms;                  /* how many the workstation sees */
     unsigned rbs_configured;             /* rbs --config runs this session */
+    struct flow_fresh slots;             /* the last listing its lunacm printed */
 };
 
 struct flow_ctx {
@@ -96,6 +105,10 @@ struct flow_ctx {
     bool backup_already_done;            /* the Backup HSM holds the source's objects already */
     bool restore_already_done;           /* the target holds the backup's objects (by UID) */
     struct flow_carry_facts carry;       /* people, and what an earlier backup left (wizard) */
+    unsigned long changes;               /* lines typed anywhere that may change a device (all
+                                            but help, -help and slot list) and operator pauses:
+                                            a listing read while this had one value still holds
+                                            while it has it (flow_may_change) */
     /* the failure being reported */
     int exit_code;
     char cause[1024];
@@ -137,7 +150,18 @@ int flow_fail_conv(struct flow_ctx *fx, struct conv *c, enum conv_error e);
 void flow_notice(struct flow_ctx *fx, bool warning, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* Records and shows a line that is not from a device (TX_INFO) or a sent line. */
+/* Something may have changed the devices since what was read last: a line typed that is not
+ * read-only (flow_line counts those), or the operator had the hand (a hand step, "check
+ * again"). */
+void flow_may_change(struct flow_ctx *fx);
+/* F was just read from a device. */
+void flow_fresh_mark(struct flow_ctx *fx, struct flow_fresh *f);
+/* True when F was read and nothing may have changed since (flow_may_change); F is used up
+ * either way: a step run again reads again. */
+bool flow_fresh_take(struct flow_ctx *fx, struct flow_fresh *f);
+
+/* Records and shows a line that is not from a device (TX_INFO) or a sent line. A sent line
+ * other than `help`, `<command> -help` and `slot list` counts as flow_may_change. */
 void flow_line(struct flow_ctx *fx, const char *host, enum tx_direction dir, const char *text);
 
 /* The conversation callbacks of this flow (transcript, secrets, PED). */

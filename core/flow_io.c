@@ -76,8 +76,18 @@ int flow_fail_conv(struct flow_ctx *fx, struct conv *c, enum conv_error e)
     }
 }
 
+/* The lines that only read: lunacm's `help`, `<command> -help` and `slot list`. */
+static bool line_reads_only(const char *text)
+{
+    size_t n = strlen(text);
+    return strcmp(text, "help") == 0 || strcmp(text, "slot list") == 0 ||
+           (n > 6 && strcmp(text + n - 6, " -help") == 0);
+}
+
 void flow_line(struct flow_ctx *fx, const char *host, enum tx_direction dir, const char *text)
 {
+    if (dir == TX_SENT && !line_reads_only(text))
+        flow_may_change(fx);
     if (fx->transcript)
         tx_append(fx->transcript, fx->sink, host, dir, text);
 }
@@ -96,6 +106,24 @@ void flow_notice(struct flow_ctx *fx, bool warning, const char *fmt, ...)
     ev.u.notice.warning = warning;
     ev.u.notice.text = text;
     core_emit(fx->sink, &ev);
+}
+
+void flow_may_change(struct flow_ctx *fx)
+{
+    fx->changes++;
+}
+
+void flow_fresh_mark(struct flow_ctx *fx, struct flow_fresh *f)
+{
+    f->set = true;
+    f->at = fx->changes;
+}
+
+bool flow_fresh_take(struct flow_ctx *fx, struct flow_fresh *f)
+{
+    bool fresh = f->set && f->at == fx->changes;
+    f->set = false;
+    return fresh;
 }
 
 bool flow_cancelled(const struct flow_ctx *fx)

@@ -5,7 +5,8 @@
 #include "preflight_cmds.h"
 
 /* Checks, on lunacm conversation C, every command of the table (preflight_cmds.h) that WHERE
- * types in this flow (ALL: in any flow of this authentication, for the read-only view):
+ * types in this flow (on a k570: the steps of the k570 being checked, fx->role; ALL: in any
+ * flow of this authentication, for the read-only view):
  * `help` once, then `<command> -help` for each command that takes options. Fills OUT and the
  * journal. Returns 0, a conversation failure, or (STOP and an option missing) exit 4. */
 int flow_preflight_run(struct flow_ctx *fx, struct conv *c, enum pf_where where, bool all,

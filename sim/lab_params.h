@@ -65,7 +65,8 @@ bool lab_knob_is(const struct sim_lab_params *p, const char *name, const char *v
 /* Sets knob NAME to VALUE (no validation: see knobs.h). 0, or -1 when the table is full. */
 int lab_set_knob(struct sim_lab_params *p, const char *name, const char *value);
 
-/* Sleeps the lab's --latency before a device reply (no-op when 0). */
+/* Sleeps the lab's --latency before a device reply (no-op when 0). Each charge appends a line
+ * to the file ROTWIZ_SIM_LATENCY_LOG names, when set (a test hook). */
 void lab_latency(const struct sim_lab_params *p);
 
 #endif

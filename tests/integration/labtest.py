@@ -1,5 +1,6 @@
 """labtest.py: helpers for integration tests: a private lab per test, the real binaries, the
 lab's state as JSON. Each lab lives in its own temporary folder on free loopback ports."""
+import glob
 import json
 import os
 import re
@@ -99,6 +100,41 @@ class Lab:
 
 def fingerprints(objs):
     return sorted(o["fingerprint"] for o in objs)
+
+
+def reads_only(text):
+    """lunacm's read-only lines: `help`, `<command> -help`, `slot list` (core/flow_io.c)."""
+    return text in ("help", "slot list") or text.endswith(" -help")
+
+
+def sessions_sent(state_dir):
+    """{session folder: [(host, text)]}: the lines typed, in order, per session."""
+    out = {}
+    for path in sorted(glob.glob(os.path.join(state_dir, "sessions", "*", "transcript.jsonl"))):
+        with open(path) as f:
+            out[os.path.dirname(path)] = [(r["host"], r["text"]) for r in map(json.loads, f)
+                                          if r["dir"] == "sent"]
+    return out
+
+
+def slot_lists_again(state_dir):
+    """[(session, host, index)] of every `slot list` typed on a host with nothing but read-only
+    lines typed anywhere since its previous listing there (it could have been reused): a `slot
+    list`, or the workstation's lunacm start (it lists the slots; on a k570 the vendor's `slot
+    list` follows the start)."""
+    bad = []
+    for session, lines in sessions_sent(state_dir).items():
+        listed = set()   # hosts whose last listing only read-only lines followed
+        for i, (host, text) in enumerate(lines):
+            if text == "slot list":
+                if host in listed:
+                    bad.append((os.path.basename(session), host, i))
+                listed.add(host)
+            elif not reads_only(text):
+                listed = set()
+                if host == "workstation" and text.endswith("/lunacm"):
+                    listed.add(host)
+    return bad
 
 
 class LabCase(unittest.TestCase):

@@ -3,9 +3,26 @@ proven key by key by the lab's state."""
 import glob
 import json
 import os
+import re
 import unittest
 
-from labtest import LabCase, fingerprints
+from labtest import LabCase, fingerprints, reads_only, slot_lists_again
+from test_preflight import lunacm_lines, table, transcript
+
+FLOWS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../assets/flows")
+
+
+def role_steps(flow, role):
+    """The step ids a flow on both k570s runs on ROLE ("target:co_login" in its list)."""
+    with open(os.path.join(FLOWS, flow + ".conf")) as f:
+        return set(re.findall(r'"%s:(\w+)"' % role, f.read()))
+
+
+def command_of(text):
+    """The command words of a typed lunacm line: those before its first option."""
+    words = text.split()
+    return " ".join(words[:next((i for i, w in enumerate(words) if w.startswith("-")),
+                                len(words))])
 
 
 def journal_steps(lab):
@@ -35,6 +52,22 @@ class MigrateFlows:
         self.assertEqual(done.count("archive_backup"), 1)
         self.assertEqual(done.count("archive_restore"), 1)
         self.assertLess(done.index("verify_backup"), done.index("check_target_empty"))
+        # one `slot list` per lunacm start
+        self.assertEqual(slot_lists_again(self.lab.state_dir), [])
+        # each k570's syntax preflight asks -help of exactly what its own steps may type
+        typed = lunacm_lines(transcript(self.lab.state_dir))
+        want = "PF_PED" if self.auth == "ped" else "PF_PASSWORD"
+        for role in ("source", "target"):
+            lines = [t for h, t in typed if h == role]
+            asked = {t[:-len(" -help")] for t in lines if t.endswith(" -help")}
+            used = {command_of(t) for t in lines if not reads_only(t) and " -" in t}
+            steps = role_steps("migrate-" + self.auth, role)
+            may = {c for s, w, a, c, o in table() if w == "PF_APPLIANCE" and o and
+                   a in ("PF_ANY", want) and s in steps}
+            self.assertEqual(used - asked, set(), "%s: typed, never checked" % role)
+            self.assertEqual(asked - may, set(), "%s: checked, never typed there" % role)
+        self.assertNotIn(("source", "partition archive restore -help"), typed)
+        self.assertNotIn(("target", "partition archive backup -help"), typed)
 
 
 class MigratePassword(MigrateFlows, LabCase):

@@ -12,7 +12,7 @@ import os
 import re
 import unittest
 
-from labtest import Lab, LabCase, fingerprints
+from labtest import Lab, LabCase, fingerprints, slot_lists_again
 
 # The vendor's lunacm commands with their placeholders as patterns (what the vendor document
 # spells), and rotwiz's own read-only checks and `exit` (README, "beyond the vendor").
@@ -77,6 +77,8 @@ class VendorSpelling(unittest.TestCase):
             self.assertIn("ped get", typed)
             self.assertIn("ped vector -init", typed)
         self.assertEqual(lab.state()["wrong_secret_events"], [])
+        # one `slot list` per lunacm start: never again while only read-only lines were typed
+        self.assertEqual(slot_lists_again(lab.state_dir), [])
 
     def test_password_flows_type_only_vendor_commands(self):
         self.check_lab("password")

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "state_model.h"
 #include "testlab.h"
@@ -174,6 +175,48 @@ static void test_shell_commands(void **state)
     testlab_destroy(&t);
 }
 
+/* How many latency charges the shell line CMD costs (the ROTWIZ_SIM_LATENCY_LOG hook). */
+static int charges(struct testlab *t, const char *cmd)
+{
+    char log[400];
+    int st = -1;
+    snprintf(log, sizeof log, "%s/latency.log", t->dir);
+    unlink(log);
+    setenv("ROTWIZ_SIM_LATENCY_LOG", log, 1);
+    free(shell_c(t, cmd, &st));
+    unsetenv("ROTWIZ_SIM_LATENCY_LOG");
+    FILE *f = fopen(log, "r");
+    int n = 0;
+    for (int ch; f && (ch = fgetc(f)) != EOF;)
+        n += ch == '\n';
+    if (f)
+        fclose(f);
+    return n;
+}
+
+/* --latency charges every simple command of a line but the builtin echo (rotwiz's marker). */
+static void test_shell_latency_spares_echo(void **state)
+{
+    (void)state;
+    struct testlab t;
+    char err[256];
+    assert_int_equal(testlab_make_linked(&t, "password", NULL), 0);
+    t.p.latency_ms = 1;
+    assert_int_equal(lab_params_save(&t.p, err, sizeof err), 0);
+    assert_int_equal(charges(&t, "echo __RW_DONE_$?__"), 0);
+    assert_int_equal(charges(&t, "pwd"), 1);
+    assert_int_equal(charges(&t, "cd /usr/safenet/lunaclient/bin; echo __RW_DONE_$?__"), 1);
+    assert_int_equal(charges(&t, "cd /usr/safenet/lunaclient/bin; pwd; echo x"), 2);
+    assert_int_equal(charges(&t, "  echo a && echoes"), 1); /* `echoes` is no builtin */
+    /* ./vtl: the shell's command and vtl's own reply */
+    assert_int_equal(charges(&t, "cd /usr/safenet/lunaclient/bin; ./vtl listservers; "
+                                 "echo __RW_DONE_$?__"), 3);
+    t.p.latency_ms = 0;
+    assert_int_equal(lab_params_save(&t.p, err, sizeof err), 0);
+    assert_int_equal(charges(&t, "pwd"), 0); /* no latency: nothing charged */
+    testlab_destroy(&t);
+}
+
 static void test_interactive_shell_runs_lunacm(void **state)
 {
     (void)state;
@@ -221,6 +264,7 @@ int main(void)
         cmocka_unit_test(test_vtl_add_list_verify_delete),
         cmocka_unit_test(test_vtl_errors),
         cmocka_unit_test(test_shell_commands),
+        cmocka_unit_test(test_shell_latency_spares_echo),
         cmocka_unit_test(test_interactive_shell_runs_lunacm),
         cmocka_unit_test(test_state_json),
     };
