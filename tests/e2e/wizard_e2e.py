@@ -76,6 +76,7 @@ class WizardE2E(unittest.TestCase):
     def setUp(self):
         self.tmp = tempfile.mkdtemp(prefix="rotwiz-e2e-")
         self.addCleanup(shutil.rmtree, self.tmp, True)
+        self.addCleanup(self.stop_labs)   # after the screen closes, before the folder goes
         self.state_dir = os.path.join(self.tmp, "state")
         env = {"TMPDIR": self.tmp, "TERM": "xterm-256color", "LANG": "C.UTF-8"}
         cmd = "%s --simulate --auth %s %s --state-dir %s; echo rotwiz-exit-$?; sleep 30" % (
@@ -87,6 +88,13 @@ class WizardE2E(unittest.TestCase):
         self.assertEqual(len(labs), 1)
         self.lab = labs[0]
         self.screens = {}
+
+    def stop_labs(self):
+        """Stops the private lab rotwiz started, in case rotwiz, hung up by the closing
+        screen, is still stopping it: removing the folder first would leave the lab running
+        with nothing left to find it by."""
+        for lab in glob.glob(os.path.join(self.tmp, "rotwiz-lab-*")):
+            subprocess.run([SIM, "stop", "--dir", lab], capture_output=True, timeout=60)
 
     def wait_for(self, text, timeout=30):
         end = time.time() + timeout
