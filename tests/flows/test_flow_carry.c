@@ -10,7 +10,6 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +17,7 @@
 #include "flow_carry.h"
 #include "flow_ctx.h"
 #include "journal.h"
+#include "../records/rec_test.h" /* rt_rmtree */
 #include "secret_store.h"
 #include "session.h"
 
@@ -57,14 +57,6 @@ struct fix {
     char backup_id[64];
 };
 
-static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *w)
-{
-    (void)st;
-    (void)flag;
-    (void)w;
-    return remove(path);
-}
-
 static int setup(void **state)
 {
     struct fix *f = calloc(1, sizeof *f);
@@ -85,7 +77,7 @@ static int teardown(void **state)
     struct fix *f = *state;
     flow_carry_end();
     session_close(f->backup);
-    nftw(f->dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+    rt_rmtree(f->dir);
     free(f);
     return 0;
 }

@@ -7,7 +7,6 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
-#include <ftw.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +15,7 @@
 #include <unistd.h>
 #include "flow_login.h"
 #include "journal.h"
+#include "../records/rec_test.h" /* rt_rmtree */
 #include "rec_util.h"
 
 #define SERIAL "700123"
@@ -92,21 +92,13 @@ static int setup(void **state)
     return 0;
 }
 
-static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *w)
-{
-    (void)st;
-    (void)flag;
-    (void)w;
-    return remove(path);
-}
-
 static int teardown(void **state)
 {
     struct fix *f = *state;
     ledger_close(f->fx.ledger);
     journal_close(f->fx.journal);
     chmod(f->state, 0700);
-    nftw(f->dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+    rt_rmtree(f->dir);
     free(f);
     return 0;
 }

@@ -8,7 +8,6 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
-#include <ftw.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +16,7 @@
 #include <unistd.h>
 #include "flow_resume.h"
 #include "journal.h"
+#include "../records/rec_test.h" /* rt_rmtree */
 #include "mask.h"
 #include "session.h"
 
@@ -94,19 +94,11 @@ static int setup(void **state)
     return 0;
 }
 
-static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *w)
-{
-    (void)st;
-    (void)flag;
-    (void)w;
-    return remove(path);
-}
-
 static int teardown(void **state)
 {
     struct fix *f = *state;
     journal_close(f->fx.journal);
-    nftw(f->dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+    rt_rmtree(f->dir);
     free(f);
     return 0;
 }
