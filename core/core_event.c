@@ -1,5 +1,7 @@
 /* core_event.c: emitting events and asking questions through a sink. */
 #include "core_event.h"
+#include "lane_lock.h"
+#include <pthread.h>
 
 static const char *const event_names[] = {
 #define CORE_EVENT_NAME(id, name) name,
@@ -21,9 +23,20 @@ void core_emit(const struct core_sink *sink, struct core_event *ev)
 
 int core_ask(const struct core_sink *sink, const struct core_ask *q, struct core_answer *a)
 {
+    /* One question at a time: lanes of a flow that run at once (lane_lock.h) may both have
+     * one, and the operator answers them in turn; the others run meanwhile. */
+    static pthread_mutex_t one_at_a_time = PTHREAD_MUTEX_INITIALIZER;
+    static __thread int asking; /* a sink that passes the question on to another (nested) */
     if (!sink || !sink->ask)
         return ASK_UNAVAILABLE;
-    return sink->ask(sink->ud, q, a);
+    lane_block_begin();
+    if (asking++ == 0)
+        pthread_mutex_lock(&one_at_a_time);
+    int st = sink->ask(sink->ud, q, a);
+    if (--asking == 0)
+        pthread_mutex_unlock(&one_at_a_time);
+    lane_block_end();
+    return st;
 }
 
 const char *ped_key_name(enum ped_key key)

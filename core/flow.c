@@ -5,6 +5,7 @@
 #include "flow.h"
 #include "flow_ctx.h"
 #include "flow_io.h"
+#include "flow_lanes.h"
 #include "job.h"
 #include "ssh_conn.h"
 #include "stream.h"
@@ -202,6 +203,7 @@ static int run_step(struct flow_ctx *fx, size_t i)
     flow_action_fn *act = flow_action_find(s->action);
     fx->current = i;
     fx->step = s;
+    fx->lane_step[s->lane] = s->id;
     if (s->role >= 0) /* a step of a flow on both k570s names its own (migrate) */
         fx->role = (enum appliance_role)s->role;
     flow_ped_expect(fx, s->ped, s->ped_hsm, s->ped_count);
@@ -242,10 +244,10 @@ static int run_step(struct flow_ctx *fx, size_t i)
             rc = act(fx, s);
         else if (rc == 0)
             rc = flow_fail(fx, EXIT_CANCELLED, NULL, "Cancelled by the operator.");
-        if (fx->ped_prompts > 0) {
+        if (flow_ped_wait_of_step(fx)->prompts > 0) {
             struct core_event done = {.type = EV_PED_DONE};
             core_emit(fx->sink, &done);
-            fx->ped_prompts = 0;
+            flow_ped_wait_of_step(fx)->prompts = 0;
         }
         if (rc == 0) {
             if (s->hand && fx->req->batch)
@@ -272,9 +274,9 @@ static int run_step(struct flow_ctx *fx, size_t i)
     }
 }
 
-static int run_steps(struct flow_ctx *fx)
+/* The steps from FROM on, one after the other. */
+static int run_steps_in_order(struct flow_ctx *fx, size_t i)
 {
-    size_t i = 0;
     while (i < fx->def.count) {
         int rc = run_step(fx, i);
         if (rc == 1) {
@@ -291,6 +293,35 @@ static int run_steps(struct flow_ctx *fx)
     return EXIT_DONE;
 }
 
+/* The steps on their lanes (flow_lanes.h). Going back at a hand step stops every lane; the
+ * steps from the one gone back to on, those that ran ahead included, run again. */
+static int run_steps_on_lanes(struct flow_ctx *fx)
+{
+    bool *done = calloc(fx->def.count + 1, sizeof *done);
+    size_t from = 0;
+    int rc = -1;
+    while (done) {
+        size_t back_from = 0;
+        rc = flow_lanes_run(fx, from, run_step, &back_from, done);
+        if (rc != 1)
+            break;
+        size_t to = back_target(fx, back_from);
+        for (size_t j = to; j < fx->def.count; j++)
+            if (j < back_from || done[j])
+                set_step_state(fx, j, STEP_PENDING);
+        from = to;
+    }
+    free(done);
+    if (rc < 0) /* the lanes could not start: nothing ran from FROM, walk the steps in order */
+        return run_steps_in_order(fx, from);
+    return rc ? rc : EXIT_DONE;
+}
+
+static int run_steps(struct flow_ctx *fx)
+{
+    return flow_lanes_overlap(&fx->def) ? run_steps_on_lanes(fx) : run_steps_in_order(fx, 0);
+}
+
 static void teardown(struct flow_ctx *fx)
 {
     for (int r = 0; r < MODEL_ROLES; r++) {
@@ -298,6 +329,10 @@ static void teardown(struct flow_ctx *fx)
         /* `exit` only at lunacm's own prompt: never typed into a pending question */
         if (a->conv && a->lunacm_running && conv_at_luna_prompt(a->conv))
             conv_send_line(a->conv, "exit");
+        if (a->aside_conv && conv_at_luna_prompt(a->aside_conv))
+            conv_send_line(a->aside_conv, "exit");
+        conv_free(a->aside_conv);
+        stream_free(a->aside_shell);
         conv_free(a->conv);
         stream_free(a->shell);
         ssh_conn_close(a->ssh);

@@ -10,7 +10,7 @@
 #define FLOW_ACTIONS(X)                                                                      \
     X(none) X(check_backup_hsm) X(client_check) X(rbs_config) X(rbs_genkey) X(rbs_start)     \
     X(pedserver_start) X(check_pedserver) X(ws_so_login) X(ws_ped_link)                      \
-    X(ssh_connect) X(upload_cert) X(vtl_register) X(lunacm_slots) X(net_admin_slot)          \
+    X(ssh_connect) X(upload_cert) X(vtl_read) X(vtl_register) X(lunacm_slots) X(net_admin_slot)          \
     X(appliance_ped_link) X(rpv_init) X(appliance_ped_connect) X(slot_set_user) X(co_login)  \
     X(logout) X(ped_at_appliance)                                                            \
     X(record_source) X(archive_backup) X(verify_backup) X(check_target_empty)                \
@@ -36,6 +36,12 @@ int flow_ssh_open(struct flow_ctx *fx, enum appliance_role role);
 /* "cd <LUNA_BIN> && ./vtl ARGS", LUNA_BIN quoted for the remote shell, as the vendor runs vtl
  * ("Change into the directory containing the vtl utility"). Malloc'd, NULL when out of memory. */
 char *flow_vtl_command(const char *luna_bin, const char *args);
+
+/* Opens a second shell on the k570 of ROLE's SSH connection and starts lunacm in it, for
+ * read-only commands beside the first shell's work (the preflight on its own lane). */
+int flow_aside_lunacm(struct flow_ctx *fx, enum appliance_role role);
+/* Leaves that lunacm and closes the second shell. */
+void flow_aside_close(struct flow_ctx *fx, enum appliance_role role);
 
 /* Starts lunacm in the k570's shell and reads its version and slots (no login). */
 int flow_lunacm_start(struct flow_ctx *fx, enum appliance_role role);

@@ -57,11 +57,71 @@ int flow_ssh_open(struct flow_ctx *fx, enum appliance_role role)
     struct conv_callbacks cb = flow_conv_callbacks(fx);
     a->conv = conv_new(a->shell, fx->ws, role_tag(role), &cb);
     conv_set_timeouts(a->conv, &fx->timeouts);
+    a->in_luna_bin = a->vtl_listed = false; /* a new shell, in the ksadmin home */
     t->reachable = true;
     t->error[0] = '\0';
     t->ssh_link = LINK_UP;
     flow_topology_changed(fx, -1);
     return 0;
+}
+
+/* The command line that starts lunacm in a k570's shell (its path one shell word). */
+static const char *lunacm_cmdline(const struct flow_appliance *a, char *buf, size_t len)
+{
+    char bin[600];
+    sh_word(a->cfg->luna_bin, bin, sizeof bin);
+    snprintf(buf, len, "%s/lunacm", bin);
+    return buf;
+}
+
+/* "Exit the lunacm utility"; the shell's prompt coming back ends the wait (an event, not a
+ * quiet period). */
+static enum conv_error lunacm_exit(struct conv *c)
+{
+    struct conv_opts shell = {.end = CONV_END_SHELL_PROMPT, .what = "lunacm to exit"};
+    struct conv_result r = {0};
+    enum conv_error e = conv_command(c, "exit", &shell, &r);
+    conv_result_free(&r);
+    return e;
+}
+
+int flow_aside_lunacm(struct flow_ctx *fx, enum appliance_role role)
+{
+    struct flow_appliance *a = &fx->app[role];
+    if (a->aside_conv && conv_at_luna_prompt(a->aside_conv))
+        return 0;
+    if (!a->ssh)
+        return flow_fail(fx, EXIT_CONNECT, NULL, "The %s k570 is not connected.", role_tag(role));
+    struct ssh_conn_error err = {0};
+    if (!a->aside_shell && !(a->aside_shell = ssh_conn_open_shell(a->ssh, SHELL_ROWS, SHELL_COLS,
+                                                                  &err)))
+        return flow_fail(fx, EXIT_CONNECT, NULL, "%s", err.message);
+    if (!a->aside_conv) {
+        struct conv_callbacks cb = flow_conv_callbacks(fx);
+        char host[32];
+        snprintf(host, sizeof host, "%s" FLOW_ASIDE_HOST_SUFFIX, role_tag(role));
+        a->aside_conv = conv_new(a->aside_shell, fx->ws, host, &cb);
+        conv_set_timeouts(a->aside_conv, &fx->timeouts);
+    }
+    char cmd[620];
+    struct conv_result r = {0};
+    enum conv_error e = conv_start_program(a->aside_conv, lunacm_cmdline(a, cmd, sizeof cmd), 0,
+                                           &r);
+    conv_result_free(&r);
+    return e == CONV_OK ? 0 : flow_fail_conv(fx, a->aside_conv, e);
+}
+
+void flow_aside_close(struct flow_ctx *fx, enum appliance_role role)
+{
+    struct flow_appliance *a = &fx->app[role];
+    /* lunacm is left with its own `exit`; its shell is closed right after, without waiting
+     * for the prompt (nothing more is typed there, and the close ends whatever remains) */
+    if (a->aside_conv && conv_at_luna_prompt(a->aside_conv))
+        conv_send_line(a->aside_conv, "exit");
+    conv_free(a->aside_conv);
+    stream_free(a->aside_shell);
+    a->aside_conv = NULL;
+    a->aside_shell = NULL;
 }
 
 int act_ssh_connect(struct flow_ctx *fx, const struct flow_step_def *step)
@@ -80,8 +140,9 @@ int act_upload_cert(struct flow_ctx *fx, const struct flow_step_def *step)
     /* scp_upload reads the copy back and compares it byte for byte: a file that is not in the
      * ksadmin home afterwards fails here, with scp's own words */
     if (scp_upload(a->ssh, local, NULL, used, sizeof used, 0, &err) != 0)
-        return flow_fail(fx, EXIT_CONNECT, step->fix, "Copying %s to the %s k570 failed: %s",
-                         local, role_tag(fx->role), err.message);
+        return flow_fail(fx, err.code == SSHC_E_CANCELLED ? EXIT_CANCELLED : EXIT_CONNECT,
+                         step->fix, "Copying %s to the %s k570 failed: %s", local,
+                         role_tag(fx->role), err.message);
     flow_notice(fx, false, "server.pem copied to %s on the %s k570 and read back identical.",
                 used, role_tag(fx->role));
     return 0;
@@ -121,6 +182,7 @@ static int vtl_cd(struct flow_ctx *fx, enum appliance_role role, const struct fl
         rc = flow_fail(fx, EXIT_PRECONDITION, step->fix, "`%s` failed on the %s k570 (exit "
                        "status %d): the vtl folder is not there.", cmd, role_tag(role),
                        r.shell_status);
+    fx->app[role].in_luna_bin = rc == 0;
     conv_result_free(&r);
     return rc;
 }
@@ -141,6 +203,7 @@ static int vtl_list(struct flow_ctx *fx, enum appliance_role role)
     int rc = vtl_run(fx, role, "listservers", &r);
     if (rc == 0)
         luna_parse_vtl_listservers(r.output, &fx->topo.appliances[role].vtl);
+    fx->app[role].vtl_listed = rc == 0;
     conv_result_free(&r);
     return rc;
 }
@@ -163,14 +226,23 @@ static bool vtl_has(const struct vtl_server_list *l, const char *address)
     return false;
 }
 
+int act_vtl_read(struct flow_ctx *fx, const struct flow_step_def *step)
+{
+    int rc = vtl_cd(fx, fx->role, step);
+    return rc ? rc : vtl_list(fx, fx->role);
+}
+
 int act_vtl_register(struct flow_ctx *fx, const struct flow_step_def *step)
 {
     const char *ws = fx->cfg.workstation.address;
     char args[400], quoted[300];
     sh_word(ws, quoted, sizeof quoted);
     int status = -1;
-    int rc = vtl_cd(fx, fx->role, step);
-    if (rc == 0)
+    struct flow_appliance *a = &fx->app[fx->role];
+    /* vtl_read did both in this shell (only vtl changes what it listed), unless this step
+     * runs without it */
+    int rc = a->in_luna_bin ? 0 : vtl_cd(fx, fx->role, step);
+    if (rc == 0 && !a->vtl_listed)
         rc = vtl_list(fx, fx->role);
     if (rc)
         return rc;
@@ -228,11 +300,9 @@ int flow_lunacm_start(struct flow_ctx *fx, enum appliance_role role)
     struct flow_appliance *a = &fx->app[role];
     if (a->lunacm_running && !conv_closed(a->conv))
         return 0;
-    char bin[600], cmd[sizeof bin + 8];
-    sh_word(a->cfg->luna_bin, bin, sizeof bin);   /* one word for the k570's shell */
-    snprintf(cmd, sizeof cmd, "%s/lunacm", bin);
+    char cmd[620];
     struct conv_result r = {0};
-    enum conv_error e = conv_start_program(a->conv, cmd, 0, &r);
+    enum conv_error e = conv_start_program(a->conv, lunacm_cmdline(a, cmd, sizeof cmd), 0, &r);
     if (e != CONV_OK) {
         conv_result_free(&r);
         return flow_fail_conv(fx, a->conv, e);
@@ -258,7 +328,7 @@ static int slot_list(struct flow_ctx *fx, enum appliance_role role)
     int rc = flow_lunacm_ok(fx, fx->app[role].conv, "slot list", NULL, &r, "slot list");
     if (rc == 0) {
         take_slots(fx, role, r.output);
-        flow_fresh_mark(fx, &fx->app[role].slots);
+        flow_fresh_mark(fx, &fx->app[role].slots, (int)role);
     }
     conv_result_free(&r);
     return rc;
@@ -583,12 +653,7 @@ int act_logout(struct flow_ctx *fx, const struct flow_step_def *step)
     if (!conv_at_luna_prompt(a->conv))
         return flow_fail(fx, EXIT_HSM, NULL, "lunacm on the %s k570 is not at its prompt; "
                          "nothing is typed into it.", role_tag(fx->role));
-    /* "Exit the lunacm utility"; the shell's prompt coming back ends the wait (an event, not
-     * a quiet period) */
-    struct conv_opts shell = {.end = CONV_END_SHELL_PROMPT, .what = "lunacm to exit"};
-    struct conv_result r = {0};
-    enum conv_error e = conv_command(a->conv, "exit", &shell, &r);
-    conv_result_free(&r);
+    enum conv_error e = lunacm_exit(a->conv);
     a->lunacm_running = false;
     return e == CONV_OK ? 0 : flow_fail_conv(fx, a->conv, e);
 }

@@ -206,10 +206,18 @@ int flow_preflight_run(struct flow_ctx *fx, struct conv *c, enum pf_where where,
 
 int act_preflight_syntax(struct flow_ctx *fx, const struct flow_step_def *step)
 {
-    (void)step;
     struct flow_appliance *a = &fx->app[fx->role];
     char who[64];
     snprintf(who, sizeof who, "the %s k570", model_role_name(fx->role));
+    if (step->lane == FLOW_LANE_ASIDE(fx->role)) {
+        /* on a shell of its own, while the k570's first shell does the flow's work */
+        int rc = flow_aside_lunacm(fx, fx->role);
+        if (rc == 0)
+            rc = flow_preflight_run(fx, a->aside_conv, PF_APPLIANCE, false, who,
+                                    &fx->topo.appliances[fx->role].syntax, true);
+        flow_aside_close(fx, fx->role);
+        return rc;
+    }
     if (!a->conv || !a->lunacm_running) {
         int rc = flow_lunacm_start(fx, fx->role);
         if (rc)

@@ -135,7 +135,7 @@ static int read_backup_hsm(struct flow_ctx *fx, struct luna_version *client)
                  found->firmware);
         snprintf(fx->topo.backup.serial, sizeof fx->topo.backup.serial, "%s", found->serial);
     }
-    flow_fresh_mark(fx, &w->slots);
+    flow_fresh_mark(fx, &w->slots, FLOW_LANE_WORKSTATION);
     flow_topology_changed(fx, -1);
     return 0;
 }

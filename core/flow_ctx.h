@@ -35,7 +35,19 @@ struct flow_prior_app {
  * changes keeps that value (flow_fresh_mark, flow_fresh_take). */
 struct flow_fresh {
     bool set;
+    int lane;                            /* whose listing: a k570's role or the workstation */
     unsigned long at;
+};
+
+/* The transcript host of a k570's second shell: its role name and this ("source-help"). */
+#define FLOW_ASIDE_HOST_SUFFIX "-help"
+
+/* What a lane's running step expects of the PED, and how far it got. */
+struct flow_ped_wait {
+    size_t prompts;                      /* PED prompts seen since the last expectation */
+    enum ped_key expect[PED_MAX_KEYS];   /* keys the next PED operation asks, in order */
+    enum ped_hsm hsm[PED_MAX_KEYS];      /* whose each key is */
+    size_t count;
 };
 
 /* One k570 as the flow uses it. */
@@ -49,6 +61,13 @@ struct flow_appliance {
     char user_label[MODEL_TEXT];
     char user_firmware[MODEL_TEXT];
     struct flow_fresh slots;             /* the last `slot list` (flow_act_k570.c) */
+    bool in_luna_bin;                    /* the shell's cwd is the vtl folder (vtl_read) */
+    bool vtl_listed;                     /* vtl listservers was read in this shell, and only a
+                                            later vtl command could change it */
+    struct stream *aside_shell;          /* a second shell on the same SSH connection, for
+                                            read-only work beside the first (the preflight);
+                                            its transcript host is "<role>-help" */
+    struct conv *aside_conv;
 };
 
 /* The workstation's local helpers. */
@@ -88,10 +107,8 @@ struct flow_ctx {
     struct step_view *views;
     size_t current;                      /* index of the running step */
     const struct flow_step_def *step;    /* the running step */
-    size_t ped_prompts;                  /* PED prompts seen since the last expectation */
-    enum ped_key ped_expect[PED_MAX_KEYS]; /* keys the next PED operation asks, in order */
-    enum ped_hsm ped_expect_hsm[PED_MAX_KEYS]; /* whose each key is */
-    size_t ped_expect_count;
+    struct flow_ped_wait ped_wait[FLOW_LANES]; /* per lane: a PED prompt belongs to the lane of the
+                                            host that printed it (flow_lanes.h) */
     bool appliance_rpv_needed;           /* ped connect failed: the k570 needs a new RPV */
     unsigned not_retryable;              /* logins sent and typed confirmations so far: a step
                                             that did either is never offered "check again" */
@@ -105,10 +122,13 @@ struct flow_ctx {
     bool backup_already_done;            /* the Backup HSM holds the source's objects already */
     bool restore_already_done;           /* the target holds the backup's objects (by UID) */
     struct flow_carry_facts carry;       /* people, and what an earlier backup left (wizard) */
-    unsigned long changes;               /* lines typed anywhere that may change a device (all
-                                            but help, -help and slot list) and operator pauses:
-                                            a listing read while this had one value still holds
-                                            while it has it (flow_may_change) */
+    unsigned long changes[FLOW_LANES];   /* lines typed that may change a device (all but help,
+                                            -help and slot list), per lane of the host they went
+                                            to, and operator pauses (every lane): a listing read
+                                            while these had given values still holds while they
+                                            have them (flow_may_change, flow_fresh_take) */
+    const char *lane_step[FLOW_LANES];   /* the id of the step each lane runs, or ran last: a
+                                            k570's transcript lines are its lane's step's */
     /* the failure being reported */
     int exit_code;
     char cause[1024];
@@ -130,6 +150,8 @@ int flow_fail(struct flow_ctx *fx, int code, const char *fix, const char *cause,
  * shows). Each step starts with its own list from the step table. */
 void flow_ped_expect(struct flow_ctx *fx, const enum ped_key *keys, const enum ped_hsm *hsms,
                      size_t count);
+/* The PED expectation of the running step's lane. */
+struct flow_ped_wait *flow_ped_wait_of_step(struct flow_ctx *fx);
 /* The same with one key whose HSM is HSM (PED_KEY_ANY when the step cannot know the key). */
 void flow_ped_expect_one(struct flow_ctx *fx, enum ped_key key, enum ped_hsm hsm);
 
@@ -154,14 +176,17 @@ void flow_notice(struct flow_ctx *fx, bool warning, const char *fmt, ...)
  * read-only (flow_line counts those), or the operator had the hand (a hand step, "check
  * again"). */
 void flow_may_change(struct flow_ctx *fx);
-/* F was just read from a device. */
-void flow_fresh_mark(struct flow_ctx *fx, struct flow_fresh *f);
+/* F was just read from a device on LANE (a k570's role, or FLOW_LANE_WORKSTATION). A k570's
+ * listing holds while nothing was typed into that k570 or the workstation; the workstation's
+ * while nothing was typed into the workstation's tools. */
+void flow_fresh_mark(struct flow_ctx *fx, struct flow_fresh *f, int lane);
 /* True when F was read and nothing may have changed since (flow_may_change); F is used up
  * either way: a step run again reads again. */
 bool flow_fresh_take(struct flow_ctx *fx, struct flow_fresh *f);
 
 /* Records and shows a line that is not from a device (TX_INFO) or a sent line. A sent line
- * other than `help`, `<command> -help` and `slot list` counts as flow_may_change. */
+ * other than `help`, `<command> -help`, `slot list` and `exit` counts as a change on the
+ * lane of its host (flow_fresh_take). */
 void flow_line(struct flow_ctx *fx, const char *host, enum tx_direction dir, const char *text);
 
 /* The conversation callbacks of this flow (transcript, secrets, PED). */

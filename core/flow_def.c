@@ -2,11 +2,13 @@
 #include "flow_def.h"
 #include "assets.h"
 #include <libconfig.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define STEPS_ASSET "flows/steps.conf"
+#define LANE_ASIDE_UNRESOLVED (-2) /* lane = "aside", until the step's k570 is known */
 
 const char *flow_def_id(enum flow_kind kind, bool ped)
 {
@@ -135,6 +137,32 @@ static int load_step(const config_setting_t *s, struct flow_step_def *st, const 
                  config_setting_source_line(s), st->id);
         return -1;
     }
+    const char *lane = NULL;
+    st->lane = -1; /* resolved by resolve_lanes() */
+    if (config_setting_lookup_string(s, "lane", &lane) == CONFIG_TRUE) {
+        if (strcmp(lane, "workstation") != 0 && strcmp(lane, "aside") != 0) {
+            snprintf(err, errlen, "assets/%s:%d: step %s: lane must be \"workstation\" or "
+                     "\"aside\" (a k570's step runs on its k570's lane)", asset,
+                     config_setting_source_line(s), st->id);
+            return -1;
+        }
+        st->lane = strcmp(lane, "aside") == 0 ? LANE_ASIDE_UNRESOLVED : FLOW_LANE_WORKSTATION;
+    }
+    const config_setting_t *needs = config_setting_get_member(s, "needs");
+    if (needs) {
+        int n = config_setting_length(needs);
+        st->ahead = true;
+        st->need_ids = calloc((size_t)n + 1, sizeof *st->need_ids);
+        for (int i = 0; i < n; i++) {
+            const char *t = config_setting_get_string_elem(needs, i);
+            if (!t || !st->need_ids) {
+                snprintf(err, errlen, "assets/%s:%d: step %s: needs must be a list of step ids",
+                         asset, config_setting_source_line(needs), st->id);
+                return -1;
+            }
+            st->need_ids[st->need_id_count++] = strdup(t);
+        }
+    }
     const config_setting_t *ped = config_setting_get_member(s, "ped");
     for (int i = 0; ped && i < config_setting_length(ped) && i < PED_MAX_KEYS; i++) {
         const char *k = config_setting_get_string_elem(ped, i);
@@ -166,6 +194,51 @@ static const char *step_role(const char *entry, int *role)
         return entry + 7;
     }
     return strchr(entry, ':') ? NULL : entry;
+}
+
+/* Each step's lane, and the indices of what it needs: the nearest earlier step of that id on
+ * the step's own k570, else on the workstation. A need the flow does not have (a
+ * prepare-target has no RBS) is no constraint; one the flow has only after the step is an
+ * error (the table would not say what runs first). A step that uses the PED or waits for the
+ * operator never runs ahead: one PED and one operator serve every lane in turn. Returns 0, or
+ * -1 with the message in ERR. */
+static int resolve_lanes(struct flow_def *def, const char *asset, char *err, size_t errlen)
+{
+    int flow_role = strcmp(def->appliance, "target") == 0 ? ROLE_TARGET : ROLE_SOURCE;
+    for (size_t i = 0; i < def->count; i++) {
+        struct flow_step_def *s = &def->steps[i];
+        int role = s->role >= 0 ? s->role : flow_role;
+        if (s->lane == LANE_ASIDE_UNRESOLVED)
+            s->lane = FLOW_LANE_ASIDE(role);
+        else if (s->lane < 0)
+            s->lane = role;
+    }
+    for (size_t i = 0; i < def->count; i++) {
+        struct flow_step_def *s = &def->steps[i];
+        int role = s->role >= 0 ? s->role : flow_role;
+        if (s->hand || (s->ped_count > 0 && strcmp(def->auth, "password") != 0))
+            s->ahead = false;
+        s->needs = calloc(s->need_id_count + 1, sizeof *s->needs);
+        for (size_t k = 0; s->ahead && s->needs && k < s->need_id_count; k++) {
+            size_t found = SIZE_MAX;
+            for (size_t j = 0; j < def->count; j++) {
+                const struct flow_step_def *d = &def->steps[j];
+                bool same_k570 = (d->role >= 0 ? d->role : flow_role) == role;
+                if (strcmp(d->id, s->need_ids[k]) == 0 && j != i &&
+                    (same_k570 || d->lane == FLOW_LANE_WORKSTATION) &&
+                    (found == SIZE_MAX || j < i))
+                    found = j;
+            }
+            if (found != SIZE_MAX && found > i) {
+                snprintf(err, errlen, "assets/%s: step %s needs %s, which comes after it",
+                         asset, s->id, s->need_ids[k]);
+                return -1;
+            }
+            if (found != SIZE_MAX)
+                s->needs[s->needs_count++] = found;
+        }
+    }
+    return 0;
 }
 
 int flow_def_load(const char *id, struct flow_def *out, char *err, size_t errlen)
@@ -212,6 +285,8 @@ int flow_def_load(const char *id, struct flow_def *out, char *err, size_t errlen
         if (load_step(s, &out->steps[i], STEPS_ASSET, err, errlen) != 0)
             goto out;
     }
+    if (resolve_lanes(out, asset, err, errlen) != 0)
+        goto out;
     rc = 0;
 out:
     if (frc == 0)
@@ -240,6 +315,10 @@ void flow_def_free(struct flow_def *def)
         for (size_t v = 0; v < s->vendor_count; v++)
             free(s->vendor[v]);
         free(s->vendor);
+        for (size_t k = 0; k < s->need_id_count; k++)
+            free(s->need_ids[k]);
+        free(s->need_ids);
+        free(s->needs);
     }
     free(def->steps);
     free(def->id);

@@ -8,6 +8,14 @@
 #include "core_event.h"
 #include "runner.h"
 
+/* The lanes a flow's steps run on: one per k570 (enum appliance_role), the workstation's, and
+ * one more per k570 for read-only work on a session of its own beside the k570's shell (the
+ * syntax preflight). Steps of one lane run one after the other; a step that names what it
+ * needs (steps.conf `needs`) may run while steps of other lanes run (core/flow_lanes.c). */
+#define FLOW_LANE_WORKSTATION 2
+#define FLOW_LANE_ASIDE(role) (3 + (int)(role))
+#define FLOW_LANES 5
+
 struct flow_step_def {
     char *id;
     int role;            /* the k570 of this step instance ("target:co_login" in a flow's list,
@@ -30,6 +38,15 @@ struct flow_step_def {
     char *extra;         /* what rotwiz does beyond the vendor procedure (may be NULL) */
     char **vendor;       /* the vendor procedure's commands or sentences this step carries out */
     size_t vendor_count;
+    int lane;            /* FLOW_LANE_WORKSTATION (steps.conf lane = "workstation"),
+                          * FLOW_LANE_ASIDE(its k570) ("aside"), else the step's k570 (its
+                          * role, or the flow's appliance) */
+    bool ahead;          /* steps.conf `needs` is set: the step waits only for the earlier steps
+                          * of its lane and for NEEDS; else for every earlier step */
+    size_t *needs;       /* indices of the earlier steps of this flow it needs */
+    size_t needs_count;
+    char **need_ids;     /* steps.conf `needs`, as written (resolved into NEEDS) */
+    size_t need_id_count;
 };
 
 struct flow_def {

@@ -76,20 +76,50 @@ int flow_fail_conv(struct flow_ctx *fx, struct conv *c, enum conv_error e)
     }
 }
 
-/* The lines that only read: lunacm's `help`, `<command> -help` and `slot list`. */
+/* The lines that only read: lunacm's `help`, `<command> -help`, `slot list`, and `exit`. */
 static bool line_reads_only(const char *text)
 {
     size_t n = strlen(text);
+    /* `exit` leaves lunacm (or the shell): it ends a client session and changes nothing an
+     * HSM lists */
     return strcmp(text, "help") == 0 || strcmp(text, "slot list") == 0 ||
+           strcmp(text, "exit") == 0 ||
            (n > 6 && strcmp(text + n - 6, " -help") == 0);
+}
+
+/* The lane of a transcript host: a k570's role ("source"), its second shell's lane
+ * ("source-help", the preflight's), else the workstation's (rbs, pedserver, its lunacm,
+ * rotwiz's own lines). */
+static int lane_of_host(const char *host)
+{
+    for (int role = 0; role < MODEL_ROLES; role++) {
+        const char *name = model_role_name((enum appliance_role)role);
+        size_t n = strlen(name);
+        if (strncmp(host, name, n) == 0)
+            return host[n] == '\0' ? role : strcmp(host + n, FLOW_ASIDE_HOST_SUFFIX) == 0
+                                              ? FLOW_LANE_ASIDE(role) : FLOW_LANE_WORKSTATION;
+    }
+    return FLOW_LANE_WORKSTATION;
+}
+
+/* flow_line for a line of LANE (the step it is tagged with). */
+static void line_of_lane(struct flow_ctx *fx, int lane, const char *host, enum tx_direction dir,
+                         const char *text)
+{
+    if (dir == TX_SENT && !line_reads_only(text) && lane <= FLOW_LANE_WORKSTATION)
+        fx->changes[lane]++;
+    if (fx->transcript) {
+        /* lanes run at once (flow_lanes.c): a k570's lines belong to the step of their own
+         * lane, whichever lane's wait read them; the others to the step that runs now */
+        const char *step = lane != FLOW_LANE_WORKSTATION && fx->lane_step[lane]
+                               ? fx->lane_step[lane] : fx->step ? fx->step->id : NULL;
+        tx_append_in_step(fx->transcript, fx->sink, host, step ? step : "", dir, text);
+    }
 }
 
 void flow_line(struct flow_ctx *fx, const char *host, enum tx_direction dir, const char *text)
 {
-    if (dir == TX_SENT && !line_reads_only(text))
-        flow_may_change(fx);
-    if (fx->transcript)
-        tx_append(fx->transcript, fx->sink, host, dir, text);
+    line_of_lane(fx, lane_of_host(host), host, dir, text);
 }
 
 void flow_notice(struct flow_ctx *fx, bool warning, const char *fmt, ...)
@@ -110,18 +140,30 @@ void flow_notice(struct flow_ctx *fx, bool warning, const char *fmt, ...)
 
 void flow_may_change(struct flow_ctx *fx)
 {
-    fx->changes++;
+    for (int l = 0; l < FLOW_LANES; l++)
+        fx->changes[l]++;
 }
 
-void flow_fresh_mark(struct flow_ctx *fx, struct flow_fresh *f)
+/* A sum of the counters that can change what LANE lists: it only grows, so it is unchanged
+ * exactly while none of them grew. A k570 lists what its own commands and the workstation's
+ * (RBS, the Backup HSM) change; the workstation's lunacm lists what is on its USB, which no
+ * k570 command changes. */
+static unsigned long changes_seen_by(const struct flow_ctx *fx, int lane)
+{
+    return fx->changes[FLOW_LANE_WORKSTATION] +
+           (lane == FLOW_LANE_WORKSTATION ? 0 : fx->changes[lane]);
+}
+
+void flow_fresh_mark(struct flow_ctx *fx, struct flow_fresh *f, int lane)
 {
     f->set = true;
-    f->at = fx->changes;
+    f->lane = lane;
+    f->at = changes_seen_by(fx, lane);
 }
 
 bool flow_fresh_take(struct flow_ctx *fx, struct flow_fresh *f)
 {
-    bool fresh = f->set && f->at == fx->changes;
+    bool fresh = f->set && f->at == changes_seen_by(fx, f->lane);
     f->set = false;
     return fresh;
 }
@@ -174,7 +216,7 @@ static void cb_line(void *ud, const char *host, enum tx_direction dir, const cha
 
 static enum appliance_role role_of_host(const char *host)
 {
-    return strcmp(host, "target") == 0 ? ROLE_TARGET : ROLE_SOURCE;
+    return strncmp(host, "target", 6) == 0 ? ROLE_TARGET : ROLE_SOURCE; /* "target-help" too */
 }
 
 static bool cb_secret(void *ud, const char *host, const char *key, char *buf, size_t len)
@@ -248,16 +290,20 @@ static void cb_ped(void *ud, const char *host, int timeout_s, const struct times
 {
     struct flow_ctx *fx = ud;
     struct core_event ev = {.type = EV_PED_PROMPT};
-    size_t n = fx->ped_expect_count;
+    /* the step that waits for it is on the lane of the host that printed it, whichever
+     * lane's wait read the line */
+    int lane = lane_of_host(host);
+    struct flow_ped_wait *w = &fx->ped_wait[lane];
+    size_t n = w->count;
     char key_for[PED_MAX_KEYS][160];
     for (size_t i = 0; i < n; i++) {
-        ev.u.ped.keys[i] = fx->ped_expect[i];
-        ped_hsm_text(fx, fx->ped_expect_hsm[i], key_for[i], sizeof key_for[i]);
+        ev.u.ped.keys[i] = w->expect[i];
+        ped_hsm_text(fx, w->hsm[i], key_for[i], sizeof key_for[i]);
         ev.u.ped.key_for[i] = key_for[i];
     }
     ev.u.ped.key_count = n;
-    ev.u.ped.current = n ? (fx->ped_prompts < n ? fx->ped_prompts : n - 1) : 0;
-    fx->ped_prompts++;
+    ev.u.ped.current = n ? (w->prompts < n ? w->prompts : n - 1) : 0;
+    w->prompts++;
     char device[160];
     if (n)
         snprintf(device, sizeof device, "%s", key_for[ev.u.ped.current]);
@@ -279,19 +325,25 @@ static void cb_ped(void *ud, const char *host, int timeout_s, const struct times
     else
         snprintf(text, sizeof text, "PED %s: present %s (lunacm on %s is waiting for it)",
                  where, ped_key_name(PED_KEY_ANY), host);
-    flow_line(fx, "rotwiz", TX_INFO, text);
+    line_of_lane(fx, lane, "rotwiz", TX_INFO, text);
     core_emit(fx->sink, &ev);
 }
 
 void flow_ped_expect(struct flow_ctx *fx, const enum ped_key *keys, const enum ped_hsm *hsms,
                      size_t count)
 {
-    fx->ped_expect_count = count < PED_MAX_KEYS ? count : PED_MAX_KEYS;
-    for (size_t i = 0; i < fx->ped_expect_count; i++) {
-        fx->ped_expect[i] = keys[i];
-        fx->ped_expect_hsm[i] = hsms ? hsms[i] : PED_HSM_APPLIANCE;
+    struct flow_ped_wait *w = flow_ped_wait_of_step(fx);
+    w->count = count < PED_MAX_KEYS ? count : PED_MAX_KEYS;
+    for (size_t i = 0; i < w->count; i++) {
+        w->expect[i] = keys[i];
+        w->hsm[i] = hsms ? hsms[i] : PED_HSM_APPLIANCE;
     }
-    fx->ped_prompts = 0;
+    w->prompts = 0;
+}
+
+struct flow_ped_wait *flow_ped_wait_of_step(struct flow_ctx *fx)
+{
+    return &fx->ped_wait[fx->step ? fx->step->lane : FLOW_LANE_WORKSTATION];
 }
 
 void flow_ped_expect_one(struct flow_ctx *fx, enum ped_key key, enum ped_hsm hsm)
@@ -505,8 +557,13 @@ void flow_journal_step_start(struct flow_ctx *fx, const char *step, const char *
 
 void flow_journal_step_done(struct flow_ctx *fx, const char *step)
 {
+    /* a flow on both k570s runs the same step on each, at once: say whose ended */
+    const char *whose = fx->step && fx->step->role >= 0 && strcmp(fx->step->id, step) == 0
+                            ? fx->step->role == ROLE_TARGET ? "on the target k570"
+                                                            : "on the source k570"
+                            : NULL;
     if (fx->session)
-        session_step_done(fx->session, step, NULL);
+        session_step_done(fx->session, step, whose);
 }
 
 void flow_journal_step_failed(struct flow_ctx *fx, const char *step)

@@ -1,5 +1,6 @@
 /* job.c: forkpty, reap, kill. */
 #include "job.h"
+#include "lane_lock.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -155,7 +156,9 @@ void job_kill(struct job *j, int grace_ms)
     for (int waited = 0; waited < grace_ms; waited += 10) {
         if (job_exited(j, NULL))
             return;
+        lane_block_begin();
         usleep(10000);
+        lane_block_end();
     }
     kill(j->pid, SIGKILL);
     int st;

@@ -170,8 +170,9 @@ static int write_line(struct transcript *tx, const struct tx_entry *e, const cha
     return rc;
 }
 
-int tx_append_line(struct transcript *tx, const char *host, enum tx_direction dir,
-                   const char *line, char *masked, size_t maskedlen)
+/* tx_append_line tagged with STEP, or with the step set last when STEP is NULL. */
+static int append_line(struct transcript *tx, const char *host, const char *step,
+                       enum tx_direction dir, const char *line, char *masked, size_t maskedlen)
 {
     char small[2048];
     char *text = small;
@@ -204,7 +205,10 @@ int tx_append_line(struct transcript *tx, const char *host, enum tx_direction di
     clock_gettime(CLOCK_REALTIME, &s->e.when);
     snprintf(s->e.host, sizeof(s->e.host), "%s", host ? host : "");
     s->e.dir = dir;
-    memcpy(s->e.step, tx->step, sizeof(s->e.step));
+    if (step)
+        snprintf(s->e.step, sizeof(s->e.step), "%s", step);
+    else
+        memcpy(s->e.step, tx->step, sizeof(s->e.step));
     s->e.number = ++tx->total;
     tx->count++;
     if (tx->fd >= 0 && write_line(tx, &s->e, copy) != 0)
@@ -216,8 +220,20 @@ out:
     return rc;
 }
 
+int tx_append_line(struct transcript *tx, const char *host, enum tx_direction dir,
+                   const char *line, char *masked, size_t maskedlen)
+{
+    return append_line(tx, host, NULL, dir, line, masked, maskedlen);
+}
+
 int tx_append(struct transcript *tx, const struct core_sink *sink, const char *host,
               enum tx_direction dir, const char *text)
+{
+    return tx_append_in_step(tx, sink, host, NULL, dir, text);
+}
+
+int tx_append_in_step(struct transcript *tx, const struct core_sink *sink, const char *host,
+                      const char *step, enum tx_direction dir, const char *text)
 {
     int stored = 0;
     bool failed = false;
@@ -236,7 +252,7 @@ int tx_append(struct transcript *tx, const struct core_sink *sink, const char *h
             free(line);
             return -1;
         }
-        failed |= tx_append_line(tx, host, dir, line, masked, outlen) != 0;
+        failed |= append_line(tx, host, step, dir, line, masked, outlen) != 0;
         stored++;
         if (sink) {
             struct core_event ev = {.type = EV_TRANSCRIPT_LINE};

@@ -65,6 +65,10 @@ int tx_append_line(struct transcript *tx, const char *host, enum tx_direction di
  * masked text. Returns the number of lines stored, or -1 when writing the file failed. */
 int tx_append(struct transcript *tx, const struct core_sink *sink, const char *host,
               enum tx_direction dir, const char *text);
+/* tx_append with the lines tagged with STEP instead of the step set last (lanes of a flow run
+ * steps at once: each line is its own lane's step's). */
+int tx_append_in_step(struct transcript *tx, const struct core_sink *sink, const char *host,
+                      const char *step, enum tx_direction dir, const char *text);
 
 /* Records that a secret was typed to HOST without handing the value over: stores (and emits,
  * when SINK is not NULL) a sent line MASK_STARS. Returns like tx_append. */

@@ -1,10 +1,14 @@
 /* waitset.c: poll() loop with callbacks, timers, a cancel descriptor and a deadline. */
 #include "waitset.h"
+#include "lane_lock.h"
 
 #include <errno.h>
 #include <limits.h>
 #include <poll.h>
+#include <stdint.h>
 #include <stdlib.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 
 /* libssh may hold decrypted data without the socket being readable; never sleep longer than
  * this between two pumps so such data is picked up promptly. 10 ms, not 100: a command's
@@ -33,6 +37,12 @@ struct waitset {
     int depth;               /* nesting of run/pump: compaction only at depth 0 */
     struct timespec wake;    /* waitset_wake_at: the next turn ends by then (one turn only) */
     bool has_wake;
+    /* Lanes of one flow (lane_lock.h) may wait in the same set from several threads, each
+     * in its own poll() with the lane lock given up. Whichever wakes first serves every
+     * descriptor, possibly the output another lane waits for: it then wakes the other
+     * pollers through this eventfd so they re-check their predicates at once. */
+    int wake_fd;
+    int pollers;             /* threads inside poll() now */
 };
 
 struct timespec waitset_deadline_in(long ms)
@@ -58,8 +68,10 @@ long waitset_ms_until(const struct timespec *t)
 struct waitset *waitset_new(int cancel_fd)
 {
     struct waitset *ws = calloc(1, sizeof(*ws));
-    if (ws)
+    if (ws) {
         ws->cancel_fd = cancel_fd;
+        ws->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    }
     return ws;
 }
 
@@ -67,6 +79,8 @@ void waitset_free(struct waitset *ws)
 {
     if (!ws)
         return;
+    if (ws->wake_fd >= 0)
+        close(ws->wake_fd);
     free(ws->entries);
     free(ws);
 }
@@ -162,8 +176,8 @@ static bool ws_turn(struct waitset *ws, long max_ms)
     for (size_t i = 0; i < ws->count; i++)
         if (!ws->entries[i].is_timer && !ws->entries[i].dead)
             n++;
-    struct pollfd *pfd = calloc(n + 1, sizeof(*pfd));
-    int *ids = calloc(n + 1, sizeof(*ids));
+    struct pollfd *pfd = calloc(n + 2, sizeof(*pfd));
+    int *ids = calloc(n + 2, sizeof(*ids));
     bool ok = pfd && ids;
     if (!ok)
         goto out;
@@ -188,7 +202,15 @@ static bool ws_turn(struct waitset *ws, long max_ms)
         max_ms = WAITSET_MAX_SLEEP_MS;
     if (max_ms < 0)
         max_ms = 0;
-    int rc = poll(pfd, k + 1, (int)max_ms);
+    uint64_t drained;
+    if (ws->wake_fd >= 0 && read(ws->wake_fd, &drained, sizeof drained) < 0)
+        drained = 0; /* nothing was pending: the usual case */
+    pfd[k + 1] = (struct pollfd){.fd = ws->wake_fd, .events = POLLIN};
+    ws->pollers++;
+    lane_block_begin(); /* the kernel holds only this turn's own copy of the descriptors */
+    int rc = poll(pfd, k + 2, (int)max_ms);
+    lane_block_end();
+    ws->pollers--;
     if (rc < 0 && errno != EINTR) {
         ok = false;
         goto out;
@@ -203,6 +225,17 @@ static bool ws_turn(struct waitset *ws, long max_ms)
             fn(e->ud, e->fd, rc > 0 ? pfd[j].revents : 0);
             break;
         }
+    }
+    /* Something arrived on a descriptor of the set (not the wake-up itself): what it brought
+     * may be what another poller waits for. A turn woken only by the eventfd wakes no one, or
+     * two waiting threads would wake each other for ever. */
+    bool arrived = false;
+    for (size_t j = 0; rc > 0 && j < k; j++)
+        arrived = arrived || pfd[j].revents != 0;
+    if (arrived && ws->pollers > 0 && ws->wake_fd >= 0) {
+        uint64_t one = 1;
+        if (write(ws->wake_fd, &one, sizeof one) < 0)
+            one = 0; /* the counter is full: the pollers are being woken anyway */
     }
 out:
     free(pfd);

@@ -99,6 +99,30 @@ static void apply_flow_started(struct ui_state *ui, const struct core_event *ev)
     }
 }
 
+/* The step the current-step pane shows after step I changed. Steps of a flow's lanes run at
+ * once (core/flow_lanes.h): a hand step waiting for the operator keeps the pane while steps
+ * that run on their own come and go; a step that ends hands the pane to one still running
+ * (a hand step first); a failure takes it. */
+static void follow_current(struct ui_state *ui, size_t i)
+{
+    enum step_state st = ui->steps[i].state;
+    const struct ui_step *shown = ui->current_step < ui->step_count
+                                      ? &ui->steps[ui->current_step] : NULL;
+    bool shown_waits = shown && shown->state == STEP_CURRENT && shown->hand_step;
+    if (st == STEP_FAILED || (st == STEP_CURRENT && (!shown_waits || ui->steps[i].hand_step))) {
+        ui->current_step = i;
+        return;
+    }
+    if (i != ui->current_step || st == STEP_CURRENT)
+        return;
+    size_t pick = i;
+    for (size_t j = 0; j < ui->step_count; j++)
+        if (ui->steps[j].state == STEP_CURRENT &&
+            (pick == i || (ui->steps[j].hand_step && !ui->steps[pick].hand_step)))
+            pick = j;
+    ui->current_step = pick;
+}
+
 /* The last received line mentioning the PED or a key since the last command sent, into BUF
  * ("" when none). */
 static void ped_said(const struct ui_tx *tx, char *buf, size_t len)
@@ -169,9 +193,7 @@ void ui_state_apply(struct ui_state *ui, const struct core_event *ev)
     case EV_STEP_CHANGED:
         if (ev->u.step.step && ev->u.step.index < ui->step_count) {
             copy_step(&ui->steps[ev->u.step.index], ev->u.step.step);
-            if (ev->u.step.step->state == STEP_CURRENT ||
-                ev->u.step.step->state == STEP_FAILED)
-                ui->current_step = ev->u.step.index;
+            follow_current(ui, ev->u.step.index);
         }
         break;
     case EV_FLOW_FINISHED:

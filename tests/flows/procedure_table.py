@@ -51,7 +51,10 @@ def table(src):
             "title": title + (" (only when %s)" % when.replace("_", " ") if when else ""),
             "vendor": field(body, "vendor"), "verifies": " ".join(field(body, "verifies")),
             "extra": " ".join(field(body, "extra")),
-            "hand": re.search(r"\bhand = true;", body) is not None}
+            "hand": re.search(r"\bhand = true;", body) is not None,
+            "ped": bool(field(body, "ped")),
+            # `needs = [...]` (possibly empty): the step may run beside other lanes' steps
+            "needs": field(body, "needs") if re.search(r"\bneeds = \[", body) else None}
     out = []
     for heading, flow in FLOWS:
         text = open("%s/assets/flows/%s.conf" % (src, flow)).read()
@@ -68,6 +71,10 @@ def table(src):
             vendor = "<br>".join(cell(v) if v.endswith(".") else "`%s`" % cell(v)
                                  for v in s["vendor"]) or "(rotwiz's own check)"
             title = s["title"] + (" (by hand)" if s["hand"] else "")
+            # core/flow_def.c: hand steps, and PED steps of PED flows, never run ahead
+            if s["needs"] is not None and not s["hand"] and not (s["ped"] and "ped" in flow):
+                title += " (runs while earlier steps of other lanes run; waits for %s)" % (
+                    "its own lane" + "".join(" and %s" % n for n in s["needs"]))
             out.append("| %d | %s | %s | %s | %s |" % (i, vendor, cell(title, who),
                                                      cell(s["verifies"], who),
                                                      cell(s["extra"], who) or "-"))

@@ -25,12 +25,26 @@ def command_of(text):
                                 len(words))])
 
 
-def journal_steps(lab):
-    """[(step id, record type)] of the one session's journal."""
+def journal_records(lab):
+    """The records of the one session's journal."""
     sessions = glob.glob(os.path.join(lab.state_dir, "sessions", "*"))
     assert len(sessions) == 1, sessions
     with open(os.path.join(sessions[0], "journal.jsonl")) as f:
-        return [(r.get("step"), r["type"]) for r in map(json.loads, f)]
+        return [json.loads(line) for line in f]
+
+
+def journal_steps(lab):
+    """[(step id, record type)] of the one session's journal."""
+    return [(r.get("step"), r["type"]) for r in journal_records(lab)]
+
+
+def step_keys():
+    """{step id: PED key colours its `ped` field names} from steps.conf."""
+    with open(os.path.join(FLOWS, "steps.conf")) as f:
+        lib = f.read()
+    return {m.group(1): set(re.findall(r'"\w+:(\w+)"', (re.search(r"\bped = \[(.*?)\];",
+                                                                 m.group(2), re.S) or [""])[0]))
+            for m in re.finditer(r"^  (\w+) = \{(.*?)^  \};", lib, re.S | re.M)}
 
 
 class MigrateFlows:
@@ -59,15 +73,38 @@ class MigrateFlows:
         want = "PF_PED" if self.auth == "ped" else "PF_PASSWORD"
         for role in ("source", "target"):
             lines = [t for h, t in typed if h == role]
-            asked = {t[:-len(" -help")] for t in lines if t.endswith(" -help")}
+            # the preflight runs its own lunacm on the k570's second shell ("source-help")
+            asked = {t[:-len(" -help")] for h, t in typed
+                     if h == role + "-help" and t.endswith(" -help")}
             used = {command_of(t) for t in lines if not reads_only(t) and " -" in t}
             steps = role_steps("migrate-" + self.auth, role)
             may = {c for s, w, a, c, o in table() if w == "PF_APPLIANCE" and o and
                    a in ("PF_ANY", want) and s in steps}
             self.assertEqual(used - asked, set(), "%s: typed, never checked" % role)
             self.assertEqual(asked - may, set(), "%s: checked, never typed there" % role)
-        self.assertNotIn(("source", "partition archive restore -help"), typed)
-        self.assertNotIn(("target", "partition archive backup -help"), typed)
+        # the target is prepared while the source backs up (core/flow_lanes.h): its vtl
+        # registration starts before the source's backup ends, its restore only after the
+        # source's verification; each k570's instance of a step says whose it is
+        recs = journal_records(self.lab)
+        at = {(r["type"], r.get("step"), r.get("title", r.get("detail", ""))): i
+              for i, r in enumerate(recs)}
+        started = {(s, "target" in t): i for (k, s, t), i in at.items() if k == "step-start"}
+        ended = {(s, "target" in t): i for (k, s, t), i in at.items() if k == "step-done"}
+        self.assertLess(started[("vtl_register", True)], ended[("logout", False)])
+        self.assertLess(ended[("verify_backup", False)], started[("archive_restore", True)])
+        self.assertEqual(len(ended), sum(r["type"] == "step-done" for r in recs),
+                         "two step-done records that do not say whose")
+        # a PED prompt names a key of the step that waits for it, whichever lane read it
+        keys, named = step_keys(), set()
+        for r in transcript(self.lab.state_dir):
+            m = re.match(r"PED .*: present the (\w+) key", r["text"])
+            if m and r["host"] == "rotwiz" and keys[r["step"]]:  # (else set by the action)
+                self.assertIn(m.group(1), keys[r["step"]], r)
+                named.add(r["step"])
+        if self.auth == "ped":
+            self.assertLessEqual({"co_login", "archive_backup", "archive_restore"}, named)
+        self.assertNotIn(("source-help", "partition archive restore -help"), typed)
+        self.assertNotIn(("target-help", "partition archive backup -help"), typed)
 
 
 class MigratePassword(MigrateFlows, LabCase):

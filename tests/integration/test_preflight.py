@@ -21,7 +21,8 @@ from labtest import Lab, SIM
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TABLE = os.path.join(HERE, "../../core/preflight_cmds.h")
-LUNACM_HOSTS = ("source", "target", "workstation")
+# each k570's shell, its second shell where the preflight runs its own lunacm, the workstation
+LUNACM_HOSTS = ("source", "target", "source-help", "target-help", "workstation")
 
 
 def transcript(state_dir):

@@ -64,6 +64,48 @@ static void test_copies_outlive_event(void **state)
     ui_state_free(&ui);
 }
 
+/* Steps of several lanes run at once: the current-step pane stays on a hand step waiting for
+ * the operator, goes to another running step when the shown one ends, and to a failure. */
+static void step_change(struct ui_state *ui, size_t i, struct step_view *v, enum step_state st)
+{
+    v[i].state = st;
+    struct core_event sc = {.type = EV_STEP_CHANGED};
+    sc.u.step.index = i;
+    sc.u.step.step = &v[i];
+    ui_state_apply(ui, &sc);
+}
+
+static void test_current_step_follows_lanes(void **state)
+{
+    (void)state;
+    struct ui_state ui;
+    assert_int_equal(ui_state_init(&ui, 10), 0);
+    struct step_view v[4] = {
+        {.id = "cable", .title = "Cable", .instructions = "", .enter_action = "", .hand_step = true},
+        {.id = "ssh", .title = "SSH", .instructions = "", .enter_action = ""},
+        {.id = "vtl", .title = "vtl", .instructions = "", .enter_action = ""},
+        {.id = "rbs", .title = "RBS", .instructions = "", .enter_action = ""}};
+    struct core_event ev = {.type = EV_FLOW_STARTED};
+    ev.u.flow.flow_id = "backup";
+    ev.u.flow.title = "Backup";
+    ev.u.flow.steps = v;
+    ev.u.flow.step_count = 4;
+    ui_state_apply(&ui, &ev);
+    step_change(&ui, 0, v, STEP_CURRENT);
+    step_change(&ui, 1, v, STEP_CURRENT);     /* runs ahead while the operator cables */
+    assert_int_equal(ui.current_step, 0);
+    step_change(&ui, 1, v, STEP_DONE);
+    step_change(&ui, 2, v, STEP_CURRENT);
+    assert_int_equal(ui.current_step, 0);
+    step_change(&ui, 0, v, STEP_DONE);        /* the operator confirmed: vtl still runs */
+    assert_int_equal(ui.current_step, 2);
+    step_change(&ui, 3, v, STEP_CURRENT);     /* no hand step waits: the newest shows */
+    assert_int_equal(ui.current_step, 3);
+    step_change(&ui, 2, v, STEP_FAILED);      /* a failure takes the pane */
+    assert_int_equal(ui.current_step, 2);
+    ui_state_free(&ui);
+}
+
 static void test_transcript_ring_and_escape(void **state)
 {
     (void)state;
@@ -135,6 +177,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_copies_outlive_event),
+        cmocka_unit_test(test_current_step_follows_lanes),
         cmocka_unit_test(test_transcript_ring_and_escape),
         cmocka_unit_test(test_ped_countdown),
         cmocka_unit_test(test_topology_copies_slots),
