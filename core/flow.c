@@ -6,6 +6,7 @@
 #include "flow_ctx.h"
 #include "flow_io.h"
 #include "flow_lanes.h"
+#include "flow_preflight.h"
 #include "job.h"
 #include "ssh_conn.h"
 #include "stream.h"
@@ -240,7 +241,8 @@ static int run_step(struct flow_ctx *fx, size_t i)
                 return 0;
             }
         }
-        if (rc == 0 && !flow_cancelled(fx) && (rc = flow_record_ok(fx)) == 0)
+        if (rc == 0 && !flow_cancelled(fx) && (rc = flow_record_ok(fx)) == 0 &&
+            (rc = flow_preflight_pending(fx, s)) == 0)
             rc = act(fx, s);
         else if (rc == 0)
             rc = flow_fail(fx, EXIT_CANCELLED, NULL, "Cancelled by the operator.");

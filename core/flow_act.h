@@ -38,7 +38,9 @@ int flow_ssh_open(struct flow_ctx *fx, enum appliance_role role);
 char *flow_vtl_command(const char *luna_bin, const char *args);
 
 /* Opens a second shell on the k570 of ROLE's SSH connection and starts lunacm in it, for
- * read-only commands beside the first shell's work (the preflight on its own lane). */
+ * read-only commands beside the first shell's work (the preflight on its own lane). 0, exit 6
+ * when cancelled, or -1 when the k570 refuses a second shell or its lunacm does not start
+ * there (why: in fx->cause; nothing failed, the first shell can do the work). */
 int flow_aside_lunacm(struct flow_ctx *fx, enum appliance_role role);
 /* Leaves that lunacm and closes the second shell. */
 void flow_aside_close(struct flow_ctx *fx, enum appliance_role role);

@@ -58,6 +58,7 @@ int flow_ssh_open(struct flow_ctx *fx, enum appliance_role role)
     a->conv = conv_new(a->shell, fx->ws, role_tag(role), &cb);
     conv_set_timeouts(a->conv, &fx->timeouts);
     a->in_luna_bin = a->vtl_listed = false; /* a new shell, in the ksadmin home */
+    a->preflight_pending = false;
     t->reachable = true;
     t->error[0] = '\0';
     t->ssh_link = LINK_UP;
@@ -94,8 +95,10 @@ int flow_aside_lunacm(struct flow_ctx *fx, enum appliance_role role)
         return flow_fail(fx, EXIT_CONNECT, NULL, "The %s k570 is not connected.", role_tag(role));
     struct ssh_conn_error err = {0};
     if (!a->aside_shell && !(a->aside_shell = ssh_conn_open_shell(a->ssh, SHELL_ROWS, SHELL_COLS,
-                                                                  &err)))
-        return flow_fail(fx, EXIT_CONNECT, NULL, "%s", err.message);
+                                                                  &err))) {
+        snprintf(fx->cause, sizeof fx->cause, "%s", err.message);
+        return -1; /* the caller does the work in the first shell instead */
+    }
     if (!a->aside_conv) {
         struct conv_callbacks cb = flow_conv_callbacks(fx);
         char host[32];
@@ -108,7 +111,13 @@ int flow_aside_lunacm(struct flow_ctx *fx, enum appliance_role role)
     enum conv_error e = conv_start_program(a->aside_conv, lunacm_cmdline(a, cmd, sizeof cmd), 0,
                                            &r);
     conv_result_free(&r);
-    return e == CONV_OK ? 0 : flow_fail_conv(fx, a->aside_conv, e);
+    if (e == CONV_E_CANCELLED)
+        return flow_fail_conv(fx, a->aside_conv, e);
+    if (e != CONV_OK) { /* a second lunacm that does not start: the first shell's will do */
+        snprintf(fx->cause, sizeof fx->cause, "%s", conv_error_message(a->aside_conv));
+        return -1;
+    }
+    return 0;
 }
 
 void flow_aside_close(struct flow_ctx *fx, enum appliance_role role)

@@ -206,25 +206,43 @@ int flow_preflight_run(struct flow_ctx *fx, struct conv *c, enum pf_where where,
 
 int act_preflight_syntax(struct flow_ctx *fx, const struct flow_step_def *step)
 {
+    (void)step;
     struct flow_appliance *a = &fx->app[fx->role];
     char who[64];
     snprintf(who, sizeof who, "the %s k570", model_role_name(fx->role));
-    if (step->lane == FLOW_LANE_ASIDE(fx->role)) {
-        /* on a shell of its own, while the k570's first shell does the flow's work */
-        int rc = flow_aside_lunacm(fx, fx->role);
-        if (rc == 0)
-            rc = flow_preflight_run(fx, a->aside_conv, PF_APPLIANCE, false, who,
-                                    &fx->topo.appliances[fx->role].syntax, true);
+    /* on a shell of its own, while the k570's first shell does the flow's work */
+    int rc = flow_aside_lunacm(fx, fx->role);
+    if (rc < 0) {
+        /* a k570 that allows one shell at a time: the first shell's lunacm answers instead,
+         * before anything else is typed into it (flow_preflight_pending) */
+        a->preflight_pending = true;
+        flow_notice(fx, false, "%s refused a second shell (%s): its lunacm syntax is checked "
+                    "in its first shell as soon as lunacm runs there, before any login.", who,
+                    fx->cause);
+        fx->cause[0] = '\0';
         flow_aside_close(fx, fx->role);
-        return rc;
+        return 0;
     }
-    if (!a->conv || !a->lunacm_running) {
-        int rc = flow_lunacm_start(fx, fx->role);
-        if (rc)
-            return rc;
-    }
+    if (rc == 0)
+        rc = flow_preflight_run(fx, a->aside_conv, PF_APPLIANCE, false, who,
+                                &fx->topo.appliances[fx->role].syntax, true);
+    flow_aside_close(fx, fx->role);
+    return rc;
+}
+
+int flow_preflight_pending(struct flow_ctx *fx, const struct flow_step_def *step)
+{
+    int lane = step->lane;
+    if (lane < 0 || lane >= MODEL_ROLES)
+        return 0; /* not a step in a k570's first shell */
+    struct flow_appliance *a = &fx->app[lane];
+    if (!a->preflight_pending || !a->lunacm_running || !a->conv || conv_closed(a->conv))
+        return 0;
+    a->preflight_pending = false;
+    char who[64];
+    snprintf(who, sizeof who, "the %s k570", model_role_name((enum appliance_role)lane));
     return flow_preflight_run(fx, a->conv, PF_APPLIANCE, false, who,
-                              &fx->topo.appliances[fx->role].syntax, true);
+                              &fx->topo.appliances[lane].syntax, true);
 }
 
 int act_preflight_ws_syntax(struct flow_ctx *fx, const struct flow_step_def *step)

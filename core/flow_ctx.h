@@ -62,6 +62,8 @@ struct flow_appliance {
     char user_firmware[MODEL_TEXT];
     struct flow_fresh slots;             /* the last `slot list` (flow_act_k570.c) */
     bool in_luna_bin;                    /* the shell's cwd is the vtl folder (vtl_read) */
+    bool preflight_pending;              /* no second shell: the preflight runs in this one
+                                            (flow_preflight_pending) */
     bool vtl_listed;                     /* vtl listservers was read in this shell, and only a
                                             later vtl command could change it */
     struct stream *aside_shell;          /* a second shell on the same SSH connection, for

@@ -12,6 +12,12 @@
 int flow_preflight_run(struct flow_ctx *fx, struct conv *c, enum pf_where where, bool all,
                        const char *who, struct syntax_check *out, bool stop);
 
+/* Before STEP's action, on a k570 that refused the preflight a second shell: the preflight in
+ * the first shell, once its lunacm runs (at the first step of that k570's lane that finds it
+ * running, so before any command it would check is typed there). 0 when nothing is pending,
+ * else flow_preflight_run's result. */
+int flow_preflight_pending(struct flow_ctx *fx, const struct flow_step_def *step);
+
 /* "syntax checked: 6 commands", "syntax: -sop of partition archive backup not listed", ... */
 void syntax_check_summary(const struct syntax_check *s, char *buf, size_t len);
 

@@ -29,6 +29,8 @@ const struct sim_knob sim_knobs[] = {
      "<command> -help: a Parameter/Shortcut table, a usage line, or an error (no -help)"},
     {"drop-option", {"none", "sop"},
      "options lunacm knows: all, or the archive commands without -sopassword (-sop)"},
+    {"shells", {"many", "one"},
+     "interactive shells on one SSH connection at once: several, or one (a second is refused)"},
     {NULL, {NULL}, NULL},
 };
 

@@ -30,6 +30,7 @@ struct chan {
     char *command;                      /* the exec request's command (owned), or NULL */
     struct scp_request scp;             /* the parsed command when it is scp -t/-f */
     bool started;                       /* a shell, command or subsystem is running */
+    bool is_shell;                      /* ...an interactive shell (knob shells) */
     bool out_watched, err_watched;      /* the child's stdout/stderr are in the event */
     bool out_eof, err_eof;              /* the child's stdout/stderr reached EOF */
     int exit_fd;                        /* pidfd of the child, readable once it ended; -1 */

@@ -1,6 +1,7 @@
 /* ssh_requests.c: the requests a client makes on a session channel: pty-req, window-change,
  * env, shell, exec (the k570 shell with -c, or legacy scp), the sftp subsystem, close. */
 #include "ssh_conn.h"
+#include "lab_params.h"
 #include "ssh_sftp.h"
 #include <errno.h>
 #include <stdio.h>
@@ -110,11 +111,30 @@ static int on_env(ssh_session s, ssh_channel channel, const char *name, const ch
     return (strncmp(name, "LC_", 3) == 0 || strcmp(name, "TERM") == 0) ? 0 : 1;
 }
 
+/* Knob shells=one: an appliance that allows one interactive shell per connection at a time
+ * (whether a k570's sshd allows more is not known: FORMATS.md says nothing of it). */
+static bool another_shell_runs(const struct chan *ch)
+{
+    const struct conn *c = ch->conn;
+    for (size_t i = 0; i < CONN_MAX_CHANNELS; i++) {
+        const struct chan *o = &c->chans[i];
+        if (o != ch && o->channel && o->is_shell && !o->exited_at && !o->closed_at)
+            return true;
+    }
+    return false;
+}
+
 static int on_shell(ssh_session s, ssh_channel channel, void *ud)
 {
     struct chan *ch = ud;
     (void)s;
     (void)channel;
+    if (lab_knob_is(ch->conn->p, "shells", "one") && another_shell_runs(ch)) {
+        fprintf(stderr, "conn %d: %s: refused a second shell (knob shells=one)\n",
+                ch->conn->handler_pid, ch->conn->name);
+        return 1;
+    }
+    ch->is_shell = true;
     return start(ch, ch->want_pty, run_shell, "shell");
 }
 

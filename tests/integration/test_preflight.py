@@ -119,6 +119,23 @@ class Preflight(unittest.TestCase):
         doc = self.topology(lab)
         self.assertIn("partition archive backup -sop", doc["appliances"][0]["syntax"]["missing"])
 
+    def test_one_shell_checks_in_the_first_shell(self):
+        """A k570 that refuses a second shell: the preflight runs in its first shell once
+        lunacm runs there, before anything it checks is typed; the flow goes on."""
+        for auth in ("password", "ped"):
+            lab = self.lab("--vary", "shells=one", auth=auth)
+            proc = lab.batch("backup")
+            self.assertEqual(proc.returncode, 0, proc.stdout)
+            self.assertIn("refused a second shell", journal_text(lab.state_dir))
+            self.assertIn("lunacm on the source k570: syntax checked", proc.stdout)
+            typed = [t for h, t in lunacm_lines(transcript(lab.state_dir)) if h == "source"]
+            self.assertNotIn("source-help", {h for h, _ in lunacm_lines(
+                transcript(lab.state_dir))})
+            first_help = typed.index("help")
+            checked = [i for i, t in enumerate(typed) if " -" in t and
+                       not t.endswith(" -help")]
+            self.assertTrue(checked and first_help < min(checked), typed)
+
     def test_unreadable_help_is_not_checked(self):
         lab = self.lab("--vary", "help-layout=none")
         proc = lab.batch("backup")

@@ -674,6 +674,7 @@ KNOBS = {
     "relogin": ["already", "again"],
     "help-layout": ["table", "usage", "none"],
     "drop-option": ["none", "sop"],
+    "shells": ["many", "one"],
 }
 DIALECTS = {
     "vendor": {},
