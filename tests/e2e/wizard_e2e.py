@@ -589,6 +589,36 @@ class InterruptWizard(WizardE2E):
         self.assertEqual(last["exit_code"], 6)
 
 
+class BackWizard(WizardE2E):
+    """Back at the restore's last hand step: every step from the one gone back to runs again,
+    on its lanes (those that ran beside others included), and the flow ends as before."""
+
+    def test_back_from_the_last_hand_step(self):
+        self.run_flow("B")
+        self.back_to_start()
+        rot = "Configure the PCIe HSM as root of trust in CipherTrust Manager"
+        dialogs = self.run_flow("R", back_at=rot,
+                                skip_at="Optionally check and rotate the active root-of-trust key")
+        self.assertEqual(dialogs.count(rot), 2)
+        state = self.state()
+        src = sorted(o["fingerprint"] for o in state["hsms"]["source"]["partitions"][0]["objects"])
+        tgt = sorted(o["fingerprint"] for o in state["hsms"]["target"]["partitions"][0]["objects"])
+        self.assertGreater(len(src), 0)
+        self.assertEqual(src, tgt)
+        journals = glob.glob(os.path.join(self.state_dir, "sessions", "*restore*",
+                                          "journal.jsonl"))
+        with open(journals[0]) as f:
+            done = [r.get("step") for r in map(json.loads, f) if r["type"] == "step-done"]
+        # the back target (the k570's preflight, on its second shell) and what follows it ran
+        # twice; what came before it, once
+        for twice in ("preflight_syntax", "vtl_register", "lunacm_start", "co_login"):
+            self.assertEqual(done.count(twice), 2, twice)
+        for once in ("ssh_connect", "upload_cert", "rbs_start"):
+            self.assertEqual(done.count(once), 1, once)
+        self.back_to_start()
+        self.quit()
+
+
 class CheckAgainWizard(WizardE2E):
     """PEDServer says it started but nothing listens: the wizard offers "fixed, check again"
     (the step runs again) instead of ending the flow; the operator may still stop."""
