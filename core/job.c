@@ -26,7 +26,8 @@ struct job {
 extern char **environ;
 
 /* Builds the child's environment before fork: after fork in a threaded program only
- * async-signal-safe calls are allowed, so the child only calls chdir, execve and write. */
+ * async-signal-safe calls are allowed, so the child only calls close_range, sigaction,
+ * sigprocmask, chdir, execve and write. */
 static char **job_build_env(const char *const *extra)
 {
     size_t n = 0, m = 0;
@@ -101,6 +102,16 @@ struct job *job_start(const struct job_spec *spec, char *err, size_t errlen)
         /* Child: async-signal-safe calls only. Drop inherited descriptors (SSH sockets,
          * other ptys) so the helper holds nothing of ours. */
         close_range(3, ~0U, 0);
+        /* Nor our signal dispositions: rotwiz ignores SIGPIPE, and a rotwiz started in the
+         * background of a script inherits SIGINT and SIGQUIT ignored; a helper that ignored
+         * them would not leave a prompt on the Ctrl-C rotwiz types into its pty. */
+        static const int reset[] = {SIGINT, SIGQUIT, SIGPIPE, SIGTERM, SIGHUP};
+        struct sigaction dfl = {.sa_handler = SIG_DFL};
+        for (size_t k = 0; k < sizeof reset / sizeof reset[0]; k++)
+            sigaction(reset[k], &dfl, NULL);
+        sigset_t none;
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, NULL);
         if (spec->cwd && chdir(spec->cwd) != 0) {
             static const char msg[] = "rotwiz: cannot change to the helper's directory\r\n";
             (void)!write(2, msg, sizeof(msg) - 1);

@@ -630,6 +630,37 @@ static void test_helper_password_then_quiet(void **state)
     job_free(j);
 }
 
+/* A helper starts with the default signal dispositions and nothing blocked, whatever rotwiz
+ * ignores (SIGPIPE) or inherited ignored (SIGINT and SIGQUIT, started in the background of a
+ * script): else it would not leave a prompt on the Ctrl-C typed into its pty. */
+static void test_helper_gets_default_signals(void **state)
+{
+    struct fixture *f = *state;
+    struct sigaction ign = {.sa_handler = SIG_IGN}, old_int, old_quit;
+    sigaction(SIGINT, &ign, &old_int);
+    sigaction(SIGQUIT, &ign, &old_quit);
+    const char *argv[] = {"/bin/cat", "/proc/self/status", NULL};
+    struct job_spec spec = {.argv = argv};
+    char err[256];
+    struct job *j = job_start(&spec, err, sizeof(err));
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGQUIT, &old_quit, NULL);
+    assert_non_null(j);
+    struct conv *c = start_conv(f, j, "rbs");
+    struct conv_opts x = {.end = CONV_END_CLOSED};
+    struct conv_result r;
+    assert_int_equal(conv_command(c, NULL, &x, &r), CONV_OK);
+    const char *ignored = strstr(r.output, "SigIgn:"), *blocked = strstr(r.output, "SigBlk:");
+    assert_non_null(ignored);
+    assert_non_null(blocked);
+    unsigned long long mask = 1ULL << (SIGINT - 1) | 1ULL << (SIGQUIT - 1) | 1ULL << (SIGPIPE - 1);
+    assert_int_equal(strtoull(ignored + 7, NULL, 16) & mask, 0);
+    assert_int_equal(strtoull(blocked + 7, NULL, 16), 0);
+    conv_result_free(&r);
+    conv_free(c);
+    job_free(j);
+}
+
 static void test_missing_program_exits_127(void **state)
 {
     (void)state;
@@ -671,6 +702,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_menu_ends_when_the_program_reads, setup, teardown),
         cmocka_unit_test_setup_teardown(test_helper_password_then_quiet, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_helper_gets_default_signals, setup, teardown),
         cmocka_unit_test(test_missing_program_exits_127),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
