@@ -3,6 +3,7 @@
  * verified by effect; every action verifies its own effect), records everything, and tears
  * the run down (helpers killed, connections closed) whatever happened. */
 #include "flow.h"
+#include "flow_act.h"
 #include "flow_ctx.h"
 #include "flow_io.h"
 #include "flow_lanes.h"
@@ -331,10 +332,7 @@ static void teardown(struct flow_ctx *fx)
         /* `exit` only at lunacm's own prompt: never typed into a pending question */
         if (a->conv && a->lunacm_running && conv_at_luna_prompt(a->conv))
             conv_send_line(a->conv, "exit");
-        if (a->aside_conv && conv_at_luna_prompt(a->aside_conv))
-            conv_send_line(a->aside_conv, "exit");
-        conv_free(a->aside_conv);
-        stream_free(a->aside_shell);
+        flow_aside_close(fx, (enum appliance_role)r);
         conv_free(a->conv);
         stream_free(a->shell);
         ssh_conn_close(a->ssh);
