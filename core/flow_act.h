@@ -10,7 +10,8 @@
 #define FLOW_ACTIONS(X)                                                                      \
     X(none) X(check_backup_hsm) X(client_check) X(rbs_config) X(rbs_genkey) X(rbs_start)     \
     X(pedserver_start) X(check_pedserver) X(ws_so_login) X(ws_ped_link)                      \
-    X(ssh_connect) X(upload_cert) X(vtl_read) X(vtl_register) X(lunacm_slots) X(net_admin_slot)          \
+    X(ssh_connect) X(upload_cert) X(vtl_read) X(vtl_register) X(lunacm_slots)              \
+    X(slot_list) X(net_admin_slot)                                                           \
     X(appliance_ped_link) X(rpv_init) X(appliance_ped_connect) X(slot_set_user) X(co_login)  \
     X(logout) X(ped_at_appliance)                                                            \
     X(record_source) X(archive_backup) X(verify_backup) X(check_target_empty)                \

@@ -325,7 +325,10 @@ int flow_lunacm_start(struct flow_ctx *fx, enum appliance_role role)
             flow_notice(fx, true, "The %s k570's lunacm banner names SafeNet Assured "
                         "Technologies; check this is not a TCT edition.", role_tag(role));
     }
+    /* lunacm lists the slots as it starts (FORMATS.md 1): that listing is the vendor's
+     * "Identify the three visible slots", fresh until a line that may change a device */
     take_slots(fx, role, r.output);
+    flow_fresh_mark(fx, &a->slots, (int)role);
     conv_result_free(&r);
     return 0;
 }
@@ -343,9 +346,9 @@ static int slot_list(struct flow_ctx *fx, enum appliance_role role)
     return rc;
 }
 
-/* The slot list of the k570 of ROLE as it is now: the last `slot list` when nothing but
- * read-only lines was typed since (flow_may_change) and it was not reused yet, so one lunacm
- * start types it once; else `slot list` again. */
+/* The slot list of the k570 of ROLE as it is now: the last listing (lunacm's start or `slot
+ * list`) when nothing but read-only lines was typed since (flow_may_change) and it was not
+ * reused yet; else `slot list` typed. */
 static int slot_list_now(struct flow_ctx *fx, enum appliance_role role)
 {
     struct flow_appliance *a = &fx->app[role];
@@ -357,15 +360,19 @@ static int slot_list_now(struct flow_ctx *fx, enum appliance_role role)
     return 0;
 }
 
+/* Starts lunacm and reads the slots from the listing it prints as it starts, as the vendor
+ * has the operator do ("Identify the three visible slots"): no `slot list` is typed. A lunacm
+ * that already runs (the step run again) lists them again unless its listing is fresh. */
 int act_lunacm_slots(struct flow_ctx *fx, const struct flow_step_def *step)
 {
     enum appliance_role role = fx->role;
+    struct flow_appliance *a = &fx->app[role];
+    bool running = a->lunacm_running && !conv_closed(a->conv);
     int rc = flow_lunacm_start(fx, role);
-    if (rc == 0)
-        rc = slot_list(fx, role);
+    if (rc == 0 && running)
+        rc = slot_list_now(fx, role);
     if (rc)
         return rc;
-    struct flow_appliance *a = &fx->app[role];
     const struct slot_list *sl = &fx->topo.appliances[role].slots;
     for (size_t i = 0; i < sl->count; i++)
         if (strstr(sl->slots[i].model, "Luna-T7"))
@@ -381,6 +388,19 @@ int act_lunacm_slots(struct flow_ctx *fx, const struct flow_step_def *step)
     flow_journal_appliance(fx, role_tag(role), a->cfg->host, u->serial, u->model, u->firmware,
                            fx->topo.appliances[role].lunacm_version);
     return 0;
+}
+
+/* The vendor's `slot list` right before the switch to the User Token Slot, where the vendor
+ * types it (a PED backup: "List the visible slots and identify the slot number for the User
+ * Token Slot"; preparing a target: "Find and login to the User Token Slot"): typed every time,
+ * never a listing reused, and the User Token Slot must still be there. */
+int act_slot_list(struct flow_ctx *fx, const struct flow_step_def *step)
+{
+    int rc = slot_list(fx, fx->role);
+    if (rc == 0 && fx->app[fx->role].user_slot < 0)
+        rc = flow_fail(fx, EXIT_PRECONDITION, step->fix, "The %s k570 lists no User Token Slot.",
+                       role_tag(fx->role));
+    return rc;
 }
 
 /* Backup HSM 7 needs 7.7.1+, G5 needs 6.28.0+ to back up firmware 7.7.0+ partitions. */

@@ -35,6 +35,8 @@ static const struct preflight_cmd preflight_cmds[] = {
     PF_CMD("backup_hsm_ped_link", PF_WORKSTATION, PF_PED, "ped vector", "-init"),
     PF_CMD("backup_hsm_ped_link", PF_WORKSTATION, PF_PED, "ped show", ""),
     PF_CMD("lunacm_start", PF_APPLIANCE, PF_ANY, "slot list", ""),
+    PF_CMD("backup_slot_visible", PF_APPLIANCE, PF_ANY, "slot list", ""),
+    PF_CMD("list_slots", PF_APPLIANCE, PF_ANY, "slot list", ""),
     PF_CMD("appliance_ped_link", PF_APPLIANCE, PF_PED, "slot set", "-s"),
     PF_CMD("appliance_ped_link", PF_APPLIANCE, PF_PED, "ped set", "-ip -port"),
     PF_CMD("appliance_ped_link", PF_APPLIANCE, PF_PED, "ped get", ""),

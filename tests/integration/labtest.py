@@ -107,32 +107,34 @@ def reads_only(text):
     return text in ("help", "slot list") or text.endswith(" -help")
 
 
-def sessions_sent(state_dir):
-    """{session folder: [(host, text)]}: the lines typed, in order, per session."""
+def sessions_sent(state_dir, with_step=False):
+    """{session folder: [(host, text)]}: the lines typed, in order, per session; WITH_STEP:
+    [(host, text, step)]."""
     out = {}
     for path in sorted(glob.glob(os.path.join(state_dir, "sessions", "*", "transcript.jsonl"))):
         with open(path) as f:
-            out[os.path.dirname(path)] = [(r["host"], r["text"]) for r in map(json.loads, f)
-                                          if r["dir"] == "sent"]
+            out[os.path.dirname(path)] = [
+                (r["host"], r["text"], r.get("step", "")) if with_step else (r["host"], r["text"])
+                for r in map(json.loads, f) if r["dir"] == "sent"]
     return out
 
 
 def slot_lists_again(state_dir):
-    """[(session, host, index)] of every `slot list` typed on a host with nothing but read-only
-    lines typed anywhere since its previous listing there (it could have been reused): a `slot
-    list`, or the workstation's lunacm start (it lists the slots; on a k570 the vendor's `slot
-    list` follows the start)."""
+    """[(session, host, index)] of every `slot list` rotwiz typed for its own checks on a host
+    with nothing but read-only lines typed anywhere since the previous listing there (it could
+    have been reused): a `slot list`, or a lunacm start (lunacm lists the slots as it starts).
+    The vendor's own `slot list` (step list_slots) is typed where the vendor types it."""
     bad = []
-    for session, lines in sessions_sent(state_dir).items():
+    for session, lines in sessions_sent(state_dir, with_step=True).items():
         listed = set()   # hosts whose last listing only read-only lines followed
-        for i, (host, text) in enumerate(lines):
+        for i, (host, text, step) in enumerate(lines):
             if text == "slot list":
-                if host in listed:
+                if host in listed and step != "list_slots":
                     bad.append((os.path.basename(session), host, i))
                 listed.add(host)
             elif not reads_only(text):
                 listed = set()
-                if host == "workstation" and text.endswith("/lunacm"):
+                if text.endswith("/lunacm"):
                     listed.add(host)
     return bad
 

@@ -12,7 +12,7 @@ import os
 import re
 import unittest
 
-from labtest import Lab, LabCase, fingerprints, slot_lists_again
+from labtest import Lab, LabCase, fingerprints, sessions_sent, slot_lists_again
 
 # The vendor's lunacm commands with their placeholders as patterns (what the vendor document
 # spells), and rotwiz's own read-only checks and `exit` (README, "beyond the vendor").
@@ -79,6 +79,27 @@ class VendorSpelling(unittest.TestCase):
         self.assertEqual(lab.state()["wrong_secret_events"], [])
         # one `slot list` per lunacm start: never again while only read-only lines were typed
         self.assertEqual(slot_lists_again(lab.state_dir), [])
+        self.check_slot_lists_where_the_vendor_types_them(lab, auth)
+
+    def check_slot_lists_where_the_vendor_types_them(self, lab, auth):
+        """lunacm lists the slots as it starts ("Identify the three visible slots"): a k570's
+        `slot list` is typed only where the vendor types it, right before the switch to the
+        User Token Slot (a PED backup; preparing a target), never in a password backup or a
+        restore."""
+        where = {}
+        for session, lines in sessions_sent(lab.state_dir, with_step=True).items():
+            flow = re.search(r"-(backup|restore|prepare-target)-", os.path.basename(session))[1]
+            k570 = [(t, s) for h, t, s in lines if h in ("source", "target")]
+            for i, (text, step) in enumerate(k570):
+                if text == "slot list":
+                    where.setdefault(flow, []).append(step)
+                    self.assertRegex(k570[i + 1][0], r"^slot set -s(lot)? \d+$",
+                                     "%s: the vendor's slot list comes right before the switch "
+                                     "to the User Token Slot" % flow)
+        want = {"prepare-target": ["list_slots"]}
+        if auth == "ped":
+            want["backup"] = ["list_slots"]
+        self.assertEqual(where, want)
 
     def test_password_flows_type_only_vendor_commands(self):
         self.check_lab("password")
