@@ -70,6 +70,15 @@ class MigrateFlows:
         self.assertEqual(slot_lists_again(self.lab.state_dir), [])
         # each k570's syntax preflight asks -help of exactly what its own steps may type
         typed = lunacm_lines(transcript(self.lab.state_dir))
+        # lunacm lists the slots as it starts: a k570's `slot list` is typed only where the
+        # vendor types it, on the source of a PED migrate (its backup), right before `slot set`
+        listed = []
+        for role in ("source", "target"):
+            own = [t for h, t in typed if h == role]
+            listed += [(role, own[i + 1]) for i, t in enumerate(own) if t == "slot list"]
+        self.assertEqual([h for h, _ in listed], ["source"] if self.auth == "ped" else [])
+        for _, after in listed:
+            self.assertRegex(after, r"^slot set -s \d+$")
         want = "PF_PED" if self.auth == "ped" else "PF_PASSWORD"
         for role in ("source", "target"):
             lines = [t for h, t in typed if h == role]
