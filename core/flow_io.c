@@ -214,9 +214,13 @@ static void cb_line(void *ud, const char *host, enum tx_direction dir, const cha
     flow_line(ud, host, dir, text);
 }
 
+/* The k570 whose secrets a host's prompt may get: the target's for its shells ("target",
+ * "target-help"), else the source's. */
 static enum appliance_role role_of_host(const char *host)
 {
-    return strncmp(host, "target", 6) == 0 ? ROLE_TARGET : ROLE_SOURCE; /* "target-help" too */
+    int lane = lane_of_host(host);
+    return lane == ROLE_TARGET || lane == FLOW_LANE_ASIDE(ROLE_TARGET) ? ROLE_TARGET
+                                                                       : ROLE_SOURCE;
 }
 
 static bool cb_secret(void *ud, const char *host, const char *key, char *buf, size_t len)
