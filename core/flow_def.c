@@ -202,12 +202,18 @@ static const char *step_role(const char *entry, int *role)
  * error (the table would not say what runs first). A step that uses the PED or waits for the
  * operator never runs ahead: one PED and one operator serve every lane in turn. Returns 0, or
  * -1 with the message in ERR. */
+/* The k570 step S works on: the one its flow entry names, else the flow's (FLOW_ROLE). */
+static int step_k570(const struct flow_step_def *s, int flow_role)
+{
+    return s->role >= 0 ? s->role : flow_role;
+}
+
 static int resolve_lanes(struct flow_def *def, const char *asset, char *err, size_t errlen)
 {
     int flow_role = strcmp(def->appliance, "target") == 0 ? ROLE_TARGET : ROLE_SOURCE;
     for (size_t i = 0; i < def->count; i++) {
         struct flow_step_def *s = &def->steps[i];
-        int role = s->role >= 0 ? s->role : flow_role;
+        int role = step_k570(s, flow_role);
         if (s->lane == LANE_ASIDE_UNRESOLVED)
             s->lane = FLOW_LANE_ASIDE(role);
         else if (s->lane < 0)
@@ -215,7 +221,7 @@ static int resolve_lanes(struct flow_def *def, const char *asset, char *err, siz
     }
     for (size_t i = 0; i < def->count; i++) {
         struct flow_step_def *s = &def->steps[i];
-        int role = s->role >= 0 ? s->role : flow_role;
+        int role = step_k570(s, flow_role);
         if (s->hand || (s->ped_count > 0 && strcmp(def->auth, "password") != 0))
             s->ahead = false;
         s->needs = calloc(s->need_id_count + 1, sizeof *s->needs);
@@ -223,7 +229,7 @@ static int resolve_lanes(struct flow_def *def, const char *asset, char *err, siz
             size_t found = SIZE_MAX;
             for (size_t j = 0; j < def->count; j++) {
                 const struct flow_step_def *d = &def->steps[j];
-                bool same_k570 = (d->role >= 0 ? d->role : flow_role) == role;
+                bool same_k570 = step_k570(d, flow_role) == role;
                 if (strcmp(d->id, s->need_ids[k]) == 0 && j != i &&
                     (same_k570 || d->lane == FLOW_LANE_WORKSTATION) &&
                     (found == SIZE_MAX || j < i))
